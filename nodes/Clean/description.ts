@@ -1,0 +1,37 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { tableInputProperties, tableOutputProperties } from '../shared/table';
+import { CLEAN_STEPS, stepFields } from './steps';
+
+export const cleanProperties: INodeProperties[] = [
+	...tableInputProperties,
+	{
+		displayName: 'Cleaning Steps',
+		name: 'steps',
+		type: 'fixedCollection',
+		placeholder: 'Add Step',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true },
+		description: 'Steps run from top to bottom; drag them to change the order',
+		options: [
+			{
+				displayName: 'Step',
+				name: 'step',
+				values: [
+					{
+						displayName: 'Step Type',
+						name: 'stepType',
+						type: 'options',
+						default: 'dropMissing',
+						options: CLEAN_STEPS.map((step) => ({
+							name: step.name,
+							value: step.value,
+							description: step.description,
+						})),
+					},
+					...stepFields(),
+				],
+			},
+		],
+	},
+	...tableOutputProperties('clean.parquet'),
+];

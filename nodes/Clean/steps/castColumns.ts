@@ -1,0 +1,107 @@
+import type { IDataObject } from 'n8n-workflow';
+import { findColumns, isTextType } from '../../shared/table';
+import { quoteIdentifier } from '../../shared/sql';
+import type { CleanStep } from './types';
+
+/** The only type names that reach SQL: chosen from this list, never typed by the user. */
+const TARGET_TYPES: Record<string, { name: string; sql: (scale: number) => string }> = {
+	text: { name: 'Text', sql: () => 'VARCHAR' },
+	integer: { name: 'Whole Number', sql: () => 'BIGINT' },
+	decimal: { name: 'Exact Decimal (Money)', sql: (scale) => `DECIMAL(18, ${scale})` },
+	number: { name: 'Number (Floating Point)', sql: () => 'DOUBLE' },
+	date: { name: 'Date', sql: () => 'DATE' },
+	timestamp: { name: 'Date and Time', sql: () => 'TIMESTAMP' },
+	boolean: { name: 'True/False', sql: () => 'BOOLEAN' },
+};
+
+const NUMERIC_TARGETS = new Set(['integer', 'decimal', 'number']);
+
+export const castColumns: CleanStep = {
+	value: 'castColumns',
+	name: 'Change Column Type',
+	description: 'Convert columns to a type, failing or emptying values that do not convert',
+	properties: [
+		{
+			displayName: 'Columns',
+			name: 'castColumns',
+			type: 'string',
+			default: '',
+			placeholder: 'price, total_sales',
+			description: 'Comma-separated column names',
+		},
+		{
+			displayName: 'To Type',
+			name: 'castType',
+			type: 'options',
+			default: 'number',
+			options: Object.entries(TARGET_TYPES).map(([value, { name }]) => ({ name, value })),
+		},
+		{
+			displayName: 'Decimal Places',
+			name: 'castScale',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 6 },
+			default: 2,
+			displayOptions: { show: { castType: ['decimal'] } },
+		},
+		{
+			displayName: 'Accept Decimal Commas',
+			name: 'castDecimalComma',
+			type: 'boolean',
+			default: false,
+			description: 'Whether text such as "24,2" or "1 250,50" is read as a number (French exports)',
+			displayOptions: { show: { castType: ['integer', 'decimal', 'number'] } },
+		},
+		{
+			displayName: 'When a Value Does Not Convert',
+			name: 'onCastError',
+			type: 'options',
+			default: 'fail',
+			options: [
+				{ name: 'Stop With an Error Listing the Values', value: 'fail' },
+				{ name: 'Set It to Empty (Null)', value: 'null' },
+			],
+		},
+	],
+	label: (p: IDataObject) => `cast ${p.castColumns as string} to ${TARGET_TYPES[p.castType as string]?.name ?? p.castType}`,
+	async build({ session, table, parameters, fail }) {
+		const columns = findColumns(table, parameters.castColumns as string);
+		if (!columns.length) fail('No column to convert', 'List the columns to convert, e.g. "price".');
+		const targetKey = parameters.castType as string;
+		const target = TARGET_TYPES[targetKey];
+		if (!target) fail(`Unknown type "${targetKey}"`, `Choose one of: ${Object.keys(TARGET_TYPES).join(', ')}.`);
+		const scale = Math.max(0, Math.min(6, Math.floor(Number(parameters.castScale ?? 2))));
+		const sqlType = target.sql(scale);
+		const decimalComma = parameters.castDecimalComma === true && NUMERIC_TARGETS.has(targetKey);
+
+		const converted = (name: string, type: string) => {
+			const column = quoteIdentifier(name);
+			if (decimalComma && isTextType(type)) {
+				return `try_cast(replace(replace(replace(trim(${column}), ' ', ''), chr(160), ''), ',', '.') AS ${sqlType})`;
+			}
+			return `try_cast(${column} AS ${sqlType})`;
+		};
+
+		let emptied = 0;
+		for (const column of columns) {
+			const name = quoteIdentifier(column.name);
+			const bad = `FROM ${table.relation} WHERE ${name} IS NOT NULL AND ${converted(column.name, column.type)} IS NULL`;
+			const count = await session.count(`SELECT count(*) ${bad}`);
+			if (!count) continue;
+			if (parameters.onCastError === 'null') {
+				emptied += count;
+				continue;
+			}
+			const samples = await session.rows(`SELECT DISTINCT CAST(${name} AS VARCHAR) AS v ${bad} LIMIT 5`);
+			fail(
+				`${count} value(s) in column "${column.name}" cannot be converted to ${target.name}, e.g. ${samples.map((s) => JSON.stringify(s.v)).join(', ')}`,
+				'Fix these values in the export, turn on "Accept Decimal Commas" for French numbers, or choose "Set It to Empty (Null)".',
+			);
+		}
+		const replacements = columns.map((c) => `${converted(c.name, c.type)} AS ${quoteIdentifier(c.name)}`);
+		return {
+			select: `SELECT * REPLACE (${replacements.join(', ')}) FROM ${table.relation}`,
+			details: { valuesEmptied: emptied },
+		};
+	},
+};

@@ -1,0 +1,88 @@
+import type { IDataObject } from 'n8n-workflow';
+import { findColumn, findColumns } from '../../shared/table';
+import { quoteIdentifier, quoteList } from '../../shared/sql';
+import type { CleanStep } from './types';
+
+const STRATEGIES: Record<string, string> = {
+	highest: 'Keep the Row With the Highest Value',
+	lowest: 'Keep the Row With the Lowest Value',
+	first: 'Keep the First Row (File Order)',
+	last: 'Keep the Last Row (File Order)',
+	failOnConflict: 'Stop if Duplicates Disagree',
+};
+
+// Helper columns, named so they cannot meet a real export's columns.
+const ROW = '"__sales_analytics_row"';
+const RANK = '"__sales_analytics_rank"';
+
+export const deduplicate: CleanStep = {
+	value: 'deduplicate',
+	name: 'Remove Duplicates',
+	description: 'Keep one row per key, chosen by a rule',
+	properties: [
+		{
+			displayName: 'Key Columns',
+			name: 'dedupKeys',
+			type: 'string',
+			default: '',
+			placeholder: 'sku',
+			description: 'Comma-separated columns that identify a row; rows with the same values are duplicates',
+		},
+		{
+			displayName: 'Which Row to Keep',
+			name: 'dedupStrategy',
+			type: 'options',
+			default: 'highest',
+			options: Object.entries(STRATEGIES).map(([value, name]) => ({ name, value })),
+		},
+		{
+			displayName: 'By Column',
+			name: 'dedupOrderColumn',
+			type: 'string',
+			default: '',
+			placeholder: 'total_sales',
+			description: 'The column whose highest or lowest value wins; ties keep the first row in file order',
+			displayOptions: { show: { dedupStrategy: ['highest', 'lowest'] } },
+		},
+	],
+	label: (p: IDataObject) => {
+		const strategy = p.dedupStrategy as string;
+		const by = strategy === 'highest' || strategy === 'lowest' ? ` ${p.dedupOrderColumn as string}` : '';
+		return `deduplicate on ${p.dedupKeys as string} (${strategy}${by})`;
+	},
+	async build({ session, table, parameters, fail }) {
+		const keys = findColumns(table, parameters.dedupKeys as string);
+		if (!keys.length) fail('No key column given', 'List the columns that identify a row, e.g. "sku".');
+		const keyList = quoteList(keys.map((key) => key.name));
+		const strategy = parameters.dedupStrategy as string;
+		if (!(strategy in STRATEGIES)) fail(`Unknown rule "${strategy}"`, 'Choose which row to keep from the list.');
+
+		const duplicateKeys = await session.count(
+			`SELECT count(*) FROM (SELECT 1 FROM ${table.relation} GROUP BY ${keyList} HAVING count(*) > 1)`,
+		);
+		// Keys whose duplicate rows are not identical: the cases where the rule changes the result.
+		const conflicting = `SELECT ${keyList} FROM (SELECT DISTINCT * FROM ${table.relation}) GROUP BY ${keyList} HAVING count(*) > 1`;
+		const conflictingKeys = await session.count(`SELECT count(*) FROM (${conflicting})`);
+		if (strategy === 'failOnConflict' && conflictingKeys > 0) {
+			const samples = await session.jsonRows(`${conflicting} LIMIT 5`);
+			fail(
+				`${conflictingKeys} key(s) have duplicate rows with different values, e.g. ${samples.map((s) => JSON.stringify(s)).join(', ')}`,
+				'Choose a rule that says which row wins (for sales exports: the highest total_sales), or fix the export.',
+			);
+		}
+
+		let order = `${ROW}`;
+		if (strategy === 'last') order = `${ROW} DESC`;
+		if (strategy === 'highest' || strategy === 'lowest') {
+			const by = findColumn(table, parameters.dedupOrderColumn as string);
+			order = `${quoteIdentifier(by.name)} ${strategy === 'highest' ? 'DESC' : 'ASC'} NULLS LAST, ${ROW}`;
+		}
+		return {
+			select:
+				`SELECT * EXCLUDE (${ROW}, ${RANK}) FROM (` +
+				`SELECT *, row_number() OVER (PARTITION BY ${keyList} ORDER BY ${order}) AS ${RANK} ` +
+				`FROM (SELECT *, rowid AS ${ROW} FROM ${table.relation})) WHERE ${RANK} = 1 ORDER BY ${ROW}`,
+			details: { duplicateKeys, conflictingKeys },
+		};
+	},
+};

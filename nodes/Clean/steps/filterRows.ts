@@ -1,0 +1,78 @@
+import type { IDataObject } from 'n8n-workflow';
+import { findColumn, isNumericType, sqlTypeOf } from '../../shared/table';
+import { quoteIdentifier } from '../../shared/sql';
+import type { CleanStep } from './types';
+
+type Comparison = (column: string, type: string) => string;
+
+/** Each operator's SQL uses the column (quoted) and at most one bound value, $1. */
+const OPERATORS: Record<string, { name: string; needsValue: boolean; sql: Comparison }> = {
+	equals: { name: 'Is Equal To', needsValue: true, sql: (c, t) => `${c} = try_cast($1 AS ${t})` },
+	notEquals: { name: 'Is Not Equal To', needsValue: true, sql: (c, t) => `${c} IS DISTINCT FROM try_cast($1 AS ${t})` },
+	greaterThan: { name: 'Is Greater Than', needsValue: true, sql: (c, t) => `${c} > try_cast($1 AS ${t})` },
+	greaterOrEqual: { name: 'Is Greater Than or Equal To', needsValue: true, sql: (c, t) => `${c} >= try_cast($1 AS ${t})` },
+	lessThan: { name: 'Is Less Than', needsValue: true, sql: (c, t) => `${c} < try_cast($1 AS ${t})` },
+	lessOrEqual: { name: 'Is Less Than or Equal To', needsValue: true, sql: (c, t) => `${c} <= try_cast($1 AS ${t})` },
+	contains: { name: 'Contains', needsValue: true, sql: (c) => `contains(CAST(${c} AS VARCHAR), $1)` },
+	startsWith: { name: 'Starts With', needsValue: true, sql: (c) => `starts_with(CAST(${c} AS VARCHAR), $1)` },
+	inList: {
+		name: 'Is One Of (Comma-Separated)',
+		needsValue: true,
+		sql: (c) => `list_contains(list_transform(string_split($1, ','), x -> trim(x)), CAST(${c} AS VARCHAR))`,
+	},
+	isEmpty: { name: 'Is Empty', needsValue: false, sql: (c) => `(${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '')` },
+	isNotEmpty: { name: 'Is Not Empty', needsValue: false, sql: (c) => `(${c} IS NOT NULL AND trim(CAST(${c} AS VARCHAR)) <> '')` },
+};
+
+export const filterRows: CleanStep = {
+	value: 'filterRows',
+	name: 'Keep Rows Matching a Condition',
+	description: 'Keep only the rows where a column meets a condition',
+	properties: [
+		{
+			displayName: 'Column',
+			name: 'filterColumn',
+			type: 'string',
+			default: '',
+			placeholder: 'post_type',
+		},
+		{
+			displayName: 'Condition',
+			name: 'filterOperator',
+			type: 'options',
+			default: 'equals',
+			options: Object.entries(OPERATORS).map(([value, { name }]) => ({ name, value })),
+		},
+		{
+			displayName: 'Value',
+			name: 'filterValue',
+			type: 'string',
+			default: '',
+			placeholder: 'product',
+			displayOptions: { hide: { filterOperator: ['isEmpty', 'isNotEmpty'] } },
+		},
+	],
+	label: (p: IDataObject) =>
+		`keep rows where ${p.filterColumn as string} ${OPERATORS[p.filterOperator as string]?.name.toLowerCase() ?? p.filterOperator} ${p.filterValue ?? ''}`.trim(),
+	async build({ session, table, parameters, fail }) {
+		const column = findColumn(table, parameters.filterColumn as string);
+		const operator = OPERATORS[parameters.filterOperator as string];
+		if (!operator) fail(`Unknown condition "${parameters.filterOperator as string}"`, 'Choose a condition from the list.');
+		const name = quoteIdentifier(column.name);
+		if (!operator.needsValue) return { select: `SELECT * FROM ${table.relation} WHERE ${operator.sql(name, sqlTypeOf(column))}` };
+		const value = String(parameters.filterValue ?? '');
+		if (isNumericType(column.type) && ['greaterThan', 'greaterOrEqual', 'lessThan', 'lessOrEqual', 'equals'].includes(parameters.filterOperator as string)) {
+			const converts = await session.value(`SELECT try_cast($1 AS ${sqlTypeOf(column)}) IS NOT NULL`, [value]);
+			if (!converts) {
+				fail(
+					`The value "${value}" is not a number, but column "${column.name}" holds numbers (${column.type})`,
+					'Enter a number such as 10 or 24.5 (with a point).',
+				);
+			}
+		}
+		return {
+			select: `SELECT * FROM ${table.relation} WHERE ${operator.sql(name, sqlTypeOf(column))}`,
+			params: [value],
+		};
+	},
+};

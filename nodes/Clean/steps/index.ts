@@ -1,0 +1,29 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { castColumns } from './castColumns';
+import { deduplicate } from './deduplicate';
+import { dropMissing } from './dropMissing';
+import { filterRows } from './filterRows';
+import { trimText } from './trimText';
+import type { CleanStep } from './types';
+
+export type { CleanStep } from './types';
+
+/** The catalogue: a new step is one file plus one entry here. */
+export const CLEAN_STEPS: CleanStep[] = [dropMissing, trimText, castColumns, filterRows, deduplicate];
+
+export function findStep(value: string): CleanStep | undefined {
+	return CLEAN_STEPS.find((step) => step.value === value);
+}
+
+/** Each step's fields, shown only when that step type is chosen (Merge v3's displayOptions pattern). */
+export function stepFields(): INodeProperties[] {
+	return CLEAN_STEPS.flatMap((step) =>
+		step.properties.map((property) => ({
+			...property,
+			displayOptions: {
+				...property.displayOptions,
+				show: { ...property.displayOptions?.show, stepType: [step.value] },
+			},
+		})),
+	);
+}

@@ -1,0 +1,48 @@
+import type { IDataObject } from 'n8n-workflow';
+import { findColumns, isTextType } from '../../shared/table';
+import { quoteIdentifier } from '../../shared/sql';
+import type { CleanStep } from './types';
+
+export const trimText: CleanStep = {
+	value: 'trimText',
+	name: 'Trim Text',
+	description: 'Remove spaces around text values and turn empty text into empty values',
+	properties: [
+		{
+			displayName: 'Columns',
+			name: 'trimColumns',
+			type: 'string',
+			default: '',
+			placeholder: 'post_title, stock_status',
+			description: 'Comma-separated column names. Leave empty to trim every text column.',
+		},
+		{
+			displayName: 'Empty Text Becomes Empty Value',
+			name: 'emptyToNull',
+			type: 'boolean',
+			default: true,
+			description: 'Whether "" after trimming is stored as an empty (null) value',
+		},
+	],
+	label: (p: IDataObject) => `trim ${(p.trimColumns as string)?.trim() || 'all text columns'}`,
+	async build({ table, parameters, fail }) {
+		const chosen = findColumns(table, parameters.trimColumns as string);
+		const columns = (chosen.length ? chosen : table.columns).filter((column) => isTextType(column.type));
+		if (chosen.length && columns.length < chosen.length) {
+			const notText = chosen.filter((column) => !isTextType(column.type));
+			fail(
+				`Column ${notText.map((c) => `"${c.name}" (${c.type})`).join(', ')} is not text`,
+				'Trim only applies to text columns; remove it from the list or cast it to text first.',
+			);
+		}
+		if (!columns.length) return { select: `SELECT * FROM ${table.relation}` };
+		const emptyToNull = parameters.emptyToNull !== false;
+		// chr(160): the non-breaking space spreadsheets love to leave behind.
+		const replacements = columns.map((column) => {
+			const name = quoteIdentifier(column.name);
+			const trimmed = `trim(${name}, ' ' || chr(9) || chr(10) || chr(13) || chr(160))`;
+			return `${emptyToNull ? `nullif(${trimmed}, '')` : trimmed} AS ${name}`;
+		});
+		return { select: `SELECT * REPLACE (${replacements.join(', ')}) FROM ${table.relation}` };
+	},
+};

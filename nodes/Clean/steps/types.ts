@@ -1,0 +1,31 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { DuckSession, SqlValue } from '../../shared/duckdb';
+import type { Table } from '../../shared/table';
+
+export interface StepInput {
+	session: DuckSession;
+	table: Table;
+	parameters: IDataObject;
+	/** Ends the run with a message naming this step; `hint` says how to fix it. */
+	fail(message: string, hint: string): never;
+}
+
+export interface StepQuery {
+	/** A SELECT over `table.relation` that yields the cleaned rows. */
+	select: string;
+	params?: SqlValue[];
+	/** Extra figures for the summary (e.g. duplicates found). */
+	details?: IDataObject;
+}
+
+/** One cleaning step: its canvas fields and the SQL it runs. Add a step by adding a file. */
+export interface CleanStep {
+	value: string;
+	name: string;
+	description: string;
+	/** Fields shown when this step is chosen; the catalogue scopes them with displayOptions. */
+	properties: INodeProperties[];
+	/** Short text for the summary, e.g. "deduplicate on sku, keep highest total_sales". */
+	label(parameters: IDataObject): string;
+	build(input: StepInput): Promise<StepQuery>;
+}

@@ -1,0 +1,140 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { quoteIdentifier, quoteList } from '../shared/sql';
+import { findColumns, runTableNode } from '../shared/table';
+import type { Table } from '../shared/table';
+import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
+import type { DuckSession } from '../shared/duckdb';
+import type { JoinType } from './description';
+import { joinSql, selectList, unmatchedSql } from './join';
+import type { JoinPlan } from './join';
+
+/** Evaluated by the editor to draw one input per table. Must stay self-contained. */
+const configuredInputs = (parameters: INodeParameters) =>
+	Array.from({ length: (parameters.numberInputs as number) || 2 }, (_, index) => ({
+		type: 'main',
+		displayName: `Table ${index + 1}`,
+	}));
+
+export class MergeTables implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Merge Tables',
+		name: 'mergeTables',
+		icon: 'file:mergeTables.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ ($parameter["joins"]?.join ?? []).map(j => j.joinType).join(", ") + " join of " + ($parameter["numberInputs"] || 2) + " tables" }}',
+		description: 'Join two or more tables on key columns with DuckDB (inner, left, right, full, anti)',
+		defaults: { name: 'Merge Tables' },
+		inputs: `={{(${configuredInputs})($parameter)}}`,
+		outputs: [NodeConnectionTypes.Main],
+		properties: mergeProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return runTableNode(this, 1, async ({ session, loader, emitter }) => {
+			const inputCount = Math.min(MAX_INPUTS, Math.max(2, Number(this.getNodeParameter('numberInputs', 0, 2))));
+			const joins = this.getNodeParameter('joins.join', 0, []) as IDataObject[];
+			const options = this.getNodeParameter('joinOptions', 0, {}) as IDataObject;
+			checkJoinsCoverInputs(this, joins, inputCount);
+
+			const tables: Table[] = [];
+			for (let index = 0; index < inputCount; index++) {
+				const table = await loader.load(index, `input_${index + 1}`, `input ${index + 1}`);
+				const files = table.source.files?.length ? ` (${table.source.files.join(', ')})` : '';
+				tables.push({ ...table, label: `input ${index + 1}${files}` });
+			}
+
+			let result = tables[0];
+			const joinStatistics: IDataObject[] = [];
+			for (const [position, join] of joins.entries()) {
+				const right = tables[Number(join.input) - 1];
+				const where = `Join ${position + 1} (input ${join.input as number})`;
+				const leftKeys = findColumns(result, join.leftKeys as string);
+				const rightKeys = findColumns(right, join.rightKeys as string);
+				if (!leftKeys.length || leftKeys.length !== rightKeys.length) {
+					throw new NodeOperationError(this.getNode(), `${where}: key columns do not pair up`, {
+						description: `Give the same number of key columns on both sides (now ${leftKeys.length} and ${rightKeys.length}), e.g. "product_id" and "product_id".`,
+					});
+				}
+				const plan: JoinPlan = {
+					left: result,
+					right,
+					type: join.joinType as JoinType,
+					keys: leftKeys.map((left, index) => ({ left, right: rightKeys[index] })),
+					suffix: (join.clashSuffix as string)?.trim() || `_input${join.input as number}`,
+					comparison: options.keyComparison === 'exact' ? 'exact' : 'text',
+					ignoreCase: options.ignoreCase === true,
+				};
+				const relation = quoteIdentifier(`joined_${position + 1}`);
+				await session.run(`CREATE TABLE ${relation} AS ${joinSql(plan)}`);
+				const rows = await session.count(`SELECT count(*) FROM ${relation}`);
+				joinStatistics.push({
+					join: position + 1,
+					input: join.input as number,
+					type: plan.type,
+					keys: plan.keys.map((k) => `${k.left.name} = ${k.right.name}`).join(' and '),
+					rowsLeft: result.rows,
+					rowsRight: right.rows,
+					rowsOut: rows,
+					...(await unmatched(session, plan, 'left')),
+					...(await unmatched(session, plan, 'right')),
+					renamedColumns: selectList(plan).renamed,
+				});
+				result = { ...result, relation, rows, columns: await loader.columnsOf(relation), label: `the result of join ${position + 1}` };
+			}
+
+			const statistics: IDataObject = {
+				inputs: tables.map((t) => ({ input: t.label, rows: t.rows, source: t.source.detail })),
+				rowsOut: result.rows,
+				joins: joinStatistics,
+			};
+			const summary = joinStatistics
+				.map((j) => `join ${j.join as number} (${j.type as string} on ${j.keys as string}): ${j.rowsLeft as number} × ${j.rowsRight as number} → ${j.rowsOut as number} rows, ${j.unmatchedLeftKeys as number} left / ${j.unmatchedRightKeys as number} right keys unmatched`)
+				.join('; ');
+			return [await emitter.emit({ table: result, statistics, summary })];
+		});
+	}
+}
+
+/** Every input after the first must be joined exactly once, with a known join type. */
+function checkJoinsCoverInputs(ctx: IExecuteFunctions, joins: IDataObject[], inputCount: number): void {
+	const fail = (message: string, description: string): never => {
+		throw new NodeOperationError(ctx.getNode(), message, { description });
+	};
+	if (!joins.length) fail('No join is set up', 'Add one join per input after the first, e.g. input 2 on product_id.');
+	const seen = new Set<number>();
+	for (const [position, join] of joins.entries()) {
+		const input = Number(join.input);
+		if (!Number.isInteger(input) || input < 2 || input > inputCount) {
+			fail(`Join ${position + 1} names input ${join.input as number}, but the node has inputs 1 to ${inputCount}`, 'Pick an input between 2 and "Number of Inputs".');
+		}
+		if (seen.has(input)) fail(`Input ${input} is joined twice`, 'Each input after the first is joined once.');
+		if (!((join.joinType as string) in JOIN_TYPES)) {
+			fail(`Join ${position + 1} has an unknown join type "${join.joinType as string}"`, `Choose one of: ${Object.keys(JOIN_TYPES).join(', ')}.`);
+		}
+		seen.add(input);
+	}
+	const missing = Array.from({ length: inputCount - 1 }, (_, i) => i + 2).filter((input) => !seen.has(input));
+	if (missing.length) fail(`Input ${missing.join(', ')} is connected but not joined`, 'Add a join for it, or lower "Number of Inputs".');
+}
+
+/** How many rows and distinct keys of one side found no partner, with a few examples. */
+async function unmatched(session: DuckSession, plan: JoinPlan, side: 'left' | 'right'): Promise<IDataObject> {
+	const columns = side === 'left' ? plan.keys.map((k) => k.left) : plan.keys.map((k) => k.right);
+	const keys = quoteList(columns.map((c) => c.name));
+	const sql = unmatchedSql(plan, side);
+	const Side = side === 'left' ? 'Left' : 'Right';
+	return {
+		[`unmatched${Side}Rows`]: await session.count(`SELECT count(*) FROM (${sql})`),
+		[`unmatched${Side}Keys`]: await session.count(`SELECT count(*) FROM (SELECT DISTINCT ${keys} FROM (${sql}))`),
+		[`unmatched${Side}Samples`]: await session.jsonRows(`SELECT DISTINCT ${keys} FROM (${sql}) LIMIT 5`),
+	};
+}

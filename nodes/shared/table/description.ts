@@ -1,0 +1,155 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** How every node of the package finds its input table. */
+export const tableInputProperties: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputMode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'auto',
+		options: [
+			{
+				name: 'Auto-Detect',
+				value: 'auto',
+				description:
+					'A table from another Sales Analytics node or a file in the binary property if there is one, otherwise one row per item',
+			},
+			{ name: 'Items (One Row per Item)', value: 'items', description: 'The JSON of each incoming item is one row' },
+			{
+				name: 'File or Table in a Binary Property',
+				value: 'binary',
+				description: 'An .xlsx, .csv, .parquet or .json file, or a table from another Sales Analytics node',
+			},
+		],
+	},
+	{
+		displayName: 'Input Binary Property',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		placeholder: 'data',
+		hint: 'The binary property that holds the file or table. Items that upload several files carry one property per file.',
+		displayOptions: { show: { inputMode: ['auto', 'binary'] } },
+	},
+	{
+		displayName: 'File Options',
+		name: 'fileOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { inputMode: ['auto', 'binary'] } },
+		options: [
+			{
+				displayName: 'File Format',
+				name: 'fileFormat',
+				type: 'options',
+				default: 'auto',
+				options: [
+					{ name: 'Auto-Detect From File Name', value: 'auto' },
+					{ name: 'CSV', value: 'csv' },
+					{ name: 'Excel (.Xlsx)', value: 'xlsx' },
+					{ name: 'JSON', value: 'json' },
+					{ name: 'Parquet', value: 'parquet' },
+				],
+			},
+			{
+				displayName: 'Sheet Name',
+				name: 'sheetName',
+				type: 'string',
+				default: '',
+				placeholder: 'Sheet1',
+				description: 'Excel only. Leave empty to read the first sheet.',
+			},
+			{
+				displayName: 'CSV Delimiter',
+				name: 'delimiter',
+				type: 'string',
+				default: '',
+				placeholder: ';',
+				description: 'Leave empty to detect it (French exports often use ;)',
+			},
+			{
+				displayName: 'CSV Encoding',
+				name: 'encoding',
+				type: 'options',
+				default: 'auto',
+				options: [
+					{ name: 'Auto-Detect', value: 'auto' },
+					{ name: 'UTF-8', value: 'utf-8' },
+					{ name: 'Latin-1 (Windows Western Europe)', value: 'latin-1' },
+				],
+			},
+			{
+				displayName: 'CSV Decimal Separator',
+				name: 'decimalSeparator',
+				type: 'options',
+				default: 'auto',
+				options: [
+					{ name: 'Auto-Detect', value: 'auto' },
+					{ name: 'Point (24.5)', value: '.' },
+					{ name: 'Comma (24,5)', value: ',' },
+				],
+			},
+		],
+	},
+];
+
+/** How every node hands its result on. */
+export function tableOutputProperties(defaultFileName: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Output',
+			name: 'outputMode',
+			type: 'options',
+			noDataExpression: true,
+			default: 'rows',
+			options: [
+				{ name: 'Rows', value: 'rows', description: 'One item per row, easy to inspect and use in any node' },
+				{
+					name: 'Table',
+					value: 'table',
+					description:
+						'One item with a summary and the whole table as a Parquet file. Best for big data and between Sales Analytics nodes.',
+				},
+			],
+		},
+		{
+			displayName:
+				'Table output keeps every row inside a Parquet file: use it for more than a few thousand rows, or when the next node is another Sales Analytics node',
+			name: 'tableNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { outputMode: ['rows'] } },
+		},
+		{
+			displayName: 'Table Options',
+			name: 'tableOptions',
+			type: 'collection',
+			placeholder: 'Add option',
+			default: {},
+			displayOptions: { show: { outputMode: ['table'] } },
+			options: [
+				{
+					displayName: 'Output Binary Property',
+					name: 'binaryPropertyName',
+					type: 'string',
+					default: 'data',
+				},
+				{
+					displayName: 'File Name',
+					name: 'fileName',
+					type: 'string',
+					default: defaultFileName,
+				},
+				{
+					displayName: 'Preview Rows',
+					name: 'previewRows',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: 100 },
+					default: 5,
+				},
+			],
+		},
+	];
+}

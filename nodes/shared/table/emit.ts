@@ -1,0 +1,86 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { createReadStream } from 'node:fs';
+import type { DuckSession } from '../duckdb';
+import { quoteLiteral } from '../sql';
+import type { Column, Table } from './types';
+import { PARQUET_MIME, TABLE_MARKER } from './types';
+import { rowsToJson } from './values';
+
+interface TableOptions {
+	binaryPropertyName?: string;
+	fileName?: string;
+	previewRows?: number;
+}
+
+export interface EmitRequest {
+	/** The table to hand on, already in the session. */
+	table: Pick<Table, 'relation' | 'label'>;
+	/** Node-specific figures: rows in/out, totals... shown in the summary and as a hint in Rows mode. */
+	statistics: IDataObject;
+	/** Used in the default file name when a node has several outputs. */
+	outputName?: string;
+	/** ORDER BY clause (already quoted) for the rows handed on. */
+	orderBy?: string;
+	/** One line for the output pane in Rows mode, where the statistics have no item to live in. */
+	summary?: string;
+}
+
+export class TableEmitter {
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly session: DuckSession,
+	) {}
+
+	get mode(): 'rows' | 'table' {
+		return this.ctx.getNodeParameter('outputMode', 0, 'rows') as 'rows' | 'table';
+	}
+
+	async emit(request: EmitRequest): Promise<INodeExecutionData[]> {
+		const columns = await this.columns(request.table.relation);
+		const ordered = `SELECT * FROM ${request.table.relation}${request.orderBy ? ` ORDER BY ${request.orderBy}` : ''}`;
+		if (this.mode === 'rows') {
+			const rows = rowsToJson(await this.session.rows(ordered), columns);
+			if (request.summary) this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });
+			return rows.map((json) => ({ json, pairedItem: { item: 0 } }));
+		}
+		return [await this.tableItem(ordered, columns, request)];
+	}
+
+	private async columns(relation: string): Promise<Column[]> {
+		const described = await this.session.rows(`DESCRIBE ${relation}`);
+		return described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+	}
+
+	private async tableItem(ordered: string, columns: Column[], request: EmitRequest): Promise<INodeExecutionData> {
+		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
+		const property = options.binaryPropertyName?.trim() || 'data';
+		const fileName = this.fileName(options.fileName, request.outputName);
+		const previewRows = options.previewRows ?? 5;
+		const path = this.session.scratchPath(`out-${Date.now()}-${Math.random().toString(36).slice(2)}.parquet`);
+		await this.session.run(`COPY (${ordered}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+		const rowCount = await this.session.count(`SELECT count(*) FROM ${request.table.relation}`);
+		const preview = previewRows
+			? rowsToJson(await this.session.rows(`${ordered} LIMIT ${Math.floor(previewRows)}`), columns)
+			: [];
+		// Streamed into n8n's binary store (filesystem, S3 or memory): no base64 copy of the table.
+		const binary = await this.ctx.helpers.prepareBinaryData(createReadStream(path), fileName, PARQUET_MIME);
+		return {
+			json: {
+				tableFormat: TABLE_MARKER,
+				rowCount,
+				columnCount: columns.length,
+				columns: columns.map((column) => ({ name: column.name, type: column.type })),
+				statistics: request.statistics,
+				preview,
+			},
+			binary: { [property]: binary },
+			pairedItem: { item: 0 },
+		};
+	}
+
+	private fileName(configured: string | undefined, outputName: string | undefined): string {
+		const base = configured?.trim() || `${this.ctx.getNode().name.replace(/[^\w.-]+/g, '_')}.parquet`;
+		if (!outputName) return base;
+		return base.replace(/(\.parquet)?$/i, `_${outputName.toLowerCase().replace(/\W+/g, '_')}.parquet`);
+	}
+}

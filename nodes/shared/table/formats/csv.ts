@@ -1,0 +1,85 @@
+import { open } from 'node:fs/promises';
+import { quoteLiteral } from '../../sql';
+
+export interface CsvOptions {
+	delimiter: string; // '' = detect
+	encoding: 'auto' | 'utf-8' | 'latin-1';
+	decimalSeparator: 'auto' | '.' | ',';
+}
+
+export interface CsvDialect {
+	encoding: 'utf-8' | 'latin-1';
+	delimiter: string;
+	decimalSeparator: '.' | ',';
+}
+
+const SAMPLE_BYTES = 1 << 20;
+
+async function readSample(path: string): Promise<Buffer> {
+	const handle = await open(path, 'r');
+	try {
+		const buffer = Buffer.alloc(SAMPLE_BYTES);
+		const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+		return buffer.subarray(0, bytesRead);
+	} finally {
+		await handle.close();
+	}
+}
+
+function isUtf8(sample: Buffer): boolean {
+	// A multi-byte character may be cut at the end of the sample: ignore the last 3 bytes.
+	const body = sample.length >= SAMPLE_BYTES ? sample.subarray(0, sample.length - 3) : sample;
+	try {
+		new TextDecoder('utf-8', { fatal: true }).decode(body);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The delimiter that splits the first lines into the same, largest number of fields. */
+function detectDelimiter(text: string): string {
+	const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '').slice(0, 20);
+	let best = ',';
+	let bestScore = 0;
+	for (const candidate of [',', ';', '\t', '|']) {
+		const counts = lines.map((line) => line.replace(/"[^"]*"/g, '').split(candidate).length - 1);
+		if (!counts.length || counts[0] === 0) continue;
+		const consistent = counts.filter((count) => count === counts[0]).length;
+		const score = consistent * 1000 + counts[0];
+		if (score > bestScore) {
+			best = candidate;
+			bestScore = score;
+		}
+	}
+	return best;
+}
+
+/** Decimal commas only make sense when the comma is not the delimiter and numbers like 24,2 appear. */
+function detectDecimalSeparator(text: string, delimiter: string): '.' | ',' {
+	if (delimiter === ',') return '.';
+	const d = delimiter.replace(/[|\\]/g, '\\$&');
+	const field = (sep: string) => new RegExp(`(^|${d})"?-?\\d+${sep}\\d+"?(?=${d}|\\r?$)`, 'gm');
+	const commas = text.match(field(','))?.length ?? 0;
+	const points = text.match(field('\\.'))?.length ?? 0;
+	return commas > points ? ',' : '.';
+}
+
+export async function detectCsvDialect(path: string, options: CsvOptions): Promise<CsvDialect> {
+	const sample = await readSample(path);
+	const encoding = options.encoding === 'auto' ? (isUtf8(sample) ? 'utf-8' : 'latin-1') : options.encoding;
+	const text = sample.toString(encoding === 'utf-8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
+	const delimiter = options.delimiter || detectDelimiter(text);
+	const decimalSeparator =
+		options.decimalSeparator === 'auto' ? detectDecimalSeparator(text, delimiter) : options.decimalSeparator;
+	return { encoding, delimiter, decimalSeparator };
+}
+
+/** read_csv call for a detected dialect. Paths and dialect values are ours or single characters, quoted as literals. */
+export function readCsvSql(path: string, dialect: CsvDialect): string {
+	return (
+		`read_csv(${quoteLiteral(path)}, header = true, delim = ${quoteLiteral(dialect.delimiter)}, ` +
+		`decimal_separator = ${quoteLiteral(dialect.decimalSeparator)}, encoding = ${quoteLiteral(dialect.encoding)}, ` +
+		`sample_size = -1, strict_mode = false, null_padding = true)`
+	);
+}

@@ -1,0 +1,57 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { withSession } from '../duckdb';
+import type { DuckSession } from '../duckdb';
+import { ColumnNotFoundError } from './columns';
+import { TableEmitter } from './emit';
+import { TableLoader } from './load';
+
+export * from './columns';
+export * from './description';
+export type { EmitRequest } from './emit';
+export * from './types';
+
+export interface TableWork {
+	session: DuckSession;
+	loader: TableLoader;
+	emitter: TableEmitter;
+}
+
+/**
+ * The frame every node runs in: a private DuckDB session, the shared loader and emitter,
+ * and errors turned into messages a user can act on. Returns one item list per output.
+ */
+export async function runTableNode(
+	ctx: IExecuteFunctions,
+	outputCount: number,
+	work: (tables: TableWork) => Promise<INodeExecutionData[][]>,
+): Promise<INodeExecutionData[][]> {
+	try {
+		return await withSession({}, async (session) =>
+			work({ session, loader: new TableLoader(ctx, session), emitter: new TableEmitter(ctx, session) }),
+		);
+	} catch (error) {
+		const nodeError = toNodeError(ctx, error);
+		if (ctx.continueOnFail()) {
+			const failed = [{ json: { error: nodeError.message, description: nodeError.description ?? '' } }];
+			return Array.from({ length: outputCount }, (_, index) => (index === 0 ? failed : []));
+		}
+		throw nodeError;
+	}
+}
+
+export function toNodeError(ctx: IExecuteFunctions, error: unknown): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	if (error instanceof ColumnNotFoundError) {
+		return new NodeOperationError(ctx.getNode(), error.message, { description: error.hint });
+	}
+	const message = (error as Error)?.message ?? String(error);
+	if (/Out of Memory/i.test(message)) {
+		return new NodeOperationError(ctx.getNode(), 'DuckDB ran out of its memory limit', {
+			description: `${message.split('\n')[0]}. Raise the memory limit in the Sales Analytics engine settings, or use Table output so less data is held at once.`,
+		});
+	}
+	return new NodeOperationError(ctx.getNode(), `DuckDB could not run this step: ${message.split('\n')[0]}`, {
+		description: 'Check the column names and values in the node settings against the input table.',
+	});
+}

@@ -1,0 +1,31 @@
+import type { JS } from '@duckdb/node-api';
+import type { IDataObject } from 'n8n-workflow';
+import type { Column } from './types';
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** DuckDB values made into what n8n items hold: numbers stay numbers, dates become ISO text. */
+function toJson(value: JS, type: string): JsonValue {
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) return null;
+		return type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
+	}
+	if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+	if (Array.isArray(value)) return value.map((entry) => toJson(entry, ''));
+	if (typeof value === 'object') {
+		const out: { [key: string]: JsonValue } = {};
+		for (const [key, entry] of Object.entries(value)) out[key] = toJson(entry, '');
+		return out;
+	}
+	return value;
+}
+
+export function rowsToJson(rows: Array<Record<string, JS>>, columns: Column[]): IDataObject[] {
+	return rows.map((row) => {
+		const out: IDataObject = {};
+		for (const column of columns) out[column.name] = toJson(row[column.name], column.type) as IDataObject[string];
+		return out;
+	});
+}
