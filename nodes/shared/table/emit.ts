@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { createReadStream } from 'node:fs';
 import type { DuckSession } from '../duckdb';
 import { quoteLiteral } from '../sql';
@@ -23,6 +23,8 @@ export interface EmitRequest {
 	orderBy?: string;
 	/** One line for the output pane in Rows mode, where the statistics have no item to live in. */
 	summary?: string;
+	/** Report files (xlsx, csv) carried by the table item, or by the first row in Rows mode. */
+	attachments?: IBinaryKeyData;
 }
 
 export class TableEmitter {
@@ -41,9 +43,17 @@ export class TableEmitter {
 		if (this.mode === 'rows') {
 			const rows = rowsToJson(await this.session.rows(ordered), columns);
 			if (request.summary) this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });
-			return rows.map((json) => ({ json, pairedItem: { item: 0 } }));
+			const items: INodeExecutionData[] = rows.map((json) => ({ json, pairedItem: { item: 0 } }));
+			if (request.attachments) {
+				// With no rows, the files still need an item to travel on.
+				if (!items.length) items.push({ json: { rowCount: 0, statistics: request.statistics }, pairedItem: { item: 0 } });
+				items[0].binary = { ...items[0].binary, ...request.attachments };
+			}
+			return items;
 		}
-		return [await this.tableItem(ordered, columns, request)];
+		const item = await this.tableItem(ordered, columns, request);
+		item.binary = { ...item.binary, ...request.attachments };
+		return [item];
 	}
 
 	private async columns(relation: string): Promise<Column[]> {
