@@ -44,6 +44,15 @@ export const deduplicate: CleanStep = {
 			description: 'The column whose highest or lowest value wins; ties keep the first row in file order',
 			displayOptions: { show: { dedupStrategy: ['highest', 'lowest'] } },
 		},
+		{
+			displayName: 'Columns That Must Agree',
+			name: 'dedupCompareColumns',
+			type: 'string',
+			default: '',
+			placeholder: 'total_sales, price',
+			description: 'Comma-separated. Duplicates that differ in these columns stop the run. Leave empty to compare every column.',
+			displayOptions: { show: { dedupStrategy: ['failOnConflict'] } },
+		},
 	],
 	label: (p: IDataObject) => {
 		const strategy = p.dedupStrategy as string;
@@ -60,15 +69,22 @@ export const deduplicate: CleanStep = {
 		const duplicateKeys = await session.count(
 			`SELECT count(*) FROM (SELECT 1 FROM ${table.relation} GROUP BY ${keyList} HAVING count(*) > 1)`,
 		);
-		// Keys whose duplicate rows are not identical: the cases where the rule changes the result.
-		const conflicting = `SELECT ${keyList} FROM (SELECT DISTINCT * FROM ${table.relation}) GROUP BY ${keyList} HAVING count(*) > 1`;
-		const conflictingKeys = await session.count(`SELECT count(*) FROM (${conflicting})`);
-		if (strategy === 'failOnConflict' && conflictingKeys > 0) {
-			const samples = await session.jsonRows(`${conflicting} LIMIT 5`);
-			fail(
-				`${conflictingKeys} key(s) have duplicate rows with different values, e.g. ${samples.map((s) => JSON.stringify(s)).join(', ')}`,
-				'Choose a rule that says which row wins (for sales exports: the highest total_sales), or fix the export.',
-			);
+		// Keys whose duplicates differ in the columns that matter: where the rule changes the result.
+		const disagreeing = (columns: string) =>
+			`SELECT ${keyList} FROM (SELECT DISTINCT ${keyList}, ${columns} FROM ${table.relation}) GROUP BY ${keyList} HAVING count(*) > 1`;
+		const details: IDataObject = { duplicateKeys };
+		if (strategy === 'failOnConflict') {
+			const chosen = findColumns(table, parameters.dedupCompareColumns as string);
+			const compared = (chosen.length ? chosen : table.columns).filter((c) => !keys.some((k) => k.name === c.name));
+			const sql = disagreeing(compared.length ? quoteList(compared.map((c) => c.name)) : 'NULL');
+			const conflicts = await session.count(`SELECT count(*) FROM (${sql})`);
+			if (conflicts > 0) {
+				const samples = await session.jsonRows(`${sql} LIMIT 5`);
+				fail(
+					`${conflicts} key(s) have duplicate rows that disagree, e.g. ${samples.map((s) => JSON.stringify(s)).join(', ')}`,
+					'Choose a rule that says which row wins (for sales exports: the highest total_sales), narrow "Columns That Must Agree", or fix the export.',
+				);
+			}
 		}
 
 		let order = `${ROW}`;
@@ -76,13 +92,14 @@ export const deduplicate: CleanStep = {
 		if (strategy === 'highest' || strategy === 'lowest') {
 			const by = findColumn(table, parameters.dedupOrderColumn as string);
 			order = `${quoteIdentifier(by.name)} ${strategy === 'highest' ? 'DESC' : 'ASC'} NULLS LAST, ${ROW}`;
+			details[`keysWithDifferent_${by.name}`] = await session.count(`SELECT count(*) FROM (${disagreeing(quoteIdentifier(by.name))})`);
 		}
 		return {
 			select:
 				`SELECT * EXCLUDE (${ROW}, ${RANK}) FROM (` +
 				`SELECT *, row_number() OVER (PARTITION BY ${keyList} ORDER BY ${order}) AS ${RANK} ` +
 				`FROM (SELECT *, rowid AS ${ROW} FROM ${table.relation})) WHERE ${RANK} = 1 ORDER BY ${ROW}`,
-			details: { duplicateKeys, conflictingKeys },
+			details,
 		};
 	},
 };

@@ -80,6 +80,6 @@ export function readCsvSql(path: string, dialect: CsvDialect): string {
 	return (
 		`read_csv(${quoteLiteral(path)}, header = true, delim = ${quoteLiteral(dialect.delimiter)}, ` +
 		`decimal_separator = ${quoteLiteral(dialect.decimalSeparator)}, encoding = ${quoteLiteral(dialect.encoding)}, ` +
-		`sample_size = -1, strict_mode = false, null_padding = true)`
+		`sample_size = -1)`
 	);
 }

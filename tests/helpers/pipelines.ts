@@ -1,0 +1,104 @@
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { DuckSession } from '../../nodes/shared/duckdb';
+import { quoteLiteral } from '../../nodes/shared/sql';
+import type { ExportName } from './bottleneck';
+import { binaryPath, runWorkflow } from './engine';
+import type { NodeSpec, WorkflowResult, WorkflowSpec } from './engine';
+import { nodeTypes, type } from './nodes';
+
+export type OutputMode = 'rows' | 'table';
+
+export function cleanNode(name: string, property: string | undefined, steps: INodeParameters[], outputMode: OutputMode): NodeSpec {
+	return {
+		name,
+		type: type('cleanTable'),
+		parameters: {
+			...(property ? { binaryPropertyName: property } : {}),
+			steps: { step: steps } as unknown as INodeParameters,
+			outputMode,
+		},
+	};
+}
+
+/**
+ * The agreed monthly process up to the merge: the three exports arrive on one item (as a
+ * webhook upload would), each is cleaned, then ERP ⋈ LIAISON ⋈ WEB.
+ */
+export function cleanAndMergeWorkflow(
+	files: Record<ExportName, string>,
+	outputMode: OutputMode,
+	webDedup: 'highest' | 'first' = 'highest',
+): WorkflowSpec {
+	const dedup = (key: string): INodeParameters => ({ stepType: 'deduplicate', dedupKeys: key, dedupStrategy: 'first' });
+	return {
+		nodeTypes,
+		nodes: [
+			{
+				name: 'Exports',
+				type: 'test.files',
+				parameters: { files: Object.entries(files).map(([property, path]) => ({ property, path })) } as unknown as INodeParameters,
+			},
+			cleanNode('Clean ERP', 'erp', [dedup('product_id')], outputMode),
+			cleanNode('Clean Liaison', 'liaison', [dedup('product_id')], outputMode),
+			cleanNode('Web Missing Sku', 'web', [{ stepType: 'dropMissing', missingColumns: 'sku' }], outputMode),
+			cleanNode(
+				'Web Dedup',
+				undefined,
+				[{ stepType: 'deduplicate', dedupKeys: 'sku', dedupStrategy: webDedup, dedupOrderColumn: 'total_sales' }],
+				outputMode,
+			),
+			{
+				name: 'Merge',
+				type: type('mergeTables'),
+				parameters: {
+					numberInputs: 3,
+					joins: {
+						join: [
+							{ input: 2, joinType: 'inner', leftKeys: 'product_id', rightKeys: 'product_id' },
+							{ input: 3, joinType: 'inner', leftKeys: 'id_web', rightKeys: 'sku' },
+						],
+					} as unknown as INodeParameters,
+					outputMode,
+				},
+			},
+		],
+		edges: [
+			['Exports', 'Clean ERP'],
+			['Exports', 'Clean Liaison'],
+			['Exports', 'Web Missing Sku'],
+			['Web Missing Sku', 'Web Dedup'],
+			['Clean ERP', 'Merge', 0],
+			['Clean Liaison', 'Merge', 1],
+			['Web Dedup', 'Merge', 2],
+		],
+	};
+}
+
+/** The files of the source node reach each node through one item; a single-file source uses `data`. */
+export function singleFile(path: string): Record<string, string> {
+	return { data: path };
+}
+
+export function rowCount(result: WorkflowResult, node: string, mode: OutputMode, outputIndex = 0): number {
+	const items = result.output(node, outputIndex);
+	return mode === 'table' ? Number(items[0]?.json.rowCount) : items.length;
+}
+
+/** Rows a node handed on, read back through DuckDB whatever the mode, to compare both modes. */
+export async function queryOutput(items: INodeExecutionData[], mode: OutputMode, sql: (relation: string) => string) {
+	const session = await DuckSession.open();
+	try {
+		if (mode === 'table') {
+			await session.run(`CREATE TABLE t AS SELECT * FROM read_parquet(${quoteLiteral(binaryPath(items[0]))})`);
+		} else {
+			const path = session.scratchPath('rows.json');
+			require('node:fs').writeFileSync(path, items.map((item) => JSON.stringify(item.json)).join('\n'));
+			await session.run(`CREATE TABLE t AS SELECT * FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', sample_size = -1)`);
+		}
+		return await session.jsonRows(sql('t'));
+	} finally {
+		await session.close();
+	}
+}
+
+export { runWorkflow };
