@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier, quoteList } from '../shared/sql';
-import { findColumns, runTableNode } from '../shared/table';
+import { findColumns, rowsToJson, runTableNode } from '../shared/table';
 import type { Table } from '../shared/table';
 import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
 import type { DuckSession } from '../shared/duckdb';
@@ -64,13 +64,21 @@ export class MergeTables implements INodeType {
 						description: `Give the same number of key columns on both sides (now ${leftKeys.length} and ${rightKeys.length}), e.g. "product_id" and "product_id".`,
 					});
 				}
+				const comparison = options.keyComparison === 'exact' ? 'exact' : 'text';
+				const mismatched = leftKeys.findIndex((left, index) => left.type !== rightKeys[index].type);
+				if (comparison === 'exact' && mismatched >= 0) {
+					const [l, r] = [leftKeys[mismatched], rightKeys[mismatched]];
+					throw new NodeOperationError(this.getNode(), `${where}: keys "${l.name}" (${l.type}) and "${r.name}" (${r.type}) have different types`, {
+						description: 'Set "Compare Keys" to "As Text" so 15298 and "15298" match, or convert one column with Clean Table first.',
+					});
+				}
 				const plan: JoinPlan = {
 					left: result,
 					right,
 					type: join.joinType as JoinType,
 					keys: leftKeys.map((left, index) => ({ left, right: rightKeys[index] })),
 					suffix: (join.clashSuffix as string)?.trim() || `_input${join.input as number}`,
-					comparison: options.keyComparison === 'exact' ? 'exact' : 'text',
+					comparison,
 					ignoreCase: options.ignoreCase === true,
 				};
 				const relation = quoteIdentifier(`joined_${position + 1}`);
@@ -135,6 +143,6 @@ async function unmatched(session: DuckSession, plan: JoinPlan, side: 'left' | 'r
 	return {
 		[`unmatched${Side}Rows`]: await session.count(`SELECT count(*) FROM (${sql})`),
 		[`unmatched${Side}Keys`]: await session.count(`SELECT count(*) FROM (SELECT DISTINCT ${keys} FROM (${sql}))`),
-		[`unmatched${Side}Samples`]: await session.jsonRows(`SELECT DISTINCT ${keys} FROM (${sql}) LIMIT 5`),
+		[`unmatched${Side}Samples`]: rowsToJson(await session.rows(`SELECT DISTINCT ${keys} FROM (${sql}) LIMIT 5`)),
 	};
 }

@@ -10,6 +10,7 @@ export * from './columns';
 export * from './description';
 export type { EmitRequest } from './emit';
 export * from './types';
+export { rowsToJson } from './values';
 
 export interface TableWork {
 	session: DuckSession;

@@ -22,10 +22,13 @@ function toJson(value: JS, type: string): JsonValue {
 	return value;
 }
 
-export function rowsToJson(rows: Array<Record<string, JS>>, columns: Column[]): IDataObject[] {
+/** Without column types, DATE values come out as ISO timestamps: fine for samples in a summary. */
+export function rowsToJson(rows: Array<Record<string, JS>>, columns?: Column[]): IDataObject[] {
 	return rows.map((row) => {
 		const out: IDataObject = {};
-		for (const column of columns) out[column.name] = toJson(row[column.name], column.type) as IDataObject[string];
+		for (const column of columns ?? Object.keys(row).map((name) => ({ name, type: '' }))) {
+			out[column.name] = toJson(row[column.name], column.type) as IDataObject[string];
+		}
 		return out;
 	});
 }
