@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier } from '../shared/sql';
-import { runTableNode } from '../shared/table';
+import { engineCredentials, runTableNode } from '../shared/table';
 import type { Table } from '../shared/table';
 import { cleanProperties } from './description';
 import { findStep } from './steps';
@@ -24,6 +24,7 @@ export class Clean implements INodeType {
 		defaults: { name: 'Clean Table' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: engineCredentials,
 		properties: cleanProperties,
 	};
 

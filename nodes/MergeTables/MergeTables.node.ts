@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier, quoteList } from '../shared/sql';
-import { findColumns, rowsToJson, runTableNode } from '../shared/table';
+import { engineCredentials, findColumns, rowsToJson, runTableNode } from '../shared/table';
 import type { Table } from '../shared/table';
 import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
 import type { DuckSession } from '../shared/duckdb';
@@ -35,6 +35,7 @@ export class MergeTables implements INodeType {
 		defaults: { name: 'Merge Tables' },
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		outputs: [NodeConnectionTypes.Main],
+		credentials: engineCredentials,
 		properties: mergeProperties,
 	};
 

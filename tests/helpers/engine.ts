@@ -68,6 +68,8 @@ export interface WorkflowSpec {
 	nodes: NodeSpec[];
 	/** [from, to, toInputIndex?, fromOutputIndex?] */
 	edges: Array<[string, string, number?, number?]>;
+	/** Decrypted credential data by credential type; nodes name them in `credentials`. */
+	credentials?: Record<string, IDataObject>;
 }
 
 export interface WorkflowResult {
@@ -83,6 +85,7 @@ let executionCounter = 0;
 
 export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 	await initBinaryData();
+	const credentialIds = Object.fromEntries(Object.keys(spec.credentials ?? {}).map((t) => [t, { id: t, name: t }]));
 	const nodes: INode[] = spec.nodes.map((node, index) => ({
 		id: `${index + 1}`,
 		name: node.name,
@@ -90,6 +93,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 		typeVersion: node.typeVersion ?? 1,
 		position: [index * 200, 0],
 		parameters: node.parameters ?? {},
+		...(node.type.startsWith('test.') ? {} : { credentials: credentialIds }),
 	}));
 	const connections: IConnections = {};
 	for (const [from, to, toInput = 0, fromOutput = 0] of spec.edges) {
@@ -137,6 +141,16 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 		sendDataToUI: () => undefined,
 		getRunExecutionData: async () => undefined,
 		logAiEvent: () => undefined,
+		credentialsHelper: {
+			getDecrypted: async (_data: unknown, _node: unknown, credentialType: string) => spec.credentials?.[credentialType] ?? {},
+			getParentTypes: () => [],
+			authenticate: async (_c: unknown, _t: unknown, request: unknown) => request,
+			preAuthentication: async () => undefined,
+			updateCredentials: async () => undefined,
+			updateCredentialsOauthTokenData: async () => undefined,
+			getCredentialsProperties: () => [],
+			isCredentialUsableByNode: () => true,
+		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	// The first node listed starts the run, as a manual trigger would.

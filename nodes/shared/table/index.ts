@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { withSession } from '../duckdb';
-import type { DuckSession } from '../duckdb';
+import type { DuckSession, EngineLimits } from '../duckdb';
 import { ColumnNotFoundError } from './columns';
 import { TableEmitter } from './emit';
 import { TableLoader } from './load';
@@ -28,7 +28,7 @@ export async function runTableNode(
 	work: (tables: TableWork) => Promise<INodeExecutionData[][]>,
 ): Promise<INodeExecutionData[][]> {
 	try {
-		return await withSession({}, async (session) =>
+		return await withSession(await engineLimits(ctx), async (session) =>
 			work({ session, loader: new TableLoader(ctx, session), emitter: new TableEmitter(ctx, session) }),
 		);
 	} catch (error) {
@@ -40,6 +40,25 @@ export async function runTableNode(
 		throw nodeError;
 	}
 }
+
+/** The optional engine-settings credential; nodes work without one. */
+async function engineLimits(ctx: IExecuteFunctions): Promise<EngineLimits> {
+	const hasCredential = Boolean(ctx.getNode().credentials?.[ENGINE_CREDENTIAL]);
+	if (!hasCredential) return {};
+	const settings = await ctx.getCredentials<{ memoryLimit?: string; threads?: number }>(ENGINE_CREDENTIAL);
+	const memoryLimit = settings.memoryLimit?.trim();
+	if (memoryLimit && !/^\d+(\.\d+)?\s*(%|[KMGT]i?B)$/i.test(memoryLimit)) {
+		throw new NodeOperationError(ctx.getNode(), `Memory limit "${memoryLimit}" is not a size`, {
+			description: 'Use a size such as 512MB, 4GB or 50% in the Sales Analytics Engine Settings credential.',
+		});
+	}
+	return { memoryLimit, threads: settings.threads || undefined };
+}
+
+export const ENGINE_CREDENTIAL = 'salesAnalyticsEngine';
+
+/** Every node offers the optional engine-settings credential. */
+export const engineCredentials = [{ name: ENGINE_CREDENTIAL, required: false }];
 
 export function toNodeError(ctx: IExecuteFunctions, error: unknown): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
