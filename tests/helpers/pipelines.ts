@@ -1,6 +1,7 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { DuckSession } from '../../nodes/shared/duckdb';
 import { quoteLiteral } from '../../nodes/shared/sql';
+import type { ExpectedFigures } from '../../scripts/sample-data/generator';
 import type { ExportName } from './bottleneck';
 import { binaryPath, runWorkflow } from './engine';
 import type { NodeSpec, WorkflowResult, WorkflowSpec } from './engine';
@@ -102,3 +103,30 @@ export async function queryOutput(items: INodeExecutionData[], mode: OutputMode,
 }
 
 export { runWorkflow };
+
+export type StageFigures = Pick<
+	ExpectedFigures,
+	'erp_rows' | 'liaison_rows' | 'web_clean_rows' | 'web_dedup_rows' | 'merged_rows' | 'revenue_total'
+>;
+
+const revenueSql = (t: string) =>
+	`SELECT CAST(sum(CAST(price AS DECIMAL(18,2)) * total_sales) AS DECIMAL(18,2))::VARCHAR AS revenue FROM ${t}`;
+
+/** Revenue of the merged rows, exact to the cent, whatever the output mode. */
+export async function mergedRevenue(result: WorkflowResult, mode: OutputMode): Promise<string> {
+	const [{ revenue }] = await queryOutput(result.output('Merge'), mode, revenueSql);
+	return String(revenue);
+}
+
+/** The counts of each stage of cleanAndMergeWorkflow and the merged revenue. */
+export async function stageFigures(result: WorkflowResult, mode: OutputMode): Promise<StageFigures> {
+	if (result.error) throw new Error(`${result.error.node}: ${result.error.message}`);
+	return {
+		erp_rows: rowCount(result, 'Clean ERP', mode),
+		liaison_rows: rowCount(result, 'Clean Liaison', mode),
+		web_clean_rows: rowCount(result, 'Web Missing Sku', mode),
+		web_dedup_rows: rowCount(result, 'Web Dedup', mode),
+		merged_rows: rowCount(result, 'Merge', mode),
+		revenue_total: await mergedRevenue(result, mode),
+	};
+}
