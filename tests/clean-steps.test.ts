@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { IDataObject } from 'n8n-workflow';
 import { json, runNode } from './helpers/small';
 
-const clean = (steps: object[], rows: object[], extra: object = {}) => runNode('cleanTable', { steps: { step: steps }, ...extra }, [rows]);
+const clean = (steps: object[], rows: IDataObject[], extra: object = {}) => runNode('cleanTable', { steps: { step: steps }, ...extra }, [rows]);
 
 const SALES = [
 	{ sku: 'A', total_sales: 5, price: 10 },
