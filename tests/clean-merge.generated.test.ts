@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateSample } from '../scripts/sample-data/generator';
 import type { GeneratedSample, SampleFormat } from '../scripts/sample-data/generator';
-import { cleanAndMergeWorkflow, mergedRevenue, rowCount, runWorkflow, stageFigures } from './helpers/pipelines';
+import { cleanAndMergeWorkflow, fullPipelineWorkflow, mergedRevenue, rowCount, runWorkflow, stageFigures } from './helpers/pipelines';
 import type { OutputMode } from './helpers/pipelines';
 
 const dir = mkdtempSync(join(tmpdir(), 'generated-'));
@@ -64,5 +64,18 @@ describe('the sample-data generator', () => {
 		} finally {
 			rmSync(french, { recursive: true, force: true });
 		}
+	});
+});
+
+describe('generated exports through Revenue and Premium Score, in n8n-core', () => {
+	test('revenue total, top product and premium count equal the generator\'s', async () => {
+		const result = await runWorkflow(fullPipelineWorkflow(filesOf('parquet'), 'table'));
+		assert.equal(result.error, undefined, result.error?.message);
+		const revenue = result.output('Revenue')[0].json.statistics as any;
+		assert.equal(revenue.totalRevenue, sample.expected.revenue_total);
+		assert.equal(String(revenue.topProduct.sku), sample.expected.top_product.sku);
+		assert.equal(revenue.topProduct.revenue.toFixed(2), sample.expected.top_product.revenue);
+		assert.equal(rowCount(result, 'Premium', 'table', 0), sample.expected.premium_count);
+		assert.equal(rowCount(result, 'Premium', 'table', 1), sample.expected.ordinary_count);
 	});
 });

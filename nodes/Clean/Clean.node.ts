@@ -5,28 +5,21 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier } from '../shared/sql';
-import { engineCredentials, runTableNode } from '../shared/table';
+import { runTableNode, tableNodeDescription } from '../shared/table';
 import type { Table } from '../shared/table';
 import { cleanProperties } from './description';
 import { findStep } from './steps';
 
 export class Clean implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = tableNodeDescription({
 		displayName: 'Clean Table',
 		name: 'cleanTable',
-		icon: 'file:clean.svg',
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{ ($parameter["steps"]?.step ?? []).map(s => s.stepType).join(" → ") || "no steps" }}',
 		description: 'Drop missing values, trim, convert types, filter and deduplicate a table with DuckDB',
-		defaults: { name: 'Clean Table' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: engineCredentials,
 		properties: cleanProperties,
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {

@@ -6,9 +6,9 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier, quoteList } from '../shared/sql';
-import { engineCredentials, findColumns, rowsToJson, runTableNode } from '../shared/table';
+import { findColumns, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
 import type { Table } from '../shared/table';
 import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
 import type { DuckSession } from '../shared/duckdb';
@@ -24,20 +24,14 @@ const configuredInputs = (parameters: INodeParameters) =>
 	}));
 
 export class MergeTables implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = tableNodeDescription({
 		displayName: 'Merge Tables',
 		name: 'mergeTables',
-		icon: 'file:mergeTables.svg',
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{ ($parameter["joins"]?.join ?? []).map(j => j.joinType).join(", ") + " join of " + ($parameter["numberInputs"] || 2) + " tables" }}',
 		description: 'Join two or more tables on key columns with DuckDB (inner, left, right, full, anti)',
-		defaults: { name: 'Merge Tables' },
 		inputs: `={{(${configuredInputs})($parameter)}}`,
-		outputs: [NodeConnectionTypes.Main],
-		credentials: engineCredentials,
 		properties: mergeProperties,
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {

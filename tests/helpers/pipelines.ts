@@ -130,3 +130,22 @@ export async function stageFigures(result: WorkflowResult, mode: OutputMode): Pr
 		revenue_total: await mergedRevenue(result, mode),
 	};
 }
+
+/** The monthly process through revenue and premium scoring, with the report files on. */
+export function fullPipelineWorkflow(files: Record<ExportName, string>, outputMode: OutputMode): WorkflowSpec {
+	const spec = cleanAndMergeWorkflow(files, outputMode);
+	spec.nodes.push(
+		{
+			name: 'Revenue',
+			type: type('revenue'),
+			parameters: {
+				createReport: true,
+				reportOptions: { period: 'Octobre 2020', labelColumn: 'post_title', columns: 'product_id, sku, post_title, price, total_sales' },
+				outputMode,
+			} as INodeParameters,
+		},
+		{ name: 'Premium', type: type('premiumScore'), parameters: { createCsv: true, outputMode } as INodeParameters },
+	);
+	spec.edges.push(['Merge', 'Revenue'], ['Revenue', 'Premium']);
+	return spec;
+}

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { ENGINE_CREDENTIAL } from './types';
 
 /** How every node of the package finds its input table. */
 export const tableInputProperties: INodeProperties[] = [
@@ -152,4 +154,21 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 			],
 		},
 	];
+}
+
+type TableNodeFields = Pick<INodeTypeDescription, 'displayName' | 'name' | 'subtitle' | 'description' | 'properties'> &
+	Partial<Pick<INodeTypeDescription, 'inputs' | 'outputs' | 'outputNames'>>;
+
+/** What every node of the package shares: icon by name, one main input and output by default, the engine credential. */
+export function tableNodeDescription(fields: TableNodeFields): INodeTypeDescription {
+	return {
+		icon: `file:${fields.name}.svg`,
+		group: ['transform'],
+		version: 1,
+		defaults: { name: fields.displayName },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: ENGINE_CREDENTIAL, required: false }],
+		...fields,
+	};
 }

@@ -5,6 +5,7 @@ import type { DuckSession, EngineLimits } from '../duckdb';
 import { ColumnNotFoundError } from './columns';
 import { TableEmitter } from './emit';
 import { TableLoader } from './load';
+import { ENGINE_CREDENTIAL } from './types';
 
 export * from './columns';
 export * from './description';
@@ -55,10 +56,6 @@ async function engineLimits(ctx: IExecuteFunctions): Promise<EngineLimits> {
 	return { memoryLimit, threads: settings.threads || undefined };
 }
 
-export const ENGINE_CREDENTIAL = 'salesAnalyticsEngine';
-
-/** Every node offers the optional engine-settings credential. */
-export const engineCredentials = [{ name: ENGINE_CREDENTIAL, required: false }];
 
 export function toNodeError(ctx: IExecuteFunctions, error: unknown): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;

@@ -25,3 +25,6 @@ export interface Table {
 /** Marker in the JSON of a Table-mode item, so the next node knows the binary is one of ours. */
 export const TABLE_MARKER = 'n8n-sales-analytics/table@1';
 export const PARQUET_MIME = 'application/vnd.apache.parquet';
+
+/** The optional credential that sets DuckDB's memory and thread limits. */
+export const ENGINE_CREDENTIAL = 'salesAnalyticsEngine';

@@ -1,0 +1,121 @@
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { DuckSession } from '../shared/duckdb';
+import { attachFile, MIME } from '../shared/reports/attach';
+import { writeCsv } from '../shared/reports/csv';
+import type { CsvStyle } from '../shared/reports/csv';
+import { quoteIdentifier } from '../shared/sql';
+import { findColumn, runTableNode, tableNodeDescription } from '../shared/table';
+import type { Table } from '../shared/table';
+import { premiumProperties } from './description';
+import { cutOf, scoredSql, splitSql, statsSql } from './sql';
+import type { ScorePlan } from './sql';
+
+export class PremiumScore implements INodeType {
+	description: INodeTypeDescription = tableNodeDescription({
+		displayName: 'Premium Score',
+		name: 'premiumScore',
+		subtitle: '={{ $parameter["method"] === "iqr" ? "IQR fence, k = " + $parameter["iqrK"] : "z-score > " + $parameter["threshold"] }} on {{ $parameter["scoreColumn"] }}',
+		description: 'Splits a table into premium and ordinary products by z-score or IQR fence on a price column',
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Premium', 'Ordinary'],
+		properties: premiumProperties,
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return runTableNode(this, 2, async ({ session, loader, emitter }) => {
+			const input = await loader.load(0, 'input', 'the input table');
+			const plan: ScorePlan = {
+				source: input.relation,
+				column: findColumn(input, this.getNodeParameter('scoreColumn', 0) as string).name,
+				method: this.getNodeParameter('method', 0, 'zscore') as ScorePlan['method'],
+				threshold: sane(this, 'Threshold', this.getNodeParameter('threshold', 0, 2)),
+				deviation: this.getNodeParameter('deviation', 0, 'population') as ScorePlan['deviation'],
+				k: sane(this, 'K', this.getNodeParameter('iqrK', 0, 1.5)),
+				scoreName: (this.getNodeParameter('scoreName', 0, 'premium_score') as string).trim() || 'premium_score',
+			};
+			if (input.columns.some((c) => c.name.toLowerCase() === plan.scoreName.toLowerCase())) {
+				throw new NodeOperationError(this.getNode(), `The input already has a column "${plan.scoreName}"`, {
+					description: 'Choose another "Score Column Name".',
+				});
+			}
+			const [stats] = await session.rows(statsSql(plan));
+			const num = (key: string) => (stats[key] === null ? null : Number(stats[key]));
+			const scored = quoteIdentifier('scored');
+			const spread = plan.method === 'zscore' ? num('std') : num('q3') === null ? null : num('q3')! - num('q1')!;
+			const centre = plan.method === 'zscore' ? num('mean') : num('q3');
+			await session.run(`CREATE TABLE ${scored} AS ${scoredSql(plan)}`, [centre ?? 0, spread ?? 0]);
+
+			const tables: Table[] = [];
+			for (const [name, premium] of [['premium', true], ['ordinary', false]] as const) {
+				const relation = quoteIdentifier(name);
+				await session.run(`CREATE TABLE ${relation} AS ${splitSql(scored, plan, premium)}`, [cutOf(plan)]);
+				tables.push({ ...input, relation, label: name, rows: await session.count(`SELECT count(*) FROM ${relation}`), columns: await loader.columnsOf(relation) });
+			}
+			const [premium, ordinary] = tables;
+
+			const premiumFrom = spread === null || spread === 0 ? null : centre! + cutOf(plan) * spread;
+			const notes: string[] = [];
+			if (Number(stats.scored) === 0) notes.push(`no row has a numeric ${plan.column}: nothing was scored`);
+			else if (!spread) notes.push(`every scored ${plan.column} is the same (spread 0): no row can stand out, all are ordinary`);
+			const unscored = Number(stats.rows) - Number(stats.scored);
+			if (unscored) notes.push(`${unscored} row(s) without a numeric ${plan.column} (${Number(stats.empty)} empty, ${Number(stats.non_numeric)} not a number) were not scored and went to Ordinary`);
+
+			const statistics: IDataObject = {
+				input: input.source.detail,
+				method: plan.method === 'zscore' ? `z-score > ${plan.threshold}, ${plan.deviation} standard deviation` : `IQR fence: Q3 + ${plan.k} × IQR`,
+				column: plan.column,
+				rows: Number(stats.rows),
+				scoredRows: Number(stats.scored),
+				unscoredRows: unscored,
+				nonNumericRows: Number(stats.non_numeric),
+				emptyRows: Number(stats.empty),
+				premiumCount: premium.rows,
+				ordinaryCount: ordinary.rows,
+				mean: num('mean'),
+				standardDeviation: num('std'),
+				standardDeviationType: plan.deviation,
+				min: num('min'),
+				q1: num('q1'),
+				median: num('median'),
+				q3: num('q3'),
+				max: num('max'),
+				premiumFrom,
+				notes,
+			};
+			const csv = this.getNodeParameter('createCsv', 0, false) ? await csvFiles(this, session, premium, ordinary) : undefined;
+			const summary = `${premium.rows} premium, ${ordinary.rows} ordinary (${statistics.method as string}${premiumFrom !== null ? `; premium above ${plan.column} ${premiumFrom.toFixed(4)}` : ''}).${notes.length ? ` ${notes.join('; ')}.` : ''}`;
+			return [
+				await emitter.emit({ table: premium, statistics, summary, outputName: 'premium', attachments: csv?.premium }),
+				await emitter.emit({ table: ordinary, statistics, summary, outputName: 'ordinary', attachments: csv?.ordinary }),
+			];
+		});
+	}
+}
+
+/** Thresholds are user numbers: refuse what cannot be meant rather than silently scoring nothing. */
+function sane(ctx: IExecuteFunctions, label: string, raw: unknown): number {
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < 0 || value > 100) {
+		throw new NodeOperationError(ctx.getNode(), `${label} ${String(raw)} is not usable`, {
+			description: `${label} must be a number from 0 to 100 (2 for z-scores and 1.5 for IQR fences are the usual choices).`,
+		});
+	}
+	return value;
+}
+
+async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, premium: Table, ordinary: Table) {
+	const options = ctx.getNodeParameter('csvOptions', 0, {}) as IDataObject;
+	const style = (options.style as CsvStyle) ?? 'standard';
+	const property = (options.binaryPropertyName as string)?.trim() || 'csv';
+	const files: Record<'premium' | 'ordinary', IBinaryKeyData> = { premium: {}, ordinary: {} };
+	for (const [key, table, fileName] of [
+		['premium', premium, (options.premiumFileName as string)?.trim() || 'vins_premium.csv'],
+		['ordinary', ordinary, (options.ordinaryFileName as string)?.trim() || 'vins_ordinaires.csv'],
+	] as const) {
+		const path = session.scratchPath(`${key}.csv`);
+		await writeCsv(session, table.relation, table.columns, path, style);
+		files[key] = { [property]: await attachFile(ctx, path, fileName, MIME.csv) };
+	}
+	return files;
+}

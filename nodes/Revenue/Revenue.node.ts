@@ -1,0 +1,128 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import type { DuckSession } from '../shared/duckdb';
+import { attachFile, MIME } from '../shared/reports/attach';
+import { writeRevenueWorkbook } from '../shared/reports/xlsx';
+import type { SheetColumn } from '../shared/reports/xlsx';
+import { quoteIdentifier } from '../shared/sql';
+import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
+import type { Column, Table } from '../shared/table';
+import { revenueProperties } from './description';
+import { revenueSql, totalsSql } from './sql';
+import type { RevenuePlan } from './sql';
+
+export class Revenue implements INodeType {
+	description: INodeTypeDescription = tableNodeDescription({
+		displayName: 'Revenue',
+		name: 'revenue',
+		subtitle: '={{ $parameter["priceColumn"] + " × " + $parameter["quantityColumn"] + ($parameter["groupBy"] ? " by " + $parameter["groupBy"] : "") }}',
+		description: 'Revenue per product, exact to the cent, with shares of the total and an optional Excel report',
+		properties: revenueProperties,
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return runTableNode(this, 1, async ({ session, loader, emitter }) => {
+			const input = await loader.load(0, 'input', 'the input table');
+			const names = this.getNodeParameter('outputColumns', 0, {}) as IDataObject;
+			const plan: RevenuePlan = {
+				source: input.relation,
+				price: findColumn(input, this.getNodeParameter('priceColumn', 0) as string),
+				quantity: findColumn(input, this.getNodeParameter('quantityColumn', 0) as string),
+				groupBy: findColumns(input, this.getNodeParameter('groupBy', 0, '') as string),
+				names: {
+					revenue: (names.revenue as string)?.trim() || 'revenue',
+					share: (names.share as string)?.trim() || 'revenue_share',
+					cumulative: (names.cumulative as string)?.trim() || 'cumulative_share',
+				},
+			};
+			const currency = this.getNodeParameter('currency', 0, 'EUR') as string;
+			const clash = input.columns.find((c) => c.name.toLowerCase() === plan.names.revenue.toLowerCase());
+			if (clash && !plan.groupBy.length) {
+				throw new NodeOperationError(this.getNode(), `The input already has a column "${clash.name}"`, {
+					description: 'Choose another name under Output Columns → Revenue, or remove the column upstream.',
+				});
+			}
+			const relation = quoteIdentifier('revenue');
+			await session.run(`CREATE TABLE ${relation} AS ${revenueSql(plan)}`);
+			const result: Table = { ...input, relation, columns: await loader.columnsOf(relation), label: 'revenue' };
+			result.rows = await session.count(`SELECT count(*) FROM ${relation}`);
+
+			const [totals] = await session.rows(totalsSql(plan, relation));
+			const negativePriceRows = await session.count(
+				`SELECT count(*) FROM ${input.relation} WHERE try_cast(${quoteIdentifier(plan.price.name)} AS DOUBLE) < 0`,
+			);
+			const [top] = rowsToJson(await session.rows(`SELECT * FROM ${relation} ORDER BY rowid LIMIT 1`), result.columns);
+			const statistics: IDataObject = {
+				input: input.source.detail,
+				totalRevenue: String(totals.total_revenue),
+				currency,
+				rows: result.rows,
+				rowsWithRevenue: Number(totals.rows_with_revenue),
+				rowsWithoutRevenue: Number(totals.rows_without_revenue),
+				units: Number(totals.units),
+				negativePriceRows,
+				topProduct: top ?? null,
+			};
+			const warnings: string[] = [];
+			if (Number(totals.rows_without_revenue)) warnings.push(`${Number(totals.rows_without_revenue)} row(s) have no numeric ${plan.price.name} or ${plan.quantity.name} and no revenue`);
+			if (negativePriceRows) warnings.push(`${negativePriceRows} row(s) have a negative ${plan.price.name}`);
+			if (warnings.length) statistics.warnings = warnings;
+
+			const attachments = this.getNodeParameter('createReport', 0, false)
+				? await report(this, session, result, plan, statistics)
+				: undefined;
+			const summary = `Total revenue ${statistics.totalRevenue as string} ${currency} over ${statistics.rowsWithRevenue as number} row(s).${warnings.length ? ` ${warnings.join('; ')}.` : ''} Input: ${input.source.detail}.`;
+			return [await emitter.emit({ table: result, statistics, summary, attachments })];
+		});
+	}
+}
+
+const LABEL_NAMES = /^(post_title|title|name|product_name|product|label|designation|libelle)$/i;
+
+async function report(ctx: IExecuteFunctions, session: DuckSession, result: Table, plan: RevenuePlan, statistics: IDataObject) {
+	const options = ctx.getNodeParameter('reportOptions', 0, {}) as IDataObject;
+	const fileName = (options.fileName as string)?.trim() || 'rapport_ca.xlsx';
+	const period = (options.period as string)?.trim() || DateTime.now().minus({ months: 1 }).toFormat('LLLL yyyy');
+	const chosen = findColumns(result, options.columns as string);
+	const kept = new Set([plan.names.revenue, plan.names.share, plan.names.cumulative]);
+	const columns: Column[] = chosen.length ? [...chosen, ...result.columns.filter((c) => kept.has(c.name) && !chosen.includes(c))] : result.columns;
+	const label = (options.labelColumn as string)?.trim()
+		? findColumn(result, options.labelColumn as string)
+		: (result.columns.find((c) => LABEL_NAMES.test(c.name)) ?? result.columns.find((c) => c.type === 'VARCHAR') ?? result.columns[0]);
+
+	const sheetColumns: SheetColumn[] = columns.map((column) => ({
+		...column,
+		format:
+			column.name === plan.names.revenue || column.name === plan.price.name
+				? 'currency'
+				: column.name === plan.names.share || column.name === plan.names.cumulative
+					? 'percent'
+					: isNumericType(column.type) && !/DOUBLE|FLOAT|DECIMAL/.test(column.type)
+						? 'integer'
+						: undefined,
+	}));
+	const reportRelation = quoteIdentifier('report_rows');
+	await session.run(`CREATE TABLE ${reportRelation} AS SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${result.relation} ORDER BY rowid`);
+	const topRows = await session.rows(
+		`SELECT CAST(${quoteIdentifier(label.name)} AS VARCHAR) AS label, CAST(${quoteIdentifier(plan.names.revenue)} AS DOUBLE) AS revenue FROM ${result.relation} WHERE ${quoteIdentifier(plan.names.revenue)} IS NOT NULL ORDER BY rowid LIMIT 10`,
+	);
+	const path = session.scratchPath('report.xlsx');
+	await writeRevenueWorkbook(session, {
+		path,
+		relation: reportRelation,
+		columns: sheetColumns,
+		currency: statistics.currency as string,
+		totals: [plan.names.revenue, plan.quantity.name].filter((name) => columns.some((c) => c.name === name)),
+		summary: [
+			['Period', period],
+			['Total revenue', Number(statistics.totalRevenue)],
+			['Number of products', statistics.rowsWithRevenue as number],
+			['Units sold', statistics.units as number],
+		],
+		top: { label: `Top 10 by revenue (${label.name})`, rows: topRows.map((r) => ({ label: String(r.label), revenue: Number(r.revenue) })) },
+	});
+	statistics.report = { fileName, period };
+	const property = (options.binaryPropertyName as string)?.trim() || 'report';
+	return { [property]: await attachFile(ctx, path, fileName, MIME.xlsx) };
+}

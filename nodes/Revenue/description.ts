@@ -1,0 +1,93 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { currencyOptions } from '../shared/reports/currency';
+import { tableInputProperties, tableOutputProperties } from '../shared/table';
+
+export const revenueProperties: INodeProperties[] = [
+	...tableInputProperties,
+	{
+		displayName: 'Price Column',
+		name: 'priceColumn',
+		type: 'string',
+		default: 'price',
+		placeholder: 'price',
+	},
+	{
+		displayName: 'Quantity Column',
+		name: 'quantityColumn',
+		type: 'string',
+		default: 'total_sales',
+		placeholder: 'total_sales',
+	},
+	{
+		displayName: 'Group By',
+		name: 'groupBy',
+		type: 'string',
+		default: '',
+		placeholder: 'product_id',
+		description:
+			'Comma-separated columns to add revenue up by. Leave empty for one row per input row, which keeps every column.',
+	},
+	{
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		default: 'EUR',
+		options: currencyOptions,
+	},
+	{
+		displayName: 'Output Columns',
+		name: 'outputColumns',
+		type: 'collection',
+		placeholder: 'Rename',
+		default: {},
+		options: [
+			{ displayName: 'Revenue', name: 'revenue', type: 'string', default: 'revenue' },
+			{ displayName: 'Share of Total', name: 'share', type: 'string', default: 'revenue_share' },
+			{ displayName: 'Cumulative Share', name: 'cumulative', type: 'string', default: 'cumulative_share' },
+		],
+	},
+	{
+		displayName: 'Create Excel Report',
+		name: 'createReport',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to attach an .xlsx report: revenue per product with totals, and a summary sheet with the top 10',
+	},
+	{
+		displayName: 'Report Options',
+		name: 'reportOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { createReport: [true] } },
+		options: [
+			{ displayName: 'File Name', name: 'fileName', type: 'string', default: 'rapport_ca.xlsx' },
+			{
+				displayName: 'Period',
+				name: 'period',
+				type: 'string',
+				default: '',
+				placeholder: 'October 2026',
+				description: 'Label of the period the report covers. Empty: the previous month.',
+			},
+			{
+				displayName: 'Label Column',
+				name: 'labelColumn',
+				type: 'string',
+				default: '',
+				placeholder: 'post_title',
+				description: 'Column naming each product in the top 10. Empty: the first text column.',
+			},
+			{
+				displayName: 'Columns in the Report',
+				name: 'columns',
+				type: 'string',
+				default: '',
+				placeholder: 'product_id, sku, post_title, price, total_sales',
+				description: 'Comma-separated. Empty: every column.',
+			},
+			{ displayName: 'Binary Property', name: 'binaryPropertyName', type: 'string', default: 'report' },
+		],
+	},
+	...tableOutputProperties('revenue.parquet'),
+];

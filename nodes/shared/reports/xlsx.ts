@@ -1,0 +1,98 @@
+import ExcelJS from 'exceljs';
+import type { DuckSession } from '../duckdb';
+import type { Column } from '../table/types';
+import { rowsToJson } from '../table/values';
+import { excelCurrencyFormat } from './currency';
+
+export interface SheetColumn extends Column {
+	format?: 'currency' | 'percent' | 'integer';
+}
+
+export interface RevenueWorkbook {
+	path: string;
+	relation: string;
+	columns: SheetColumn[];
+	currency: string;
+	/** Column letters summed in the totals row. */
+	totals: string[];
+	summary: Array<[string, string | number]>;
+	top: { label: string; rows: Array<{ label: string; revenue: number }> };
+}
+
+const PAGE = 50_000;
+
+function letter(index: number): string {
+	let n = index + 1;
+	let s = '';
+	while (n > 0) {
+		const r = (n - 1) % 26;
+		s = String.fromCharCode(65 + r) + s;
+		n = Math.floor((n - 1) / 26);
+	}
+	return s;
+}
+
+/**
+ * The revenue report: a sheet of rows (bold frozen header, autofilter, number formats,
+ * widths, a totals row with SUM formulas and their values) and a summary sheet. Rows are
+ * read from DuckDB a page at a time and streamed to disk, so big tables fit.
+ */
+export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWorkbook): Promise<void> {
+	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: book.path, useStyles: true, useSharedStrings: false });
+	const money = excelCurrencyFormat(book.currency);
+	const formats: Record<NonNullable<SheetColumn['format']>, string> = { currency: money, percent: '0.00%', integer: '#,##0' };
+
+	const sheet = workbook.addWorksheet('Revenue', { views: [{ state: 'frozen', ySplit: 1 }] });
+	sheet.columns = book.columns.map((column) => ({
+		header: column.name,
+		key: column.name,
+		width: Math.min(60, Math.max(12, column.name.length + 4, column.type === 'VARCHAR' ? 28 : 14)),
+		style: column.format ? { numFmt: formats[column.format] } : {},
+	}));
+	const header = sheet.getRow(1);
+	header.font = { bold: true };
+	header.commit();
+
+	const rowCount = await session.count(`SELECT count(*) FROM ${book.relation}`);
+	for (let offset = 0; offset < rowCount; offset += PAGE) {
+		const rows = rowsToJson(
+			await session.rows(`SELECT * FROM ${book.relation} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`, [offset, offset + PAGE]),
+			book.columns,
+		);
+		for (const row of rows) sheet.addRow(book.columns.map((c) => row[c.name] ?? null)).commit();
+	}
+	const lastDataRow = rowCount + 1;
+	sheet.autoFilter = { from: 'A1', to: `${letter(book.columns.length - 1)}${lastDataRow}` };
+
+	const totalsRow = sheet.addRow(book.columns.map((_, index) => (index === 0 ? 'Total' : null)));
+	totalsRow.font = { bold: true };
+	for (const name of book.totals) {
+		const index = book.columns.findIndex((c) => c.name === name);
+		if (index < 0) continue;
+		const sum = await session.value(`SELECT CAST(coalesce(sum("${name.replace(/"/g, '""')}"), 0) AS DOUBLE) FROM ${book.relation}`);
+		const column = letter(index);
+		totalsRow.getCell(index + 1).value = { formula: `SUM(${column}2:${column}${lastDataRow})`, result: Number(sum) };
+	}
+	totalsRow.commit();
+	sheet.commit();
+
+	const summary = workbook.addWorksheet('Summary');
+	summary.columns = [{ width: 34 }, { width: 22 }];
+	for (const [label, value] of book.summary) {
+		const row = summary.addRow([label, value]);
+		row.getCell(1).font = { bold: true };
+		if (label.toLowerCase().includes('revenue')) row.getCell(2).numFmt = money;
+		row.commit();
+	}
+	summary.addRow([]).commit();
+	const topHeader = summary.addRow([book.top.label, 'Revenue']);
+	topHeader.font = { bold: true };
+	topHeader.commit();
+	for (const top of book.top.rows) {
+		const row = summary.addRow([top.label, top.revenue]);
+		row.getCell(2).numFmt = money;
+		row.commit();
+	}
+	summary.commit();
+	await workbook.commit();
+}
