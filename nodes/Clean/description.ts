@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { tableInputProperties, tableOutputProperties } from '../shared/table';
-import { CLEAN_STEPS, stepFields } from './steps';
+import { catalogueOptions, scopedFields } from '../shared/catalogue';
+import { CLEAN_STEPS } from './steps';
 
 export const cleanProperties: INodeProperties[] = [
 	...tableInputProperties,
@@ -22,13 +23,9 @@ export const cleanProperties: INodeProperties[] = [
 						name: 'stepType',
 						type: 'options',
 						default: 'dropMissing',
-						options: CLEAN_STEPS.map((step) => ({
-							name: step.name,
-							value: step.value,
-							description: step.description,
-						})),
+						options: catalogueOptions(CLEAN_STEPS),
 					},
-					...stepFields(),
+					...scopedFields(CLEAN_STEPS, 'stepType'),
 				],
 			},
 		],

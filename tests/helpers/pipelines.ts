@@ -149,3 +149,35 @@ export function fullPipelineWorkflow(files: Record<ExportName, string>, outputMo
 	spec.edges.push(['Merge', 'Revenue'], ['Revenue', 'Premium']);
 	return spec;
 }
+
+export type ReferenceFigures = StageFigures & Pick<ExpectedFigures, 'premium_count'>;
+
+/** The seven tests of the agreed monthly process, as Data Quality Check nodes after each stage. */
+export function withReferenceChecks(spec: WorkflowSpec, figures: ReferenceFigures): WorkflowSpec {
+	const rowCheck = (checkName: string, expected: number) => ({ checkName, checkType: 'rowCount', severity: 'error', rowCountExpected: String(expected) });
+	const stages: Array<[string, string, object[], number?]> = [
+		['Clean ERP', 'Check ERP', [rowCheck('ERP rows', figures.erp_rows), { checkName: 'ERP product_id unique', checkType: 'unique', severity: 'error', uniqueColumns: 'product_id' }]],
+		['Clean Liaison', 'Check Liaison', [rowCheck('LIAISON rows', figures.liaison_rows)]],
+		['Web Missing Sku', 'Check Web Clean', [rowCheck('WEB rows with a sku', figures.web_clean_rows)]],
+		['Web Dedup', 'Check Web Dedup', [rowCheck('WEB rows after dedup', figures.web_dedup_rows), { checkName: 'sku unique', checkType: 'unique', severity: 'error', uniqueColumns: 'sku' }]],
+		['Merge', 'Check Merge', [rowCheck('Merged rows', figures.merged_rows), { checkName: 'Positive prices', checkType: 'valueRange', severity: 'error', rangeColumn: 'price', rangeMin: '0', rangeInclusive: false }]],
+		['Revenue', 'Check Revenue', [{ checkName: 'Total revenue', checkType: 'aggregateEquals', severity: 'error', aggregateColumn: 'revenue', aggregateExpected: figures.revenue_total }]],
+		['Premium', 'Check Premium', [rowCheck('Premium products', figures.premium_count)], 0],
+	];
+	for (const [stage, name, checks, output] of stages) {
+		spec.nodes.push({ name, type: type('dataQualityCheck'), parameters: { onFailure: 'route', outputMode: 'table', checks: { check: checks } } as unknown as INodeParameters });
+		spec.edges.push([stage, name, 0, output ?? 0]);
+	}
+	return spec;
+}
+
+/** Every check of every Data Quality Check node of a run, by node. */
+export function checkResults(result: WorkflowResult, nodes: string[]) {
+	return nodes.flatMap((node) => {
+		const failed = result.output(node, 1)[0]?.json as { checks: Array<Record<string, unknown>> } | undefined;
+		const passed = result.output(node, 0)[0]?.json.statistics as { checks: Array<Record<string, unknown>> } | undefined;
+		return (failed ?? passed)!.checks.map((check) => ({ node, name: check.name, status: check.status, observed: check.observed }));
+	});
+}
+
+export const CHECK_NODES = ['Check ERP', 'Check Liaison', 'Check Web Clean', 'Check Web Dedup', 'Check Merge', 'Check Revenue', 'Check Premium'];

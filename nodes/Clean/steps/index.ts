@@ -1,4 +1,3 @@
-import type { INodeProperties } from 'n8n-workflow';
 import { castColumns } from './castColumns';
 import { deduplicate } from './deduplicate';
 import { dropMissing } from './dropMissing';
@@ -13,17 +12,4 @@ export const CLEAN_STEPS: CleanStep[] = [dropMissing, trimText, castColumns, fil
 
 export function findStep(value: string): CleanStep | undefined {
 	return CLEAN_STEPS.find((step) => step.value === value);
-}
-
-/** Each step's fields, shown only when that step type is chosen (Merge v3's displayOptions pattern). */
-export function stepFields(): INodeProperties[] {
-	return CLEAN_STEPS.flatMap((step) =>
-		step.properties.map((property) => ({
-			...property,
-			displayOptions: {
-				...property.displayOptions,
-				show: { ...property.displayOptions?.show, stepType: [step.value] },
-			},
-		})),
-	);
 }

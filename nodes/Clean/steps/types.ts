@@ -1,4 +1,5 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+import type { CatalogueEntry } from '../../shared/catalogue';
 import type { DuckSession, SqlValue } from '../../shared/duckdb';
 import type { Table } from '../../shared/table';
 
@@ -19,12 +20,7 @@ export interface StepQuery {
 }
 
 /** One cleaning step: its canvas fields and the SQL it runs. Add a step by adding a file. */
-export interface CleanStep {
-	value: string;
-	name: string;
-	description: string;
-	/** Fields shown when this step is chosen; the catalogue scopes them with displayOptions. */
-	properties: INodeProperties[];
+export interface CleanStep extends CatalogueEntry {
 	/** Short text for the summary, e.g. "deduplicate on sku, keep highest total_sales". */
 	label(parameters: IDataObject): string;
 	build(input: StepInput): Promise<StepQuery>;

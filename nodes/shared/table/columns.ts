@@ -16,7 +16,9 @@ export class ColumnNotFoundError extends Error {
 
 /** Finds a column by exact name, else by a unique case-insensitive match, as users type names from memory. */
 export function findColumn(table: Table, name: string): Column {
-	const wanted = name.trim();
+	const trimmed = (name ?? '').trim();
+	// A name in double quotes is taken literally, as in SQL: "a ""quoted"" name".
+	const wanted = /^".*"$/s.test(trimmed) ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed;
 	const exact = table.columns.find((column) => column.name === wanted);
 	if (exact) return exact;
 	const folded = table.columns.filter((column) => column.name.toLowerCase() === wanted.toLowerCase());

@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { ColumnNotFoundError, runTableNode, tableNodeDescription } from '../shared/table';
+import type { Table } from '../shared/table';
+import { findCheckKind } from './checks';
+import { qualityProperties } from './description';
+import { checkResult, qualityReport } from './report';
+import type { CheckResult } from './report';
+
+export class DataQualityCheck implements INodeType {
+	description: INodeTypeDescription = tableNodeDescription({
+		displayName: 'Data Quality Check',
+		name: 'dataQualityCheck',
+		subtitle: '={{ ($parameter["checks"]?.check ?? []).length + " checks · " + ($parameter["onFailure"] === "route" ? "route failures" : "stop on error") }}',
+		description: 'Validates a table with declared checks (row counts, nulls, uniqueness, ranges, totals, freshness, custom SQL) and stops or routes on failure',
+		inputs: [
+			{ type: NodeConnectionTypes.Main, displayName: 'Table' },
+			{ type: NodeConnectionTypes.Main, displayName: 'Reference', required: false },
+		],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Passed', 'Failed'],
+		properties: qualityProperties,
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return runTableNode(this, 2, async ({ session, loader, emitter }) => {
+			const table = await loader.load(0, 'input', 'the input table');
+			let reference: Table | undefined;
+			const loadReference = async () => {
+				if (!reference) {
+					const connected = (() => {
+						try {
+							return this.getInputData(1).length > 0;
+						} catch {
+							return false;
+						}
+					})();
+					if (!connected) {
+						throw new NodeOperationError(this.getNode(), 'A referential-integrity check needs a reference table', {
+							description: 'Connect the reference table (for example the web export) to the second input, "Reference".',
+						});
+					}
+					reference = { ...(await loader.load(1, 'reference', 'the reference table')), label: 'the reference table' };
+				}
+				return reference;
+			};
+
+			const entries = this.getNodeParameter('checks.check', 0, []) as IDataObject[];
+			const results: CheckResult[] = [];
+			for (const [index, parameters] of entries.entries()) {
+				const name = (parameters.checkName as string)?.trim() || `Check ${index + 1}`;
+				const kind = findCheckKind(parameters.checkType as string);
+				const misconfigured = (message: string, hint: string): never => {
+					throw new NodeOperationError(this.getNode(), `Check "${name}" cannot run: ${message}`, { description: hint });
+				};
+				if (!kind) misconfigured(`unknown check type "${parameters.checkType as string}"`, 'Remove the check and add it again.');
+				const outcome = await kind!
+					.run({ session, table, reference: loadReference, parameters, misconfigured })
+					.catch((error: Error) => {
+						if (error instanceof ColumnNotFoundError) return misconfigured(error.message, error.hint);
+						throw error;
+					});
+				results.push(checkResult(name, kind!.value, parameters.severity === 'warning' ? 'warning' : 'error', outcome));
+			}
+
+			const report = qualityReport(results);
+			const failing = results.filter((check) => check.status === 'fail');
+			const warned = results.filter((check) => check.status === 'warn');
+			const summary = `${results.length} check(s): ${report.errors} failed, ${report.warnings} warning(s), ${report.skipped} skipped.${[...failing, ...warned].map((c) => ` ${c.message}.`).join('')}`;
+			if (failing.length && this.getNodeParameter('onFailure', 0, 'stop') === 'stop') {
+				throw new NodeOperationError(this.getNode(), `${failing.length} data quality check(s) failed: ${failing.map((c) => c.name).join(', ')}`, {
+					description: failing.map((c) => c.message).join('\n'),
+				});
+			}
+			if (failing.length) return [[], [{ json: report, pairedItem: { item: 0 } }]];
+			const statistics: IDataObject = { input: table.source.detail, rows: table.rows, ...report };
+			return [await emitter.emit({ table, statistics, summary }), []];
+		});
+	}
+}

@@ -1,0 +1,55 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { catalogueOptions, scopedFields } from '../shared/catalogue';
+import { tableInputProperties, tableOutputProperties } from '../shared/table';
+import { CHECK_KINDS } from './checks';
+
+export const qualityProperties: INodeProperties[] = [
+	...tableInputProperties,
+	{
+		displayName: 'Checks',
+		name: 'checks',
+		type: 'fixedCollection',
+		placeholder: 'Add Check',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true },
+		description: 'Each check is run on the input table; expected values accept expressions, and an empty one skips its check',
+		options: [
+			{
+				displayName: 'Check',
+				name: 'check',
+				values: [
+					{ displayName: 'Name', name: 'checkName', type: 'string', default: '', placeholder: 'ERP has 825 rows', description: 'Shown in the report and in alerts' },
+					{ displayName: 'Check Type', name: 'checkType', type: 'options', default: 'rowCount', options: catalogueOptions(CHECK_KINDS) },
+					{
+						displayName: 'Severity',
+						name: 'severity',
+						type: 'options',
+						default: 'error',
+						options: [
+							{ name: 'Error (Fails the Run)', value: 'error' },
+							{ name: 'Warning (Reported Only)', value: 'warning' },
+						],
+					},
+					...scopedFields(CHECK_KINDS, 'checkType'),
+				],
+			},
+		],
+	},
+	{
+		displayName: 'When an Error Check Fails',
+		name: 'onFailure',
+		type: 'options',
+		default: 'stop',
+		options: [
+			{ name: 'Stop the Workflow With an Error Listing Every Failing Check', value: 'stop' },
+			{ name: 'Send the Report to the Failed Output', value: 'route', description: 'The Passed output stays empty, so the success path does not run' },
+		],
+	},
+	{
+		displayName: 'Referential-integrity checks compare with the table connected to the second input (Reference)',
+		name: 'referenceNotice',
+		type: 'notice',
+		default: '',
+	},
+	...tableOutputProperties('checked.parquet'),
+];
