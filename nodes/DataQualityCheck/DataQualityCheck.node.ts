@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { ColumnNotFoundError, runTableNode, tableNodeDescription } from '../shared/table';
+import { ColumnNotFoundError, isTableBinary, runTableNode, tableNodeDescription } from '../shared/table';
 import type { Table } from '../shared/table';
 import { findCheckKind } from './checks';
 import { qualityProperties } from './description';
@@ -19,6 +19,7 @@ export class DataQualityCheck implements INodeType {
 		],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Passed', 'Failed'],
+		requiredInputs: 1,
 		properties: qualityProperties,
 	});
 
@@ -74,7 +75,10 @@ export class DataQualityCheck implements INodeType {
 			}
 			if (failing.length) return [[], [{ json: report, pairedItem: { item: 0 } }]];
 			const statistics: IDataObject = { input: table.source.detail, rows: table.rows, ...report };
-			return [await emitter.emit({ table, statistics, summary }), []];
+			// Report files riding with the table (Revenue's Excel report) travel on with it.
+			const incoming = this.getInputData(0)[0];
+			const attachments = Object.fromEntries(Object.entries(incoming?.binary ?? {}).filter(([, data]) => !isTableBinary(incoming, data)));
+			return [await emitter.emit({ table, statistics, summary, attachments: Object.keys(attachments).length ? attachments : undefined }), []];
 		});
 	}
 }

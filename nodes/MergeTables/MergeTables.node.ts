@@ -30,6 +30,8 @@ export class MergeTables implements INodeType {
 		subtitle: '={{ ($parameter["joins"]?.join ?? []).map(j => j.joinType).join(", ") + " join of " + ($parameter["numberInputs"] || 2) + " tables" }}',
 		description: 'Join two or more tables on key columns with DuckDB (inner, left, right, full, anti)',
 		inputs: `={{(${configuredInputs})($parameter)}}`,
+		// A join never runs on part of its tables: if a check upstream routed a table away, it waits.
+		requiredInputs: '={{ $parameter["numberInputs"] || 2 }}',
 		properties: mergeProperties,
 	});
 

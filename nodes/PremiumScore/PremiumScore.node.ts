@@ -5,7 +5,7 @@ import { attachFile, MIME } from '../shared/reports/attach';
 import { writeCsv } from '../shared/reports/csv';
 import type { CsvStyle } from '../shared/reports/csv';
 import { quoteIdentifier } from '../shared/sql';
-import { findColumn, runTableNode, tableNodeDescription } from '../shared/table';
+import { findColumn, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
 import type { Table } from '../shared/table';
 import { premiumProperties } from './description';
 import { cutOf, scoredSql, splitSql, statsSql } from './sql';
@@ -81,6 +81,7 @@ export class PremiumScore implements INodeType {
 				q3: num('q3'),
 				max: num('max'),
 				premiumFrom,
+				topPremium: rowsToJson(await session.rows(`SELECT * FROM ${premium.relation} ORDER BY ${quoteIdentifier(plan.scoreName)} DESC, rowid LIMIT 5`)),
 				notes,
 			};
 			const csv = this.getNodeParameter('createCsv', 0, false) ? await csvFiles(this, session, premium, ordinary) : undefined;

@@ -157,7 +157,7 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 }
 
 type TableNodeFields = Pick<INodeTypeDescription, 'displayName' | 'name' | 'subtitle' | 'description' | 'properties'> &
-	Partial<Pick<INodeTypeDescription, 'inputs' | 'outputs' | 'outputNames'>>;
+	Partial<Pick<INodeTypeDescription, 'inputs' | 'outputs' | 'outputNames' | 'requiredInputs'>>;
 
 /** What every node of the package shares: icon by name, one main input and output by default, the engine credential. */
 export function tableNodeDescription(fields: TableNodeFields): INodeTypeDescription {

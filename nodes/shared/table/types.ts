@@ -1,3 +1,5 @@
+import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+
 export interface Column {
 	name: string;
 	type: string;
@@ -28,3 +30,8 @@ export const PARQUET_MIME = 'application/vnd.apache.parquet';
 
 /** The optional credential that sets DuckDB's memory and thread limits. */
 export const ENGINE_CREDENTIAL = 'salesAnalyticsEngine';
+
+/** The Parquet table a Sales Analytics node hands on, as opposed to report files riding with it. */
+export function isTableBinary(item: INodeExecutionData, data: IBinaryData): boolean {
+	return data.mimeType === PARQUET_MIME && item.json.tableFormat === TABLE_MARKER;
+}

@@ -1,0 +1,126 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { allowedFolder } from '../shared/files/access';
+import { loadExportsProperties } from './description';
+
+const EXPORT_FORMATS: Record<string, string> = {
+	'.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	'.csv': 'text/csv',
+	'.parquet': 'application/vnd.apache.parquet',
+};
+
+interface Wanted {
+	name: string;
+	match: string;
+}
+
+interface Candidate {
+	fileName: string;
+	/** Reads the file only once it is chosen. */
+	open(): Promise<IBinaryData>;
+}
+
+export class LoadSalesExports implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Load Sales Exports',
+		name: 'loadSalesExports',
+		icon: 'file:loadSalesExports.svg',
+		group: ['input'],
+		version: 1,
+		subtitle: '={{ $parameter["source"] === "upload" ? "from the upload" : $parameter["folder"] || "uploaded files or folder" }}',
+		description: 'Finds this month\'s ERP, liaison and web exports (and expected.json) in a folder or an upload',
+		defaults: { name: 'Load Sales Exports' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: loadExportsProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const source = this.getNodeParameter('source', 0) as string;
+		const wanted = (this.getNodeParameter('exports.export', 0, []) as Wanted[]).filter((w) => w.name?.trim() && w.match?.trim());
+		const expectedName = (this.getNodeParameter('expectedFile', 0, '') as string).trim();
+		const uploaded = uploadedFiles(items);
+		const useUpload = source === 'upload' || (source === 'auto' && uploaded.length > 0);
+		let where: string;
+		let candidates: Candidate[];
+		if (useUpload) {
+			where = 'the uploaded files';
+			candidates = uploaded;
+		} else {
+			const folder = await allowedFolder(this, this.getNodeParameter('folder', 0) as string, 'read the exports from');
+			where = `folder ${folder}`;
+			candidates = await folderFiles(this, folder);
+		}
+
+		const binary: Record<string, IBinaryData> = {};
+		const files: IDataObject = {};
+		const exportsOnly = candidates.filter((c) => EXPORT_FORMATS[extname(c.fileName).toLowerCase()]);
+		for (const { name, match } of wanted) {
+			const found = exportsOnly.filter((c) => c.fileName.toLowerCase().includes(match.trim().toLowerCase()));
+			const seen = exportsOnly.map((c) => c.fileName).join(', ') || 'no .xlsx, .csv or .parquet file';
+			if (found.length !== 1) {
+				throw new NodeOperationError(
+					this.getNode(),
+					found.length ? `Several files in ${where} match "${match}" for the ${name} export` : `No file in ${where} matches "${match}" for the ${name} export`,
+					{ description: `Files found: ${seen}. Give each export a file name that contains its word (${wanted.map((w) => w.match).join(', ')}), once.` },
+				);
+			}
+			binary[name] = await found[0].open();
+			files[name] = found[0].fileName;
+		}
+
+		const expectedFile = expectedName ? candidates.find((c) => c.fileName.toLowerCase() === expectedName.toLowerCase()) : undefined;
+		let expected: IDataObject = {};
+		if (expectedFile) {
+			const data = await expectedFile.open();
+			// Stored binaries are read through n8n's store; inline ones (memory mode) carry base64.
+			const bytes = data.id ? await this.helpers.binaryToBuffer(await this.helpers.getBinaryStream(data.id)) : Buffer.from(data.data, 'base64');
+			const text = bytes.toString('utf8');
+			try {
+				expected = JSON.parse(text) as IDataObject;
+			} catch (error) {
+				throw new NodeOperationError(this.getNode(), `${expectedFile.fileName} is not valid JSON (${(error as Error).message})`, {
+					description: 'Fix the file, e.g. {"erp_rows": 825, "revenue_total": "70568.60"}, or remove it to skip those checks.',
+				});
+			}
+			if (!expected || typeof expected !== 'object' || Array.isArray(expected)) {
+				throw new NodeOperationError(this.getNode(), `${expectedFile.fileName} must hold one JSON object of figures`, {
+					description: 'For example {"erp_rows": 825, "merged_rows": 714}.',
+				});
+			}
+		}
+		return [[{ json: { source: where, files, expected, expectedFile: expectedFile?.fileName ?? null }, binary, pairedItem: { item: 0 } }]];
+	}
+}
+
+/** Files on the incoming items (a multipart webhook upload puts one per form field). */
+function uploadedFiles(items: INodeExecutionData[]): Candidate[] {
+	return items.flatMap((item) =>
+		Object.entries(item.binary ?? {}).map(([property, data]) => ({
+			fileName: data.fileName ?? property,
+			open: async () => data,
+		})),
+	);
+}
+
+async function folderFiles(ctx: IExecuteFunctions, folder: string): Promise<Candidate[]> {
+	let names: string[];
+	try {
+		names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `Cannot read the folder ${folder}: ${(error as Error).message}`, {
+			description: 'Check that the folder exists and n8n may read it.',
+		});
+	}
+	return names.map((fileName) => ({
+		fileName,
+		open: async () => {
+			const path = await ctx.helpers.resolvePath(join(folder, fileName));
+			const mime = EXPORT_FORMATS[extname(fileName).toLowerCase()] ?? 'application/json';
+			return ctx.helpers.prepareBinaryData(await ctx.helpers.createReadStream(path), fileName, mime);
+		},
+	}));
+}
