@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { generateSample } from '../../scripts/sample-data/generator';
+import { REPORT_FILES } from '../../scripts/n8n/instance';
+import { SKIP_BOTTLENECK } from '../helpers/bottleneck';
+import { bottleneckMonth, freshDir, REFERENCE, runReport } from './helpers';
+import { SlackReceiver, SmtpReceiver } from './receivers';
+
+if (SKIP_BOTTLENECK) console.log(`# ${SKIP_BOTTLENECK}`);
+
+const slack = new SlackReceiver();
+const smtp = new SmtpReceiver();
+let slackUrl = '';
+let smtpAddress = '';
+const cleanup: string[] = [];
+before(async () => {
+	slackUrl = await slack.start();
+	smtpAddress = await smtp.start();
+});
+after(async () => {
+	await slack.stop();
+	await smtp.stop();
+	for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+});
+
+async function revenueInWorkbook(path: string): Promise<number> {
+	const workbook = new ExcelJS.Workbook();
+	await workbook.xlsx.readFile(path);
+	const sheet = workbook.getWorksheet('Revenue')!;
+	return (sheet.getRow(sheet.rowCount).getCell(6).value as { result: number }).result;
+}
+
+describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
+	test('the real BottleNeck month: the files, the seven figures exactly, every check passing', { skip: SKIP_BOTTLENECK }, async () => {
+		const input = bottleneckMonth(REFERENCE);
+		const out = freshDir('report-out-');
+		cleanup.push(input, out);
+		const result = await runReport(['--input', input, '--out', out]);
+		assert.equal(result.code, 0, result.stderr + result.stdout);
+		for (const file of REPORT_FILES) assert.ok(existsSync(join(out, file)), `${file} written`);
+		const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+		assert.deepEqual(summary.figures, { ...REFERENCE, ordinary_count: 684 });
+		assert.deepEqual(summary.checks.filter((c: { status: string }) => c.status !== 'pass'), []);
+		assert.equal(summary.checks.length, 13);
+		assert.equal(await revenueInWorkbook(join(out, 'rapport_ca.xlsx')), 70568.6);
+	});
+
+	test('generated exports (csv): the generator\'s figures', async () => {
+		const input = freshDir('generated-month-');
+		const out = freshDir('report-out-');
+		cleanup.push(input, out);
+		const sample = await generateSample({ webRows: 5000, seed: 11, outDir: input, formats: ['csv'] });
+		const result = await runReport(['--input', input, '--out', out]);
+		assert.equal(result.code, 0, result.stderr + result.stdout);
+		const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+		const { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count } = sample.expected;
+		assert.deepEqual(summary.figures, { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count });
+		assert.ok(summary.checks.every((c: { status: string }) => c.status === 'pass'));
+	});
+
+	test('a broken month (826 ERP rows expected) fails: non-zero exit, an alert naming the check, no success message, no email, no files', async () => {
+		const input = SKIP_BOTTLENECK ? freshDir('generated-month-') : bottleneckMonth({ ...REFERENCE, erp_rows: 826 });
+		if (SKIP_BOTTLENECK) {
+			const sample = await generateSample({ webRows: 2000, seed: 3, outDir: input, formats: ['parquet'] });
+			require('node:fs').writeFileSync(join(input, 'expected.json'), JSON.stringify({ ...sample.expected, erp_rows: sample.expected.erp_rows + 1 }));
+		}
+		const out = freshDir('report-out-');
+		cleanup.push(input, out);
+		const mailsBefore = smtp.mails.length;
+		const messagesBefore = slack.messages.length;
+		const result = await runReport(['--input', input, '--out', out, '--slack', slackUrl, '--smtp', smtpAddress]);
+		assert.equal(result.code, 2, result.stdout + result.stderr);
+		assert.match(result.stderr, /ERP rows \(Check ERP\): observed \d+, expected \d+/);
+		const messages = slack.messages.slice(messagesBefore);
+		assert.equal(messages.length, 1, 'exactly one Slack message: the alert');
+		assert.match(String(messages[0].text), /NOT sent: 1 failing check\(s\) — ERP rows: observed \d+, expected \d+/);
+		assert.equal(smtp.mails.length, mailsBefore, 'no email');
+		assert.deepEqual(require('node:fs').readdirSync(out), [], 'no report file, not even a temporary one');
+	});
+});
