@@ -8,7 +8,7 @@ import { quoteIdentifier } from '../shared/sql';
 import { findColumn, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
 import type { Table } from '../shared/table';
 import { premiumProperties } from './description';
-import { cutOf, scoredSql, splitSql, statsSql } from './sql';
+import { premiumRule, scoredSql, splitSql, statsSql, numericValue } from './sql';
 import type { ScorePlan } from './sql';
 
 export class PremiumScore implements INodeType {
@@ -46,20 +46,18 @@ export class PremiumScore implements INodeType {
 			const centre = plan.method === 'zscore' ? num('mean') : num('q3');
 			await session.run(`CREATE TABLE ${scored} AS ${scoredSql(plan)}`, [centre ?? 0, spread ?? 0]);
 
+			const rule = premiumRule(plan, centre, spread);
 			const tables: Table[] = [];
 			for (const [name, premium] of [['premium', true], ['ordinary', false]] as const) {
 				const relation = quoteIdentifier(name);
-				await session.run(`CREATE TABLE ${relation} AS ${splitSql(scored, plan, premium)}`, [cutOf(plan)]);
+				await session.run(`CREATE TABLE ${relation} AS ${splitSql(scored, plan, rule, premium)}`, rule ? [rule.cut] : []);
 				tables.push({ ...input, relation, label: name, rows: await session.count(`SELECT count(*) FROM ${relation}`), columns: await loader.columnsOf(relation) });
 			}
 			const [premium, ordinary] = tables;
 
-			const premiumFrom = spread === null || spread === 0 ? null : centre! + cutOf(plan) * spread;
-			const notes: string[] = [];
-			if (Number(stats.scored) === 0) notes.push(`no row has a numeric ${plan.column}: nothing was scored`);
-			else if (!spread) notes.push(`every scored ${plan.column} is the same (spread 0): no row can stand out, all are ordinary`);
+			const premiumFrom = !rule ? null : rule.on === 'value' ? rule.cut : centre! + rule.cut * spread!;
+			const notes = scoringNotes(plan, stats);
 			const unscored = Number(stats.rows) - Number(stats.scored);
-			if (unscored) notes.push(`${unscored} row(s) without a numeric ${plan.column} (${Number(stats.empty)} empty, ${Number(stats.non_numeric)} not a number) were not scored and went to Ordinary`);
 
 			const statistics: IDataObject = {
 				input: input.source.detail,
@@ -81,17 +79,36 @@ export class PremiumScore implements INodeType {
 				q3: num('q3'),
 				max: num('max'),
 				premiumFrom,
-				topPremium: rowsToJson(await session.rows(`SELECT * FROM ${premium.relation} ORDER BY ${quoteIdentifier(plan.scoreName)} DESC, rowid LIMIT 5`)),
+				topPremium: rowsToJson(await session.rows(`SELECT * FROM ${premium.relation} ORDER BY ${quoteIdentifier(plan.scoreName)} DESC, ${numericValue(plan)} DESC, rowid LIMIT 5`)),
 				notes,
 			};
 			const csv = this.getNodeParameter('createCsv', 0, false) ? await csvFiles(this, session, premium, ordinary) : undefined;
-			const summary = `${premium.rows} premium, ${ordinary.rows} ordinary (${statistics.method as string}${premiumFrom !== null ? `; premium above ${plan.column} ${premiumFrom.toFixed(4)}` : ''}).${notes.length ? ` ${notes.join('; ')}.` : ''}`;
+			const noteText = notes.join('; ').replace(/^./, (first) => first.toUpperCase());
+			const summary = `${premium.rows} premium, ${ordinary.rows} ordinary (${statistics.method as string}${premiumFrom !== null ? `; premium above ${plan.column} ${premiumFrom.toFixed(4)}` : ''}).${notes.length ? ` ${noteText}.` : ''}`;
+			// One hint for the node: both outputs share the same summary.
 			return [
 				await emitter.emit({ table: premium, statistics, summary, outputName: 'premium', attachments: csv?.premium }),
-				await emitter.emit({ table: ordinary, statistics, summary, outputName: 'ordinary', attachments: csv?.ordinary }),
+				await emitter.emit({ table: ordinary, statistics, outputName: 'ordinary', attachments: csv?.ordinary }),
 			];
 		});
 	}
+}
+
+/** What the user should know about the scoring: degenerate columns and rows left out. */
+function scoringNotes(plan: ScorePlan, stats: Record<string, unknown>): string[] {
+	const notes: string[] = [];
+	const scored = Number(stats.scored);
+	if (scored === 0) notes.push(`no row has a numeric ${plan.column}: nothing was scored`);
+	else if (scored === 1) notes.push(`only one row has a numeric ${plan.column}: with nothing to compare it to, it is ordinary`);
+	else if (stats.min === stats.max) notes.push(`every scored ${plan.column} is the same (spread 0): no row can stand out, all are ordinary`);
+	else if (plan.method === 'iqr' && stats.q1 === stats.q3) {
+		notes.push(`Q1 = Q3 = ${String(stats.q3)} (IQR 0: half the ${plan.column} values or more are equal): scores are empty and every ${plan.column} above ${String(stats.q3)} is premium`);
+	}
+	const unscored = Number(stats.rows) - scored;
+	if (unscored) {
+		notes.push(`${unscored} row(s) without a numeric ${plan.column} (${Number(stats.empty)} empty, ${Number(stats.non_numeric)} not a number) were not scored and went to Ordinary with an empty ${plan.scoreName}`);
+	}
+	return notes;
 }
 
 /** Thresholds are user numbers: refuse what cannot be meant rather than silently scoring nothing. */

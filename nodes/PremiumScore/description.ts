@@ -9,7 +9,8 @@ export const premiumProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'price',
 		placeholder: 'price',
-		description: 'The numeric column that makes a product premium. Empty or non-numeric values are not scored and go to Ordinary.',
+		description:
+			'The numeric column that makes a product premium. Rows where it is empty or not a number get an empty score, go to Ordinary, and are counted in the summary.',
 	},
 	{
 		displayName: 'Method',
@@ -25,7 +26,7 @@ export const premiumProperties: INodeProperties[] = [
 			{
 				name: 'IQR Fence',
 				value: 'iqr',
-				description: 'Premium above Q3 + k × (Q3 − Q1); robust to a few extreme prices',
+				description: 'Premium above Q3 + k × (Q3 − Q1); robust to a few extreme prices. When Q1 = Q3 the fence is Q3 itself.',
 			},
 		],
 	},

@@ -10,11 +10,18 @@ export interface ScorePlan {
 	scoreName: string;
 }
 
-const value = (plan: ScorePlan) => `try_cast(${quoteIdentifier(plan.column)} AS DOUBLE)`;
+/** What makes a row premium: its score, or its value itself, strictly above `cut`. */
+export interface PremiumRule {
+	on: 'score' | 'value';
+	cut: number;
+}
+
+/** The scored column as a number; text that is not one becomes NULL. */
+export const numericValue = (plan: ScorePlan) => `try_cast(${quoteIdentifier(plan.column)} AS DOUBLE)`;
 
 /** Mean, deviation and quartiles over the values that are numbers; nulls and text are counted apart. */
 export function statsSql(plan: ScorePlan): string {
-	const v = value(plan);
+	const v = numericValue(plan);
 	const std = plan.deviation === 'sample' ? `stddev_samp(${v})` : `stddev_pop(${v})`;
 	return (
 		`SELECT count(*) AS rows, count(${v}) AS scored, ` +
@@ -31,14 +38,23 @@ export function statsSql(plan: ScorePlan): string {
  * fence. A zero spread leaves every score empty.
  */
 export function scoredSql(plan: ScorePlan): string {
-	return `SELECT *, (${value(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)} FROM ${plan.source} ORDER BY rowid`;
+	return `SELECT *, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)} FROM ${plan.source} ORDER BY rowid`;
 }
 
-/** Premium: score strictly above the cut ($1). Ordinary: the rest, unscored rows included. */
-export function splitSql(scored: string, plan: ScorePlan, premium: boolean): string {
-	const score = quoteIdentifier(plan.scoreName);
-	const condition = premium ? `${score} > $1` : `${score} IS NULL OR ${score} <= $1`;
-	return `SELECT * FROM ${scored} WHERE ${condition} ORDER BY rowid`;
+/**
+ * The rule for the split, or null when no row can be premium. A zero standard deviation
+ * means every value is the same. An IQR of 0 (half the values or more are equal) leaves
+ * no score, but Tukey's fence Q3 + k × 0 is Q3 itself, so values above Q3 still stand out.
+ */
+export function premiumRule(plan: ScorePlan, centre: number | null, spread: number | null): PremiumRule | null {
+	if (centre === null) return null;
+	if (spread) return { on: 'score', cut: plan.method === 'zscore' ? plan.threshold : plan.k };
+	return plan.method === 'iqr' ? { on: 'value', cut: centre } : null;
 }
 
-export const cutOf = (plan: ScorePlan) => (plan.method === 'zscore' ? plan.threshold : plan.k);
+/** Premium: strictly above the rule's cut ($1). Ordinary: the rest, unscored rows included. */
+export function splitSql(scored: string, plan: ScorePlan, rule: PremiumRule | null, premium: boolean): string {
+	const tested = rule?.on === 'value' ? numericValue(plan) : quoteIdentifier(plan.scoreName);
+	const isPremium = rule ? `coalesce(${tested} > $1, false)` : 'false';
+	return `SELECT * FROM ${scored} WHERE ${premium ? isPremium : `NOT ${isPremium}`} ORDER BY rowid`;
+}

@@ -3,13 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { DuckSession } from '../shared/duckdb';
 import { attachFile, MIME } from '../shared/reports/attach';
-import { writeRevenueWorkbook } from '../shared/reports/xlsx';
+import { XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/reports/xlsx';
 import type { SheetColumn } from '../shared/reports/xlsx';
 import { quoteIdentifier } from '../shared/sql';
 import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
 import type { Column, Table } from '../shared/table';
 import { revenueProperties } from './description';
-import { revenueSql, totalsSql } from './sql';
+import { GROUP_ROW_COUNT, revenueSql, totalsSql } from './sql';
 import type { RevenuePlan } from './sql';
 
 export class Revenue implements INodeType {
@@ -29,7 +29,7 @@ export class Revenue implements INodeType {
 				source: input.relation,
 				price: findColumn(input, this.getNodeParameter('priceColumn', 0) as string),
 				quantity: findColumn(input, this.getNodeParameter('quantityColumn', 0) as string),
-				groupBy: findColumns(input, this.getNodeParameter('groupBy', 0, '') as string),
+				groupBy: [...new Set(findColumns(input, this.getNodeParameter('groupBy', 0, '') as string))],
 				names: {
 					revenue: (names.revenue as string)?.trim() || 'revenue',
 					share: (names.share as string)?.trim() || 'revenue_share',
@@ -37,12 +37,7 @@ export class Revenue implements INodeType {
 				},
 			};
 			const currency = this.getNodeParameter('currency', 0, 'EUR') as string;
-			const clash = input.columns.find((c) => c.name.toLowerCase() === plan.names.revenue.toLowerCase());
-			if (clash && !plan.groupBy.length) {
-				throw new NodeOperationError(this.getNode(), `The input already has a column "${clash.name}"`, {
-					description: 'Choose another name under Output Columns → Revenue, or remove the column upstream.',
-				});
-			}
+			checkOutputNames(this, plan, input);
 			const relation = quoteIdentifier('revenue');
 			await session.run(`CREATE TABLE ${relation} AS ${revenueSql(plan)}`);
 			const result: Table = { ...input, relation, columns: await loader.columnsOf(relation), label: 'revenue' };
@@ -52,7 +47,7 @@ export class Revenue implements INodeType {
 			const negativePriceRows = await session.count(
 				`SELECT count(*) FROM ${input.relation} WHERE try_cast(${quoteIdentifier(plan.price.name)} AS DOUBLE) < 0`,
 			);
-			const [top] = rowsToJson(await session.rows(`SELECT * FROM ${relation} ORDER BY rowid LIMIT 1`), result.columns);
+			const [top] = rowsToJson(await session.rows(`SELECT * FROM ${relation} WHERE ${quoteIdentifier(plan.names.revenue)} IS NOT NULL ORDER BY rowid LIMIT 1`), result.columns);
 			const statistics: IDataObject = {
 				input: input.source.detail,
 				totalRevenue: String(totals.total_revenue),
@@ -78,10 +73,36 @@ export class Revenue implements INodeType {
 	}
 }
 
+/** Added columns must not meet kept ones: DuckDB would quietly rename the second one "name_1". */
+function checkOutputNames(ctx: IExecuteFunctions, plan: RevenuePlan, input: Table): void {
+	const grouped = plan.groupBy.length > 0;
+	if (grouped && plan.groupBy.includes(plan.quantity)) {
+		throw new NodeOperationError(ctx.getNode(), `Group By includes the quantity column "${plan.quantity.name}"`, {
+			description: 'The quantity is added up within each group: remove it from Group By.',
+		});
+	}
+	const kept = grouped ? [...plan.groupBy.map((c) => c.name), plan.quantity.name, GROUP_ROW_COUNT] : input.columns.map((c) => c.name);
+	const seen = new Set(kept.map((name) => name.toLowerCase()));
+	for (const name of [plan.names.revenue, plan.names.share, plan.names.cumulative]) {
+		if (seen.has(name.toLowerCase())) {
+			throw new NodeOperationError(ctx.getNode(), `The output column "${name}" already exists`, {
+				description: `Choose another name under Output Columns, or rename the column "${name}" upstream. Columns kept: ${kept.join(', ')}.`,
+			});
+		}
+		seen.add(name.toLowerCase());
+	}
+}
+
 const LABEL_NAMES = /^(post_title|title|name|product_name|product|label|designation|libelle)$/i;
 
 async function report(ctx: IExecuteFunctions, session: DuckSession, result: Table, plan: RevenuePlan, statistics: IDataObject) {
 	const options = ctx.getNodeParameter('reportOptions', 0, {}) as IDataObject;
+	// The header and the totals row take two of the sheet's rows.
+	if (result.rows + 2 > XLSX_MAX_ROWS) {
+		throw new NodeOperationError(ctx.getNode(), `The Excel report cannot hold ${result.rows} rows`, {
+			description: `An Excel sheet stops at ${XLSX_MAX_ROWS.toLocaleString('en')} rows. Set Group By (e.g. product_id) for one row per product, or turn off Create Excel Report and use Table output.`,
+		});
+	}
 	const fileName = (options.fileName as string)?.trim() || 'rapport_ca.xlsx';
 	const period = (options.period as string)?.trim() || DateTime.now().minus({ months: 1 }).toFormat('LLLL yyyy');
 	const chosen = findColumns(result, options.columns as string);

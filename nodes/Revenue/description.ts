@@ -10,6 +10,8 @@ export const revenueProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'price',
 		placeholder: 'price',
+		description:
+			'Each row\'s revenue is price × quantity in exact decimals (4 places each), rounded half away from zero to the cent; totals add up those cents exactly. Rows whose price or quantity is empty or not a number get no revenue and are counted; negative prices are counted and reported.',
 	},
 	{
 		displayName: 'Quantity Column',

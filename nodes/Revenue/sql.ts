@@ -9,6 +9,9 @@ export interface RevenuePlan {
 	names: { revenue: string; share: string; cumulative: string };
 }
 
+/** The column counting the input rows of each group, when grouped. */
+export const GROUP_ROW_COUNT = 'row_count';
+
 /**
  * Exact money: each line is price × quantity in DECIMAL, rounded half-up to the cent, and the
  * total is the sum of those cents — never a floating-point sum. Text that is not a number
@@ -22,7 +25,7 @@ export function revenueSql(plan: RevenuePlan): string {
 	const revenue = quoteIdentifier(plan.names.revenue);
 	const lines = plan.groupBy.length
 		? `SELECT ${quoteList(plan.groupBy.map((c) => c.name))}, sum(try_cast(${quoteIdentifier(plan.quantity.name)} AS DECIMAL(18,4))) AS ${quoteIdentifier(plan.quantity.name)}, ` +
-			`count(*) AS row_count, CAST(sum(${lineRevenue(plan)}) AS DECIMAL(18,2)) AS ${revenue}, min(rowid) AS __order FROM ${plan.source} GROUP BY ALL`
+			`count(*) AS ${quoteIdentifier(GROUP_ROW_COUNT)}, CAST(sum(${lineRevenue(plan)}) AS DECIMAL(18,2)) AS ${revenue}, min(rowid) AS __order FROM ${plan.source} GROUP BY ALL`
 		: `SELECT *, CAST(${lineRevenue(plan)} AS DECIMAL(18,2)) AS ${revenue}, rowid AS __order FROM ${plan.source}`;
 	const share = `CAST(${revenue} AS DOUBLE) / nullif(CAST(sum(${revenue}) OVER () AS DOUBLE), 0)`;
 	const running = `CAST(sum(${revenue}) OVER (ORDER BY ${revenue} DESC NULLS LAST, __order ROWS UNBOUNDED PRECEDING) AS DOUBLE) / nullif(CAST(sum(${revenue}) OVER () AS DOUBLE), 0)`;

@@ -48,6 +48,8 @@ export class N8nInstance {
 	readonly node: string;
 	readonly bin: string;
 	private server?: ChildProcess;
+	/** What the running server printed, for test failure messages. */
+	readonly serverLog: string[] = [];
 
 	constructor(
 		readonly home: string,
@@ -90,6 +92,8 @@ export class N8nInstance {
 		const digest = createHash('sha256').update(readFileSync(tarball)).digest('hex');
 		if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
 		if (!existsSync(join(nodesDir, 'package.json'))) writeFileSync(join(nodesDir, 'package.json'), '{"private":true}\n');
+		// Same version number, new content: npm would keep the old copy unless it is gone.
+		rmSync(join(nodesDir, 'node_modules', 'n8n-nodes-sales-analytics'), { recursive: true, force: true });
 		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', '--omit=dev', tarball], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
 		writeFileSync(stamp, digest);
 	}
@@ -160,7 +164,7 @@ export class N8nInstance {
 
 	async startServer(): Promise<string> {
 		const base = `http://127.0.0.1:${this.settings.port ?? 5678}`;
-		const logs: string[] = [];
+		const logs = this.serverLog;
 		this.server = spawn(this.node, [this.bin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		this.server.stdout!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 		this.server.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));

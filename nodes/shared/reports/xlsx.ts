@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { DuckSession } from '../duckdb';
+import { quoteIdentifier } from '../sql';
 import type { Column } from '../table/types';
 import { rowsToJson } from '../table/values';
 import { excelCurrencyFormat } from './currency';
@@ -13,13 +14,16 @@ export interface RevenueWorkbook {
 	relation: string;
 	columns: SheetColumn[];
 	currency: string;
-	/** Column letters summed in the totals row. */
+	/** Names of the columns summed in the totals row. */
 	totals: string[];
 	summary: Array<[string, string | number]>;
 	top: { label: string; rows: Array<{ label: string; revenue: number }> };
 }
 
 const PAGE = 50_000;
+
+/** Rows in an Excel sheet, header included. */
+export const XLSX_MAX_ROWS = 1_048_576;
 
 function letter(index: number): string {
 	let n = index + 1;
@@ -69,7 +73,7 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 	for (const name of book.totals) {
 		const index = book.columns.findIndex((c) => c.name === name);
 		if (index < 0) continue;
-		const sum = await session.value(`SELECT CAST(coalesce(sum("${name.replace(/"/g, '""')}"), 0) AS DOUBLE) FROM ${book.relation}`);
+		const sum = await session.value(`SELECT CAST(coalesce(sum(${quoteIdentifier(name)}), 0) AS DOUBLE) FROM ${book.relation}`);
 		const column = letter(index);
 		totalsRow.getCell(index + 1).value = { formula: `SUM(${column}2:${column}${lastDataRow})`, result: Number(sum) };
 	}

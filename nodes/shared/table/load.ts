@@ -60,7 +60,8 @@ const FORMAT_BY_MIME: Record<string, FileFormat> = {
 
 function fileFormatOf(binary: IBinaryData, configured: FileOptions['fileFormat']): FileFormat | undefined {
 	if (configured !== 'auto') return configured;
-	const extension = (binary.fileExtension ?? extname(binary.fileName ?? '').slice(1)).toLowerCase();
+	// The name the user gave wins: an upload without a type gets fileExtension "bin".
+	const extension = (extname(binary.fileName ?? '').slice(1) || binary.fileExtension || '').toLowerCase();
 	return FORMAT_BY_EXTENSION[extension] ?? FORMAT_BY_MIME[binary.mimeType];
 }
 
