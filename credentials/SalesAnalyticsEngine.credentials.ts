@@ -6,7 +6,7 @@ export class SalesAnalyticsEngine implements ICredentialType {
 
 	displayName = 'Sales Analytics Engine Settings';
 
-	icon = 'file:salesAnalyticsEngine.svg' as const;
+	icon = { light: 'file:salesAnalyticsEngine.svg', dark: 'file:salesAnalyticsEngine.dark.svg' } as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-sales-analytics';
 

@@ -7,19 +7,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier } from '../shared/sql';
-import { runTableNode, tableNodeDescription } from '../shared/table';
+import { runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { cleanProperties } from './description';
 import { findStep } from './steps';
 
 export class Clean implements INodeType {
-	description: INodeTypeDescription = tableNodeDescription({
+	description: INodeTypeDescription = {
+		...TABLE_NODE_DEFAULTS,
+		usableAsTool: true,
 		displayName: 'Clean Table',
 		name: 'cleanTable',
+		icon: { light: 'file:clean.svg', dark: 'file:clean.dark.svg' },
 		subtitle: '={{ ($parameter["steps"]?.step ?? []).map(s => s.stepType).join(" → ") || "no steps" }}',
 		description: 'Drop missing values, trim, convert types, filter and deduplicate a table with DuckDB',
 		properties: cleanProperties,
-	});
+		defaults: { name: 'Clean Table' },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {

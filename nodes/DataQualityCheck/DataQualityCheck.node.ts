@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { ColumnNotFoundError, isTableBinary, runTableNode, tableNodeDescription } from '../shared/table';
+import { ColumnNotFoundError, isTableBinary, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { findCheckKind } from './checks';
 import { qualityProperties } from './description';
@@ -8,9 +8,12 @@ import { checkResult, qualityReport } from './report';
 import type { CheckResult } from './report';
 
 export class DataQualityCheck implements INodeType {
-	description: INodeTypeDescription = tableNodeDescription({
+	description: INodeTypeDescription = {
+		...TABLE_NODE_DEFAULTS,
+		usableAsTool: true,
 		displayName: 'Data Quality Check',
 		name: 'dataQualityCheck',
+		icon: { light: 'file:dataQualityCheck.svg', dark: 'file:dataQualityCheck.dark.svg' },
 		subtitle: '={{ ($parameter["checks"]?.check ?? []).length + " checks · " + ($parameter["onFailure"] === "route" ? "route failures" : "stop on error") }}',
 		description: 'Validates a table with declared checks (row counts, nulls, uniqueness, ranges, totals, freshness, custom SQL) and stops or routes on failure',
 		inputs: [
@@ -21,7 +24,8 @@ export class DataQualityCheck implements INodeType {
 		outputNames: ['Passed', 'Failed'],
 		requiredInputs: 1,
 		properties: qualityProperties,
-	});
+		defaults: { name: 'Data Quality Check' },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 2, async ({ session, loader, emitter }) => {

@@ -26,7 +26,8 @@ export class LoadSalesExports implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Load Sales Exports',
 		name: 'loadSalesExports',
-		icon: 'file:loadSalesExports.svg',
+		icon: { light: 'file:loadSalesExports.svg', dark: 'file:loadSalesExports.dark.svg' },
+		usableAsTool: true,
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["source"] === "upload" ? "from the upload" : $parameter["folder"] || "uploaded files or folder" }}',

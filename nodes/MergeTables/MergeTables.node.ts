@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { quoteIdentifier, quoteList } from '../shared/sql';
-import { findColumns, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
+import { findColumns, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
 import type { DuckSession } from '../shared/duckdb';
@@ -24,16 +24,20 @@ const configuredInputs = (parameters: INodeParameters) =>
 	}));
 
 export class MergeTables implements INodeType {
-	description: INodeTypeDescription = tableNodeDescription({
+	description: INodeTypeDescription = {
+		...TABLE_NODE_DEFAULTS,
+		usableAsTool: true,
 		displayName: 'Merge Tables',
 		name: 'mergeTables',
+		icon: { light: 'file:mergeTables.svg', dark: 'file:mergeTables.dark.svg' },
 		subtitle: '={{ ($parameter["joins"]?.join ?? []).map(j => j.joinType).join(", ") + " join of " + ($parameter["numberInputs"] || 2) + " tables" }}',
 		description: 'Join two or more tables on key columns with DuckDB (inner, left, right, full, anti)',
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		// A join never runs on part of its tables: if a check upstream routed a table away, it waits.
 		requiredInputs: '={{ $parameter["numberInputs"] || 2 }}',
 		properties: mergeProperties,
-	});
+		defaults: { name: 'Merge Tables' },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {

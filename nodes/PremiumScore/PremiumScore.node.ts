@@ -5,22 +5,26 @@ import { attachFile, MIME } from '../shared/reports/attach';
 import { writeCsv } from '../shared/reports/csv';
 import type { CsvStyle } from '../shared/reports/csv';
 import { quoteIdentifier } from '../shared/sql';
-import { findColumn, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
+import { findColumn, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { premiumProperties } from './description';
 import { premiumRule, scoredSql, splitSql, statsSql, numericValue } from './sql';
 import type { ScorePlan } from './sql';
 
 export class PremiumScore implements INodeType {
-	description: INodeTypeDescription = tableNodeDescription({
+	description: INodeTypeDescription = {
+		...TABLE_NODE_DEFAULTS,
+		usableAsTool: true,
 		displayName: 'Premium Score',
 		name: 'premiumScore',
+		icon: { light: 'file:premiumScore.svg', dark: 'file:premiumScore.dark.svg' },
 		subtitle: '={{ $parameter["method"] === "iqr" ? "IQR fence, k = " + $parameter["iqrK"] : "z-score > " + $parameter["threshold"] }} on {{ $parameter["scoreColumn"] }}',
 		description: 'Splits a table into premium and ordinary products by z-score or IQR fence on a price column',
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Premium', 'Ordinary'],
 		properties: premiumProperties,
-	});
+		defaults: { name: 'Premium Score' },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 2, async ({ session, loader, emitter }) => {

@@ -6,20 +6,24 @@ import { attachFile, MIME } from '../shared/reports/attach';
 import { XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/reports/xlsx';
 import type { SheetColumn } from '../shared/reports/xlsx';
 import { quoteIdentifier } from '../shared/sql';
-import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, tableNodeDescription } from '../shared/table';
+import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Column, Table } from '../shared/table';
 import { revenueProperties } from './description';
 import { GROUP_ROW_COUNT, revenueSql, totalsSql } from './sql';
 import type { RevenuePlan } from './sql';
 
 export class Revenue implements INodeType {
-	description: INodeTypeDescription = tableNodeDescription({
+	description: INodeTypeDescription = {
+		...TABLE_NODE_DEFAULTS,
+		usableAsTool: true,
 		displayName: 'Revenue',
 		name: 'revenue',
+		icon: { light: 'file:revenue.svg', dark: 'file:revenue.dark.svg' },
 		subtitle: '={{ $parameter["priceColumn"] + " × " + $parameter["quantityColumn"] + ($parameter["groupBy"] ? " by " + $parameter["groupBy"] : "") }}',
 		description: 'Revenue per product, exact to the cent, with shares of the total and an optional Excel report',
 		properties: revenueProperties,
-	});
+		defaults: { name: 'Revenue' },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {

@@ -1,5 +1,5 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
@@ -25,7 +25,8 @@ export class SaveReportFiles implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Save Report Files',
 		name: 'saveReportFiles',
-		icon: 'file:saveReportFiles.svg',
+		icon: { light: 'file:saveReportFiles.svg', dark: 'file:saveReportFiles.dark.svg' },
+		usableAsTool: true,
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["folder"] }}',
@@ -34,7 +35,7 @@ export class SaveReportFiles implements INodeType {
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		// Saving part of a report is worse than saving none: every input must bring its files.
 		requiredInputs: '={{ $parameter["numberInputs"] || 1 }}',
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		properties: [
 			{
 				displayName: 'Number of Inputs',

@@ -28,13 +28,13 @@ export class DuckSession {
 		const options: Record<string, string> = { temp_directory: join(scratchDir, 'spill') };
 		if (limits.memoryLimit) options.memory_limit = limits.memoryLimit;
 		if (limits.threads) options.threads = String(limits.threads);
+		let session: DuckSession | undefined;
 		try {
 			const instance = await DuckDBInstance.create(':memory:', options);
-			const connection = await instance.connect();
-			return new DuckSession(instance, connection, scratchDir);
-		} catch (error) {
-			await rm(scratchDir, { recursive: true, force: true });
-			throw error;
+			session = new DuckSession(instance, await instance.connect(), scratchDir);
+			return session;
+		} finally {
+			if (!session) await rm(scratchDir, { recursive: true, force: true });
 		}
 	}
 

@@ -46,12 +46,15 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 	const money = excelCurrencyFormat(book.currency);
 	const formats: Record<NonNullable<SheetColumn['format']>, string> = { currency: money, percent: '0.00%', integer: '#,##0' };
 
+	// One style object per column, shared by its cells: ExcelJS caches styles by object identity,
+	// and a fresh object per cell would be serialised again for each of a million cells.
+	const cellStyles: Array<Partial<ExcelJS.Style>> = book.columns.map((column) => (column.format ? { numFmt: formats[column.format] } : {}));
 	const sheet = workbook.addWorksheet('Revenue', { views: [{ state: 'frozen', ySplit: 1 }] });
-	sheet.columns = book.columns.map((column) => ({
+	sheet.columns = book.columns.map((column, index) => ({
 		header: column.name,
 		key: column.name,
 		width: Math.min(60, Math.max(12, column.name.length + 4, column.type === 'VARCHAR' ? 28 : 14)),
-		style: column.format ? { numFmt: formats[column.format] } : {},
+		style: cellStyles[index],
 	}));
 	const header = sheet.getRow(1);
 	header.font = { bold: true };
@@ -63,7 +66,11 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 			await session.rows(`SELECT * FROM ${book.relation} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`, [offset, offset + PAGE]),
 			book.columns,
 		);
-		for (const row of rows) sheet.addRow(book.columns.map((c) => row[c.name] ?? null)).commit();
+		for (const row of rows) {
+			const added = sheet.addRow(book.columns.map((c) => row[c.name] ?? null));
+			cellStyles.forEach((style, index) => (added.getCell(index + 1).style = style));
+			added.commit();
+		}
 	}
 	const lastDataRow = rowCount + 1;
 	sheet.autoFilter = { from: 'A1', to: `${letter(book.columns.length - 1)}${lastDataRow}` };

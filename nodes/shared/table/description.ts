@@ -156,19 +156,11 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 	];
 }
 
-type TableNodeFields = Pick<INodeTypeDescription, 'displayName' | 'name' | 'subtitle' | 'description' | 'properties'> &
-	Partial<Pick<INodeTypeDescription, 'inputs' | 'outputs' | 'outputNames' | 'requiredInputs'>>;
-
-/** What every node of the package shares: icon by name, one main input and output by default, the engine credential. */
-export function tableNodeDescription(fields: TableNodeFields): INodeTypeDescription {
-	return {
-		icon: `file:${fields.name}.svg`,
-		group: ['transform'],
-		version: 1,
-		defaults: { name: fields.displayName },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: ENGINE_CREDENTIAL, required: false }],
-		...fields,
-	};
-}
+/** What every table node of the package shares: one main input and output by default, the engine credential. */
+export const TABLE_NODE_DEFAULTS = {
+	group: ['transform'],
+	version: 1,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: ENGINE_CREDENTIAL, required: false }],
+} satisfies Partial<INodeTypeDescription>;

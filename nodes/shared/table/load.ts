@@ -9,7 +9,7 @@ import { quoteIdentifier, quoteLiteral } from '../sql';
 import { detectCsvDialect, readCsvSql } from './formats/csv';
 import type { CsvOptions } from './formats/csv';
 import { NdjsonWriter } from './formats/ndjson';
-import { xlsxToNdjson, XlsxFormatError } from './formats/xlsx';
+import { xlsxToNdjson } from './formats/xlsx';
 import type { Column, FileFormat, Table, TableSource } from './types';
 import { PARQUET_MIME, TABLE_MARKER } from './types';
 
@@ -167,7 +167,7 @@ export class TableLoader {
 			if (isOurTable) tables++;
 			else formats.add(format);
 			try {
-				const select = await this.selectFromFile(path, format, index);
+				const select = await this.selectFromFile(path, format, index, `${where}: ${fileLabel}`);
 				if (select.sheet) sheets = [...sheets, select.sheet];
 				selects.push(select.sql);
 			} catch (error) {
@@ -190,12 +190,6 @@ export class TableLoader {
 
 	private fileError(error: unknown, what: string, itemIndex: number): NodeOperationError {
 		if (error instanceof NodeOperationError) return error;
-		if (error instanceof XlsxFormatError) {
-			return new NodeOperationError(this.ctx.getNode(), `${what}: ${error.message}`, {
-				description: error.hint,
-				itemIndex,
-			});
-		}
 		const message = (error as Error).message.split('\n')[0];
 		return new NodeOperationError(this.ctx.getNode(), `${what} could not be read: ${message}`, {
 			description:
@@ -225,6 +219,7 @@ export class TableLoader {
 		path: string,
 		format: FileFormat,
 		itemIndex: number,
+		label: string,
 	): Promise<{ sql: string; sheet?: string }> {
 		switch (format) {
 			case 'parquet':
@@ -238,6 +233,9 @@ export class TableLoader {
 			case 'xlsx': {
 				const ndjson = this.session.scratchPath(`sheet-${itemIndex}-${Date.now()}.ndjson`);
 				const result = await xlsxToNdjson(path, this.settings.file.sheetName, ndjson);
+				if ('problem' in result) {
+					throw new NodeOperationError(this.ctx.getNode(), `${label}: ${result.problem}`, { description: result.hint, itemIndex });
+				}
 				if (result.rows === 0) {
 					// Header-only sheet: keep the columns, as text, with no rows.
 					const columns = result.columns.map((c) => `NULL::VARCHAR AS ${quoteIdentifier(c)}`).join(', ');

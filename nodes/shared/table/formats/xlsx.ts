@@ -8,13 +8,10 @@ export interface XlsxReadResult {
 	columns: string[];
 }
 
-export class XlsxFormatError extends Error {
-	constructor(
-		message: string,
-		readonly hint: string,
-	) {
-		super(message);
-	}
+/** What went wrong with a workbook, for the loader to put into a NodeOperationError. */
+export interface XlsxProblem {
+	problem: string;
+	hint: string;
 }
 
 /** Excel cell objects (rich text, formulas, hyperlinks, errors) reduced to the value a user sees. */
@@ -47,7 +44,7 @@ function headerNames(cells: Array<string | number | boolean | null>): string[] {
  * Streams one worksheet into newline-delimited JSON for DuckDB to type. The first
  * non-empty row is the header; fully empty rows and columns without header or data are dropped.
  */
-export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: string): Promise<XlsxReadResult> {
+export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: string): Promise<XlsxReadResult | XlsxProblem> {
 	const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
 		sharedStrings: 'cache',
 		styles: 'cache',
@@ -85,20 +82,18 @@ export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: s
 		}
 	} catch (error) {
 		await writer.close().catch(() => undefined);
-		throw new XlsxFormatError(
-			`The file is not a readable .xlsx workbook (${(error as Error).message})`,
-			'Check that the file is an Excel .xlsx export that is not password-protected or truncated; save it again from Excel if needed.',
-		);
+		return {
+			problem: `the file is not a readable .xlsx workbook (${(error as Error).message})`,
+			hint: 'Check that the file is an Excel .xlsx export that is not password-protected or truncated; save it again from Excel if needed.',
+		};
 	}
 	await writer.close();
 	if (!result) {
-		throw new XlsxFormatError(
-			seenSheets.length ? `Sheet "${wantedSheet}" was not found in the workbook` : 'The workbook has no worksheet',
-			seenSheets.length ? `Sheets found: ${seenSheets.join(', ')}. Set "Sheet Name" to one of them, or leave it empty for the first sheet.` : 'Export the data again with at least one sheet.',
-		);
+		return {
+			problem: seenSheets.length ? `sheet "${wantedSheet}" was not found in the workbook` : 'the workbook has no worksheet',
+			hint: seenSheets.length ? `Sheets found: ${seenSheets.join(', ')}. Set "Sheet Name" to one of them, or leave it empty for the first sheet.` : 'Export the data again with at least one sheet.',
+		};
 	}
-	if (result.columns.length === 0) {
-		throw new XlsxFormatError(`Sheet "${result.sheet}" is empty`, 'The first non-empty row must hold the column names.');
-	}
+	if (result.columns.length === 0) return { problem: `sheet "${result.sheet}" is empty`, hint: 'The first non-empty row must hold the column names.' };
 	return result;
 }

@@ -1,0 +1,18 @@
+// n8n's community-node rules (the set @n8n/node-cli lints with) over the node sources and package.json.
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import tsParser from '@typescript-eslint/parser';
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'tests/**', 'scripts/**', 'bench/**', 'workflows/**', '*.mjs', 'gulpfile.js'] },
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+	},
+	// Without n8n Cloud support: Cloud accepts no runtime dependency, and DuckDB is this package's engine.
+	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
+	{
+		files: ['credentials/SalesAnalyticsEngine.credentials.ts'],
+		// The engine settings are local limits (memory, threads): there is no service to test them against.
+		rules: { '@n8n/community-nodes/credential-test-required': 'off' },
+	},
+];
