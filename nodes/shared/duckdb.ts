@@ -17,6 +17,9 @@ export interface EngineLimits {
  * executions running at the same time, and close() removes every temporary file.
  */
 export class DuckSession {
+	/** Sessions open in this process right now; tests check it returns to zero, failures included. */
+	static openCount = 0;
+
 	private constructor(
 		private readonly instance: DuckDBInstance,
 		private readonly connection: DuckDBConnection,
@@ -32,6 +35,7 @@ export class DuckSession {
 		try {
 			const instance = await DuckDBInstance.create(':memory:', options);
 			session = new DuckSession(instance, await instance.connect(), scratchDir);
+			DuckSession.openCount++;
 			return session;
 		} finally {
 			if (!session) await rm(scratchDir, { recursive: true, force: true });
@@ -72,6 +76,7 @@ export class DuckSession {
 			this.connection.closeSync();
 			this.instance.closeSync();
 		} finally {
+			DuckSession.openCount--;
 			await rm(this.scratchDir, { recursive: true, force: true });
 		}
 	}

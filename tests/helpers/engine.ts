@@ -11,6 +11,8 @@ const userFolder = mkdtempSync(join(tmpdir(), 'sales-analytics-engine-'));
 process.env.N8N_USER_FOLDER = userFolder;
 process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+// File nodes may use the temp folder only, as an n8n with N8N_RESTRICT_FILE_ACCESS_TO would.
+process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 
 import { Container } from '@n8n/di';

@@ -1,7 +1,7 @@
 /** Our node types, found the way n8n finds them: through the `n8n.nodes` list of package.json. */
 import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
 import { join } from 'node:path';
-import { TestFiles, TestItems } from './sources';
+import { TestFiles, TestItems, TestLoseBinary } from './sources';
 
 const root = join(__dirname, '../..');
 const manifest = require(join(root, 'package.json')) as { name: string; n8n: { nodes: string[] } };
@@ -23,11 +23,12 @@ function loadPackageNodes(): Record<string, INodeType | IVersionedNodeType> {
 	return types;
 }
 
-/** Every node of the package plus the test sources `test.files` and `test.items`. */
+/** Every node of the package plus the test-only nodes `test.files`, `test.items` and `test.loseBinary`. */
 export const nodeTypes: Record<string, INodeType | IVersionedNodeType> = {
 	...loadPackageNodes(),
 	'test.files': new TestFiles(),
 	'test.items': new TestItems(),
+	'test.loseBinary': new TestLoseBinary(),
 };
 
 export const type = (name: string) => `${PACKAGE}.${name}`;

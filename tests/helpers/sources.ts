@@ -1,7 +1,7 @@
 /** Test-only source nodes: they start a workflow with files or JSON items, as n8n's own nodes would. */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 
 const MIME: Record<string, string> = {
@@ -56,5 +56,25 @@ export class TestItems implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const rows = this.getNodeParameter('items', 0) as INodeExecutionData['json'][];
 		return [rows.map((json) => ({ json }))];
+	}
+}
+
+/** Deletes the stored bytes of one binary property of the items it passes on: a storage fault on demand. */
+export class TestLoseBinary implements INodeType {
+	description = sourceDescription('test.loseBinary', 'property');
+
+	constructor() {
+		this.description.inputs = [NodeConnectionTypes.Main];
+		this.description.group = ['transform'];
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const property = this.getNodeParameter('property', 0) as string;
+		const items = this.getInputData();
+		for (const item of items) {
+			const data = item.binary?.[property];
+			if (data?.id) rmSync(this.helpers.getBinaryPath(data.id), { force: true });
+		}
+		return [items];
 	}
 }
