@@ -112,8 +112,8 @@ async function folderFiles(ctx: IExecuteFunctions, folder: string): Promise<Cand
 	try {
 		names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Cannot read the folder ${folder}: ${(error as Error).message}`, {
-			description: 'Check that the folder exists and n8n may read it.',
+		throw new NodeOperationError(ctx.getNode(), `Cannot read the folder ${folder}`, {
+			description: `${(error as Error).message}. Check that the folder exists and n8n may read it.`,
 		});
 	}
 	return names.map((fileName) => ({

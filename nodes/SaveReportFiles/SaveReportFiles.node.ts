@@ -2,7 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, I
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -102,6 +102,7 @@ export class SaveReportFiles implements INodeType {
 		// are they renamed into place, so a failure leaves no half-written report behind.
 		try {
 			await mkdir(folder, { recursive: true });
+			await removeAbandonedTemporaries(folder);
 			for (const file of pending) {
 				if (file.data) await pipeline(await binaryStream(this, file.data), createWriteStream(file.temporary, { flags: 'wx' }));
 				else await writeFile(file.temporary, JSON.stringify(summary, null, 2) + '\n', { flag: 'wx' });
@@ -111,8 +112,8 @@ export class SaveReportFiles implements INodeType {
 			}
 		} catch (error) {
 			await Promise.all(pending.map((file) => rm(file.temporary, { force: true })));
-			throw new NodeOperationError(this.getNode(), `Could not write the reports to ${folder}: ${(error as Error).message}`, {
-				description: 'Check that the folder exists or can be created, has free space, and that n8n may write there. No report file was changed.',
+			throw new NodeOperationError(this.getNode(), `Could not write the reports to ${folder}`, {
+				description: `${(error as Error).message}. Check that the folder exists or can be created, has free space, and that n8n may write there. No report file was changed.`,
 			});
 		}
 		for (const file of pending) await rename(file.temporary, file.final);
@@ -128,4 +129,17 @@ export class SaveReportFiles implements INodeType {
 async function binaryStream(ctx: IExecuteFunctions, data: IBinaryData) {
 	if (data.id) return ctx.helpers.getBinaryStream(data.id);
 	return Readable.from(Buffer.from(data.data, 'base64'));
+}
+
+const TEMPORARY = /^\..+\.[0-9a-f]{12}\.partial$/;
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/** Temporaries of a run that was killed mid-save; recent ones may belong to a save running now. */
+async function removeAbandonedTemporaries(folder: string): Promise<void> {
+	for (const name of await readdir(folder)) {
+		if (!TEMPORARY.test(name)) continue;
+		const path = join(folder, name);
+		const info = await stat(path).catch(() => undefined);
+		if (info && Date.now() - info.mtimeMs > ABANDONED_AFTER_MS) await rm(path, { force: true });
+	}
 }

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -193,7 +193,13 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 		if (options.formats.includes('xlsx')) files[name].xlsx = await writeXlsx(join(options.outDir, `${name}.xlsx`), table.columns, table.rows());
 	}
 	if (options.formats.includes('parquet')) await writeParquet(options.outDir, files, french);
-	if (!options.formats.includes('csv')) for (const name of Object.keys(files) as ExportName[]) delete files[name].csv;
+	// The CSV was only the road to Parquet: it leaves the folder unless it was asked for.
+	if (!options.formats.includes('csv')) {
+		for (const name of Object.keys(files) as ExportName[]) {
+			rmSync(files[name].csv!, { force: true });
+			delete files[name].csv;
+		}
+	}
 
 	const expected = expectedFigures(products, web.map((row) => row.kind === 'product' || row.kind === 'attachment' ? row : undefined), erp.length);
 	writeFileSync(join(options.outDir, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');

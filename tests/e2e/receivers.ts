@@ -10,6 +10,8 @@ export class SlackReceiver {
 	readonly messages: Array<Record<string, unknown>> = [];
 	/** HTTP status to answer with; 500 simulates Slack being down. */
 	status = 200;
+	/** Every request, answered or not: retries show here. */
+	attempts = 0;
 	private server?: Server;
 
 	async start(): Promise<string> {
@@ -17,6 +19,7 @@ export class SlackReceiver {
 			const chunks: Buffer[] = [];
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
+				this.attempts++;
 				if (this.status === 200) this.messages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
 				response.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status === 200 ? 'ok' : 'error');
 			});
@@ -32,6 +35,8 @@ export class SlackReceiver {
 
 export class SmtpReceiver {
 	readonly mails: ParsedMail[] = [];
+	/** When set, every recipient is refused with 550, as a server refusing to relay. */
+	refuse = false;
 	private server?: SMTPServer;
 
 	/** Returns "127.0.0.1:PORT". */
@@ -40,6 +45,7 @@ export class SmtpReceiver {
 			authOptional: true,
 			disabledCommands: ['STARTTLS'],
 			logger: false,
+			onRcptTo: (_address, _session, callback) => callback(this.refuse ? Object.assign(new Error('Relay access denied'), { responseCode: 550 }) : undefined),
 			onData: (stream, _session, callback) => {
 				simpleParser(stream)
 					.then((mail) => {

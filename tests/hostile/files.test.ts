@@ -37,6 +37,14 @@ describe('hostile files: each is refused with what, which file and how to fix, o
 		assert.match(result.error!.message, /"renamed\.xlsx": the file is not a readable \.xlsx workbook/);
 	});
 
+	test('a password-protected workbook (Excel saves those as an OLE compound file, not a zip)', async () => {
+		const header = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+		writeFileSync(join(dir, 'protected.xlsx'), Buffer.concat([header, Buffer.alloc(4096, 0)]));
+		const result = await load(join(dir, 'protected.xlsx'));
+		assert.match(result.error!.message, /"protected\.xlsx": the file is not a readable \.xlsx workbook/);
+		assert.match(result.error!.description!, /password-protected/);
+	});
+
 	test('an empty sheet', async () => {
 		const path = await workbook('empty.xlsx', (b) => b.addWorksheet('Sheet1'));
 		const result = await load(path);
