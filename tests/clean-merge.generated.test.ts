@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -49,6 +49,18 @@ describe('the sample-data generator', () => {
 		} finally {
 			rmSync(again, { recursive: true, force: true });
 			rmSync(other, { recursive: true, force: true });
+		}
+	});
+
+	test('only the formats asked for are left in the folder', async () => {
+		for (const format of ['xlsx', 'parquet'] as SampleFormat[]) {
+			const only = mkdtempSync(join(tmpdir(), `generated-${format}-`));
+			try {
+				await generateSample({ webRows: 300, seed: 1, outDir: only, formats: [format] });
+				assert.deepEqual(readdirSync(only).sort(), ['erp', 'expected', 'liaison', 'web'].map((name) => (name === 'expected' ? 'expected.json' : `${name}.${format}`)));
+			} finally {
+				rmSync(only, { recursive: true, force: true });
+			}
 		}
 	});
 

@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage } from '../../scripts/n8n/instance';
+import type { N8nInstance } from '../../scripts/n8n/instance';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { GeneratedSample } from '../../scripts/sample-data/generator';
-import { freshDir } from './helpers';
+import { freshDir, startReportServer } from './helpers';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 
 const PORT = 5720;
 const TOKEN = 'concurrency-token';
-const WEBHOOK = `http://127.0.0.1:${PORT}/webhook/sales-analytics/monthly-report`;
 const RUNS = 20;
 
 const slack = new SlackReceiver();
 const smtp = new SmtpReceiver();
-const home = freshDir('n8n-concurrency-home-');
+let home = '';
+let webhook = '';
 const out = freshDir('concurrency-out-');
 const data = freshDir('concurrency-data-');
 const samples: GeneratedSample[] = [];
@@ -29,24 +29,8 @@ before(async () => {
 	for (const [index, format] of (['xlsx', 'csv', 'parquet', 'csv'] as const).entries()) {
 		samples.push(await generateSample({ webRows: 1500 + index * 700, seed: 100 + index, outDir: join(data, `m${index}`), formats: [format] }));
 	}
-	const slackUrl = await slack.start();
-	const smtpAddress = await smtp.start();
-	const { cache } = ensureN8n();
-	const cached = join(cache, 'report-home', '.n8n', 'nodes');
-	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
-	n8n = new N8nInstance(home, { allowedFolders: [out, data], port: PORT, brokerPort: PORT + 1 });
-	n8n.installPackage(packPackage(cache));
-	const [host, port] = smtpAddress.split(':');
-	n8n.importCredentials([
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: TOKEN } },
-	]);
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', { slackWebhookUrl: slackUrl }));
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: data, outputFolder: out, slackWebhookUrl: slackUrl }));
-	assert.equal(n8n.cli(['publish:workflow', '--id=SalesMonthly0001']).code, 0);
 	scratchBefore = scratch();
-	await n8n.startServer();
-	for (let attempt = 0; attempt < 100 && (await fetch(WEBHOOK, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
+	({ n8n, home, webhook } = await startReportServer({ port: PORT, token: TOKEN, slackUrl: await slack.start(), smtpAddress: await smtp.start(), outputFolder: out, inputFolder: data }));
 });
 
 after(async () => {
@@ -63,7 +47,7 @@ function upload(sample: GeneratedSample): Promise<Response> {
 		form.append(name, new Blob([readFileSync(path)]), path.split('/').pop()!);
 	}
 	form.append('expected', new Blob([JSON.stringify(sample.expected)]), 'expected.json');
-	return fetch(WEBHOOK, { method: 'POST', body: form, headers: { 'X-Report-Token': TOKEN } });
+	return fetch(webhook, { method: 'POST', body: form, headers: { 'X-Report-Token': TOKEN } });
 }
 
 describe(`${RUNS} executions of the shipped workflow at once on the real n8n server`, () => {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
-import { ROOT } from '../../scripts/n8n/instance';
+import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT } from '../../scripts/n8n/instance';
 
 export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
 
@@ -29,4 +29,34 @@ export function freshDir(prefix: string): string {
 	const dir = mkdtempSync(join(tmpdir(), prefix));
 	mkdirSync(dir, { recursive: true });
 	return dir;
+}
+
+export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
+
+/**
+ * A running n8n server with the package installed from its tarball and the shipped workflows
+ * imported and published, notifications pointed at the test receivers.
+ */
+export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string }> {
+	const home = freshDir('n8n-server-home-');
+	const { cache } = ensureN8n();
+	// The package as users install it; its node_modules copied from the report's n8n home when present.
+	const cached = join(cache, 'report-home', '.n8n', 'nodes');
+	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
+	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder], port: options.port, brokerPort: options.port + 1 });
+	n8n.installPackage(packPackage(cache));
+	const [host, port] = options.smtpAddress.split(':');
+	n8n.importCredentials([
+		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
+		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: options.token } },
+	]);
+	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', { slackWebhookUrl: options.slackUrl }));
+	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: options.inputFolder, outputFolder: options.outputFolder, slackWebhookUrl: options.slackUrl, emailTo: 'management@bottleneck.test' }));
+	const published = n8n.cli(['publish:workflow', '--id=SalesMonthly0001']);
+	if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
+	const base = await n8n.startServer();
+	const webhook = `${base}/${WEBHOOK_PATH}`;
+	// Webhooks go live a moment after the server is ready.
+	for (let attempt = 0; attempt < 100 && (await fetch(webhook, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
+	return { n8n, home, webhook };
 }

@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage } from '../../scripts/n8n/instance';
+import type { N8nInstance } from '../../scripts/n8n/instance';
 import { generateSample } from '../../scripts/sample-data/generator';
 import { BOTTLENECK_DIR, EXPORTS, SKIP_BOTTLENECK } from '../helpers/bottleneck';
-import { freshDir, REFERENCE } from './helpers';
+import { freshDir, REFERENCE, startReportServer } from './helpers';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 
 const PORT = 5700;
 const TOKEN = 'e2e-webhook-token-7f3a';
-const WEBHOOK = `http://127.0.0.1:${PORT}/webhook/sales-analytics/monthly-report`;
 
 const slack = new SlackReceiver();
 const smtp = new SmtpReceiver();
-const home = freshDir('n8n-server-home-');
+let home = '';
+let webhook = '';
 const out = freshDir('server-out-');
 const uploads = freshDir('server-uploads-');
 let n8n: N8nInstance;
@@ -35,33 +35,11 @@ async function upload(headers: Record<string, string>): Promise<Response> {
 	const form = new FormData();
 	for (const [name, path] of Object.entries(files)) form.append(name, new Blob([readFileSync(path)]), `${name}.xlsx`);
 	form.append('expected', new Blob([JSON.stringify(expected)], { type: 'application/json' }), 'expected.json');
-	return fetch(WEBHOOK, { method: 'POST', body: form, headers });
+	return fetch(webhook, { method: 'POST', body: form, headers });
 }
 
 before(async () => {
-	const slackUrl = await slack.start();
-	const smtpAddress = await smtp.start();
-	const { cache } = ensureN8n();
-	// The package as users install it; its node_modules copied from the report's n8n home when present.
-	const cached = join(cache, 'report-home', '.n8n', 'nodes');
-	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
-	n8n = new N8nInstance(home, { allowedFolders: [out, uploads], port: PORT, brokerPort: PORT + 1 });
-	n8n.installPackage(packPackage(cache));
-	const [host, port] = smtpAddress.split(':');
-	n8n.importCredentials([
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: TOKEN } },
-	]);
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', { slackWebhookUrl: slackUrl }));
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: uploads, outputFolder: out, slackWebhookUrl: slackUrl, emailTo: 'management@bottleneck.test' }));
-	const published = n8n.cli(['publish:workflow', '--id=SalesMonthly0001']);
-	assert.equal(published.code, 0, published.stdout + published.stderr);
-	await n8n.startServer();
-	// Webhooks go live a moment after the server is ready.
-	for (let attempt = 0; attempt < 100; attempt++) {
-		if ((await fetch(WEBHOOK, { method: 'POST' })).status !== 404) break;
-		await new Promise((r) => setTimeout(r, 200));
-	}
+	({ n8n, home, webhook } = await startReportServer({ port: PORT, token: TOKEN, slackUrl: await slack.start(), smtpAddress: await smtp.start(), outputFolder: out, inputFolder: uploads }));
 });
 
 after(async () => {
@@ -106,7 +84,5 @@ describe('the shipped workflow in a running n8n server, triggered by its webhook
 		const sheet = workbook.getWorksheet('Revenue')!;
 		const total = (sheet.getRow(sheet.rowCount).getCell(6).value as { result: number }).result;
 		assert.equal(total.toFixed(2), expected.revenue_total);
-		mkdirSync(out, { recursive: true });
-		writeFileSync(join(uploads, '.done'), '');
 	});
 });

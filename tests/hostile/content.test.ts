@@ -6,28 +6,22 @@ import { after, describe, test } from 'node:test';
 import { binaryPath } from '../helpers/engine';
 import type { IDataObject } from 'n8n-workflow';
 import { json, runNode } from '../helpers/small';
+import { HOSTILE_SALES } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-content-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const SALES: IDataObject[] = [
-	{ product_id: 1, price: '24,2', total_sales: 2 },
-	{ product_id: 2, price: 'N/A', total_sales: 1 },
-	{ product_id: 3, price: -8, total_sales: 1 },
-	{ product_id: 4, price: null, total_sales: 5 },
-	{ product_id: 5, price: 10, total_sales: 3 },
-];
 
 describe('hostile content', () => {
 	test('a required column missing or renamed: the node, the column and the columns found', async () => {
-		const result = await runNode('revenue', { priceColumn: 'price', quantityColumn: 'quantity' }, [SALES]);
+		const result = await runNode('revenue', { priceColumn: 'price', quantityColumn: 'quantity' }, [HOSTILE_SALES]);
 		assert.equal(result.error!.node, 'Node');
 		assert.match(result.error!.message, /Column "quantity" not found in the input table/);
 		assert.match(result.error!.description!, /Columns found: product_id, price, total_sales/);
 	});
 
 	test('text, negative and empty prices: no revenue invented, each counted and reported', async () => {
-		const result = await runNode('revenue', { outputMode: 'table' }, [SALES]);
+		const result = await runNode('revenue', { outputMode: 'table' }, [HOSTILE_SALES]);
 		const stats = (json(result)[0] as { statistics: IDataObject }).statistics;
 		assert.equal(stats.totalRevenue, '22.00', '10 × 3 − 8 × 1; "24,2", "N/A" and empty give nothing');
 		assert.deepEqual([stats.rowsWithoutRevenue, stats.negativePriceRows], [3, 1]);
@@ -44,7 +38,7 @@ describe('hostile content', () => {
 	});
 
 	test('all rows dropped by cleaning: the empty table flows on and Revenue totals 0.00', async () => {
-		const cleaned = await runNode('cleanTable', { outputMode: 'table', steps: { step: [{ stepType: 'dropMissing', missingColumns: '' }] } }, [SALES.filter((r) => r.price === null)]);
+		const cleaned = await runNode('cleanTable', { outputMode: 'table', steps: { step: [{ stepType: 'dropMissing', missingColumns: '' }] } }, [HOSTILE_SALES.filter((r) => r.price === null)]);
 		const table = json(cleaned)[0] as { rowCount: number };
 		assert.equal(table.rowCount, 0);
 		const revenue = await runNode('revenue', { outputMode: 'table', priceColumn: 'product_id' }, [{ files: [{ path: binaryPath(cleaned.output('Node')[0]), fileName: 'cleaned.parquet' }] }]);

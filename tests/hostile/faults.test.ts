@@ -3,22 +3,16 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 import { runWorkflow } from '../helpers/engine';
 import { nodeTypes, type } from '../helpers/nodes';
 import { DuckSession } from '../../nodes/shared/duckdb';
 import { runNode } from '../helpers/small';
+import { HOSTILE_SALES } from './fixtures';
 
-const dir = mkdtempSync(join(tmpdir(), 'hostile-content-'));
+const dir = mkdtempSync(join(tmpdir(), 'hostile-faults-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const SALES: IDataObject[] = [
-	{ product_id: 1, price: '24,2', total_sales: 2 },
-	{ product_id: 2, price: 'N/A', total_sales: 1 },
-	{ product_id: 3, price: -8, total_sales: 1 },
-	{ product_id: 4, price: null, total_sales: 5 },
-	{ product_id: 5, price: 10, total_sales: 3 },
-];
 
 describe('faults: nothing half-written, nothing left behind, every error understood', () => {
 	test('an output folder that cannot be written: a clear error, nothing written', async () => {
@@ -71,11 +65,11 @@ describe('faults: nothing half-written, nothing left behind, every error underst
 		const scratch = () => readdirSync(tmpdir()).filter((name) => name.startsWith('n8n-sales-analytics-')).length;
 		const before = scratch();
 		const runs = [
-			runNode('cleanTable', { steps: { step: [{ stepType: 'dedup' }] } }, [SALES]),
-			runNode('revenue', { outputMode: 'table', createReport: true }, [SALES]),
-			runNode('revenue', { priceColumn: 'nope' }, [SALES]),
-			runNode('dataQualityCheck', { onFailure: 'stop', checks: { check: [{ checkName: 'rows', checkType: 'rowCount', rowCountExpected: '99' }] } }, [SALES]),
-			runNode('premiumScore', { createCsv: true, outputMode: 'table' }, [SALES]),
+			runNode('cleanTable', { steps: { step: [{ stepType: 'dedup' }] } }, [HOSTILE_SALES]),
+			runNode('revenue', { outputMode: 'table', createReport: true }, [HOSTILE_SALES]),
+			runNode('revenue', { priceColumn: 'nope' }, [HOSTILE_SALES]),
+			runNode('dataQualityCheck', { onFailure: 'stop', checks: { check: [{ checkName: 'rows', checkType: 'rowCount', rowCountExpected: '99' }] } }, [HOSTILE_SALES]),
+			runNode('premiumScore', { createCsv: true, outputMode: 'table' }, [HOSTILE_SALES]),
 		];
 		const results = await Promise.all(runs);
 		assert.deepEqual(results.map((r) => Boolean(r.error)), [true, false, true, true, false]);

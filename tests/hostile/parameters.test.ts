@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 import { json, runNode } from '../helpers/small';
 
-const dir = mkdtempSync(join(tmpdir(), 'hostile-content-'));
+const dir = mkdtempSync(join(tmpdir(), 'hostile-parameters-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 
