@@ -196,7 +196,7 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 	// The CSV was only the road to Parquet: it leaves the folder unless it was asked for.
 	if (!options.formats.includes('csv')) {
 		for (const name of Object.keys(files) as ExportName[]) {
-			rmSync(files[name].csv!, { force: true });
+			if (files[name].csv) rmSync(files[name].csv, { force: true });
 			delete files[name].csv;
 		}
 	}
