@@ -53,7 +53,7 @@ export class N8nInstance {
 
 	constructor(
 		readonly home: string,
-		private readonly settings: { allowedFolders?: string[]; port?: number; brokerPort?: number } = {},
+		private readonly settings: { allowedFolders?: string[]; port?: number; brokerPort?: number; tmpDir?: string } = {},
 	) {
 		const paths = ensureN8n();
 		this.node = paths.node;
@@ -81,6 +81,7 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			GENERIC_TIMEZONE: 'Europe/Paris',
 			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			...(this.settings.tmpDir ? { TMPDIR: this.settings.tmpDir } : {}),
 		};
 	}
 

@@ -37,13 +37,13 @@ export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
  * A running n8n server with the package installed from its tarball and the shipped workflows
  * imported and published, notifications pointed at the test receivers.
  */
-export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string }> {
+export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string; tmpDir?: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string }> {
 	const home = freshDir('n8n-server-home-');
 	const { cache } = ensureN8n();
 	// The package as users install it; its node_modules copied from the report's n8n home when present.
 	const cached = join(cache, 'report-home', '.n8n', 'nodes');
 	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
-	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder], port: options.port, brokerPort: options.port + 1 });
+	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder], port: options.port, brokerPort: options.port + 1, tmpDir: options.tmpDir });
 	n8n.installPackage(packPackage(cache));
 	const [host, port] = options.smtpAddress.split(':');
 	n8n.importCredentials([
