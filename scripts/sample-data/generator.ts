@@ -1,310 +1,830 @@
 /**
- * Deterministic BottleNeck-shaped exports at any scale: the ERP, the liaison table and the
- * WooCommerce web export, with the real files' columns and quirks (missing skus, a product
- * and an attachment row per sku, conflicting duplicates, numbers and text mixed in sku),
- * and the figures the agreed monthly process must find in them, computed here independently.
+ * Deterministic BottleNeck-shaped monthly exports at any scale: the ERP, the liaison table and
+ * the WooCommerce web export, with the real files' columns (in their order) and their quirks,
+ * and the figures the agreed monthly process must find in them (`expected.json`), computed
+ * here in plain integer arithmetic from what was generated.
+ *
+ * Every value is invented (wine-shop vocabulary, log-normal prices, long-tailed sales); no row
+ * of the real exports is reproduced. Shapes and quirks, scaled from the real month
+ * (see ../shared/bottleneck/SOURCE.md), for N web rows:
+ * - web: P ≈ N / 2.12 skus, each on one `product` row and one `attachment` row (the
+ *   attachment has no tax_status and, but for the conflicts below, the same total_sales);
+ *   ~5.5 % fully blank rows (only virtual, downloadable and rating_count, all 0); 2 product
+ *   rows without a sku; all rows in a seeded shuffled order. sku is mostly an integer, with
+ *   text ones ('gift-card-25', 'NNNNN-1').
+ * - 'newer' variant: ~0.4 % of the skus (at least one from 100 rows) have an attachment row
+ *   with fewer total_sales than the product row (a dropped digit: 62 → 2), placed first in the
+ *   file, so a dedup keeping the first row under-reports. Product guids end in p=<sku>. The
+ *   ERP has a few negative prices (only on rows without id_web), negative stock (one row
+ *   reaches the merge) and stock above 0 on `outofstock` rows. The '2020' variant is the same
+ *   month without those anomalies: same counts, same revenue, same premium split.
+ * - liaison: one row per ERP row, ~11 % empty id_web (kept by the cleaning), ~2.5 % id_web
+ *   absent from the web (one of them text); id_web numbers and text match the sku cells.
+ * - erp: product_id unique; every row that reaches the merge is on sale with a positive price.
+ *
+ * Formats: xlsx (ExcelJS streaming writer, sheet 'Sheet1', numbers as numeric cells, text skus
+ * as text cells, dates as dates), csv (streamed; 'standard': UTF-8, ',' and '.'; 'french':
+ * latin-1, ';' and decimal commas, as a French Excel saves it) and parquet (DuckDB from the
+ * csv, every column typed: sku and id_web VARCHAR, price DOUBLE, total_sales BIGINT, dates
+ * TIMESTAMP). Memory stays at a few tens of bytes per row: the month is held in typed arrays
+ * and every row is formatted when it is written.
  */
-import ExcelJS from 'exceljs';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import ExcelJS from 'exceljs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export type SampleFormat = 'xlsx' | 'csv' | 'parquet';
 export type ExportName = 'erp' | 'liaison' | 'web';
+export type SampleVariant = 'newer' | '2020';
+export type CsvStyle = 'standard' | 'french';
 
 export interface SampleOptions {
+	/** Total rows of the web export (header excluded), at least 20. */
 	webRows: number;
+	/** PRNG seed (an integer, taken modulo 2^32); default 42. */
+	seed?: number;
+	/** 'newer' (default) carries the anomalies of the newer real files; '2020' has none. */
+	variant?: SampleVariant;
+	/** Created if missing. Files: erp|liaison|web .xlsx|.csv|.parquet, and expected.json. */
 	outDir: string;
 	formats: SampleFormat[];
-	seed?: number;
-	/** 'newer' has duplicates whose total_sales disagree; '2020' has none. */
-	variant?: 'newer' | '2020';
-	/** 'french': latin-1, ';' and decimal commas, as a French Excel saves CSV. */
-	csvStyle?: 'standard' | 'french';
+	/** 'french': latin-1, ';' delimiter and decimal commas, as a French Excel saves CSV. Default 'standard'. */
+	csvStyle?: CsvStyle;
 }
 
+/** The figures of the agreed monthly process on the generated month (written to expected.json). */
 export interface ExpectedFigures {
 	erp_rows: number;
 	liaison_rows: number;
+	/** Web rows left after dropping the rows with an empty sku. */
 	web_clean_rows: number;
+	/** One row per sku, keeping the highest total_sales. */
 	web_dedup_rows: number;
+	/** ERP ⋈ LIAISON on product_id ⋈ WEB on id_web = sku compared as text (inner joins). */
 	merged_rows: number;
+	/** sum(price × total_sales) over the merged rows, exact, two decimals ("70568.60"). */
 	revenue_total: string;
+	/** z = (price − mean) / population std over the merged rows; premium if z > 2. */
 	premium_count: number;
 	ordinary_count: number;
-	/** What a dedup keeping the first row in file order would wrongly report. */
+	/** The revenue a dedup keeping the FIRST row in file order would (wrongly) report. */
 	revenue_keep_first: string;
+	/** The sku with the highest price × total_sales; the generator makes it unique. */
 	top_product: { sku: string; revenue: string };
 }
 
-export interface GeneratedSample {
-	files: Record<ExportName, Partial<Record<SampleFormat, string>>>;
-	expected: ExpectedFigures;
+/** How the month was built: counts of each quirk, for tests and for the CLI's summary. */
+export interface SampleShape {
+	variant: SampleVariant;
+	seed: number;
+	web_rows: number;
+	skus: number;
+	blank_web_rows: number;
+	product_rows_without_sku: number;
+	erp_rows: number;
+	empty_id_web: number;
+	id_web_absent_from_web: number;
+	/** Skus whose attachment row has fewer total_sales than the product row (and comes first). */
+	conflicting_skus: string[];
+	/** Text skus on the web (and in liaison.id_web). */
+	text_skus: string[];
+	/** Text id_web values that are absent from the web. */
+	text_id_web_absent: string[];
+	negative_price_rows: number;
+	negative_stock_rows: number;
+	outofstock_with_stock_rows: number;
 }
 
-export const ERP_COLUMNS = ['product_id', 'onsale_web', 'price', 'stock_quantity', 'stock_status'];
-export const LIAISON_COLUMNS = ['product_id', 'id_web'];
+export interface GeneratedSample {
+	/** Absolute paths, by export and by format. */
+	files: Record<ExportName, Partial<Record<SampleFormat, string>>>;
+	expected: ExpectedFigures;
+	/** Absolute path of expected.json. */
+	expectedFile: string;
+	shape: SampleShape;
+}
+
+/** The real files' headers, in order (SOURCE.md, "Raw structure"). */
+export const ERP_COLUMNS = ['product_id', 'onsale_web', 'price', 'stock_quantity', 'stock_status'] as const;
+export const LIAISON_COLUMNS = ['product_id', 'id_web'] as const;
 export const WEB_COLUMNS = [
 	'sku', 'virtual', 'downloadable', 'rating_count', 'average_rating', 'total_sales', 'tax_status', 'tax_class',
 	'post_author', 'post_date', 'post_date_gmt', 'post_content', 'post_title', 'post_excerpt', 'post_status',
 	'comment_status', 'ping_status', 'post_password', 'post_name', 'post_modified', 'post_modified_gmt',
 	'post_content_filtered', 'post_parent', 'guid', 'menu_order', 'post_type', 'post_mime_type', 'comment_count',
-];
+] as const;
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
+const INTEGER_WEB_COLUMNS = new Set(['virtual', 'downloadable', 'rating_count', 'total_sales', 'post_author', 'post_parent', 'menu_order', 'comment_count']);
+/** DuckDB types of every column, used to turn the csv into parquet. */
+export const COLUMN_TYPES: Record<ExportName, Record<string, string>> = {
+	erp: { product_id: 'BIGINT', onsale_web: 'BIGINT', price: 'DOUBLE', stock_quantity: 'BIGINT', stock_status: 'VARCHAR' },
+	liaison: { product_id: 'BIGINT', id_web: 'VARCHAR' },
+	web: Object.fromEntries(
+		WEB_COLUMNS.map((c) => [c, /^post_(date|modified)/.test(c) ? 'TIMESTAMP' : c === 'average_rating' ? 'DOUBLE' : INTEGER_WEB_COLUMNS.has(c) ? 'BIGINT' : 'VARCHAR']),
+	),
+};
+
+const FORMATS: readonly SampleFormat[] = ['xlsx', 'csv', 'parquet'];
+const EXPORTS: readonly ExportName[] = ['erp', 'liaison', 'web'];
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness
+
+/** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
+class Rng {
+	private state: number;
+	constructor(seed: number) {
+		this.state = seed >>> 0;
+	}
+	next(): number {
+		this.state = (this.state + 0x6d2b79f5) >>> 0;
+		let t = this.state;
 		t = Math.imul(t ^ (t >>> 15), t | 1);
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	}
+	/** Integer in [min, max]. */
+	int(min: number, max: number): number {
+		return min + Math.floor(this.next() * (max - min + 1));
+	}
+	chance(p: number): boolean {
+		return this.next() < p;
+	}
+	pick<T>(items: readonly T[]): T {
+		return items[Math.floor(this.next() * items.length)];
+	}
+	/** Standard normal (Box–Muller, one value per two draws). */
+	normal(): number {
+		return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+	}
+	shuffle(values: Int32Array): void {
+		for (let i = values.length - 1; i > 0; i--) {
+			const j = Math.floor(this.next() * (i + 1));
+			const v = values[i];
+			values[i] = values[j];
+			values[j] = v;
+		}
+	}
+}
+
+/** A 32-bit mix of (seed, stream): each part of the month draws from its own sequence. */
+function subSeed(seed: number, stream: number): number {
+	let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 0x632be5ab, 0xc2b2ae35);
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x7feb352d);
+	h ^= h >>> 15;
+	h = Math.imul(h, 0x846ca68b);
+	h ^= h >>> 16;
+	return h >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary (invented; every character is in latin-1 so the French CSV can hold it)
+
+const DOMAINS = [
+	'Château Lacombe', 'Domaine des Hautes Terres', 'Clos Saint-Aubin', 'Maison Verlaine', 'Château Belair-Roche',
+	'Domaine Fournier-Ravel', 'Château de la Grève', 'Domaine Émile Garnaud', 'Mas des Cigales', 'Château Peyrolle',
+	'Domaine du Vieux Tilleul', 'Cave de Montrelay', 'Maison Ardouin Frères', 'Château Haut-Mirande', 'Domaine Sorbière',
+	'Clos des Pierres Sèches', 'Domaine de l\'Écluse', 'Château Lestrade', 'Maison Dubreuil & Fils', 'Domaine Chanteloup',
+	'Château Vignaud', 'Domaine des Terrasses Rouges', 'Mas Ferréol', 'Château Bellevue-Lagarde',
+];
+const APPELLATIONS = [
+	'Bordeaux Supérieur', 'Côtes du Rhône', 'Crozes-Hermitage', 'Saint-Émilion Grand Cru', 'Mâcon-Villages', 'Chablis',
+	'Sancerre', 'Alsace Gewürztraminer', 'Crémant de Loire', 'Côtes de Provence', 'Pessac-Léognan', 'Muscadet Sèvre et Maine',
+	'Cahors', 'Madiran', 'Vouvray', 'Châteauneuf-du-Pape', 'Bourgogne Pinot Noir', 'Languedoc', 'Jurançon', 'Champagne Brut',
+	'Minervois', 'Saumur-Champigny', 'Pouilly-Fumé', 'Côte-Rôtie', 'Banyuls', 'Armagnac Hors d\'Âge',
+];
+const CUVEES = [
+	'', '', '', 'Rouge', 'Blanc', 'Rosé', 'Vieilles Vignes', 'Cuvée Prestige', 'Les Galets', 'La Réserve', 'Grande Cuvée',
+	'L\'Éclat', 'Terres Brûlées', 'Clos des Écureuils', 'Cuvée « Les Amis »', 'Rouge, élevé en fût', 'Sélection "Fût Numéro Un"',
+];
+const SENTENCES = [
+	'Robe grenat aux reflets violines.', 'Robe or pâle, limpide et brillante.', 'Nez expressif de fruits noirs, de réglisse et de poivre.',
+	'Nez délicat de fleurs blanches et d\'agrumes.', 'Bouche ample, tanins soyeux ; finale longue et fraîche.',
+	'Bouche vive et minérale ; belle tension.', 'Un vin « gourmand » à partager entre amis.', 'Le vigneron le décrit comme "un vin de copains".',
+	'À servir à 16°C sur un gigot d\'agneau ou des fromages affinés.', 'À servir frais, entre 8 et 10°C, à l\'apéritif.',
+	'Élevé 12 mois en fût de chêne, dont 30 % de fûts neufs.', 'Vendanges manuelles, tri à la parcelle.', 'Garde : 5 à 8 ans.',
+];
+const HTML_SENTENCES = ['<strong>Accord mets-vins :</strong> volaille rôtie, champignons.', '<em>Médaille d\'or</em> au concours régional.'];
+
+function slugOf(text: string): string {
+	return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+const DOMAIN_SLUGS = DOMAINS.map(slugOf);
+const APPELLATION_SLUGS = APPELLATIONS.map(slugOf);
+const CUVEE_SLUGS = CUVEES.map(slugOf);
+
+const SITE = 'https://www.cave-exemple.fr';
+const GIFT_CARD_SKU = 'gift-card-25';
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+
+// ---------------------------------------------------------------------------------------------
+// The month, in typed arrays
+
+/** A cell; in a table's date columns, a number is a wall-clock time in seconds since 1970. */
+type Cell = string | number | null;
+
+interface Month {
+	variant: SampleVariant;
+	webRows: number;
+	/** Joined products (one sku each), indexed 0..P-1. */
+	products: number;
+	productId: Int32Array;
+	/** Integer sku, or -1 when the sku is text (see textSku). */
+	skuNumber: Int32Array;
+	textSku: Map<number, string>;
+	priceCents: Int32Array;
+	/** total_sales on the product row and on the attachment row. */
+	sales: Int32Array;
+	attachmentSales: Int32Array;
+	/** Per-product seed for its title, excerpt and author. */
+	textSeed: Uint32Array;
+	/** Local (Paris) wall-clock times, seconds since 1970 read as UTC. */
+	postDate: Float64Array;
+	postModified: Float64Array;
+	/** Product rows without a sku: their own text seed, dates, sales and post id. */
+	noSku: Array<{ textSeed: number; postDate: number; postModified: number; sales: number; postId: number }>;
+	/** Web file order: position → slot (2i product row of product i, 2i+1 its attachment, then no-sku rows, then blank rows). */
+	order: Int32Array;
+	/** ERP rows, in product_id order. */
+	erpId: Int32Array;
+	/** ≥ 0: the joined product; -1: empty id_web; -2 - k: id_web absentIdWeb[k], unknown to the web. */
+	erpLink: Int32Array;
+	erpPriceCents: Int32Array;
+	erpOnsale: Uint8Array;
+	erpStock: Int32Array;
+	erpOutOfStock: Uint8Array;
+	absentIdWeb: Array<number | string>;
+	shape: SampleShape;
+}
+
+function skuOf(month: Month, i: number): string | number {
+	const n = month.skuNumber[i];
+	return n >= 0 ? n : month.textSku.get(i)!;
+}
+
+/** Prices in cents: log-normal (median ~24 €), rounded to whole euros, tenths or cents like a wine list. */
+function winePriceCents(rng: Rng, median: number, sigma: number): number {
+	const euros = Math.min(990, Math.max(3.9, median * Math.exp(sigma * rng.normal())));
+	const roll = rng.next();
+	if (roll < 0.27) return Math.max(4, Math.round(euros)) * 100;
+	if (roll < 0.97) return Math.round(euros * 10) * 10;
+	return Math.round(euros) * 100 - 5;
+}
+
+/** Units sold in the month: ~46 % zero, else a long tail (median 3, max a few hundred). */
+function monthlySales(rng: Rng): number {
+	if (rng.chance(0.46)) return 0;
+	return Math.min(400, Math.max(1, Math.round(Math.exp(0.9 + 1.3 * rng.normal()))));
+}
+
+const SECONDS_FIRST_POST = Date.UTC(2018, 1, 1) / 1000;
+const SECONDS_LAST_POST = Date.UTC(2020, 6, 20) / 1000;
+const SECONDS_FIRST_MODIFIED = Date.UTC(2020, 6, 21) / 1000;
+const SECONDS_LAST_MODIFIED = Date.UTC(2020, 7, 31) / 1000;
+
+/** A wall-clock time of day between 08:00 and 19:59, on a random day of the range. */
+function postTime(rng: Rng, from: number, to: number): number {
+	const day = Math.floor(from / 86400) + rng.int(0, Math.floor((to - from) / 86400));
+	return day * 86400 + rng.int(8 * 3600, 20 * 3600 - 1);
+}
+
+function lastSundayUtc(year: number, month: number): number {
+	const last = new Date(Date.UTC(year, month + 1, 0));
+	return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay()) / 1000;
+}
+const summerTime = new Map<number, [number, number]>();
+/** Paris wall clock → GMT: minus 2 h in summer time (last Sunday of March to last Sunday of October), else 1 h. */
+function gmtOf(local: number): number {
+	const year = new Date(local * 1000).getUTCFullYear();
+	let summer = summerTime.get(year);
+	if (!summer) summerTime.set(year, (summer = [lastSundayUtc(year, 2) + 2 * 3600, lastSundayUtc(year, 9) + 3 * 3600]));
+	return local - (local >= summer[0] && local < summer[1] ? 7200 : 3600);
+}
+
+function buildMonth(webRows: number, seed: number, variant: SampleVariant): Month {
+	const newer = variant === 'newer';
+	const rng = (stream: number) => new Rng(subSeed(seed, stream));
+
+	// Sizes, scaled from the real month (1513 web rows: 83 blank, 2 without sku, 714 skus; 825 ERP rows: 91 without id_web, 20 unknown to the web).
+	const noSkuRows = 2;
+	const products = Math.floor((webRows - noSkuRows - Math.round(webRows * 0.055)) / 2);
+	const blankRows = webRows - noSkuRows - 2 * products;
+	const emptyIdWeb = Math.max(2, Math.round((products * 91) / 714));
+	const absentFromWeb = Math.max(2, Math.round((products * 20) / 714));
+	const erpRows = products + emptyIdWeb + absentFromWeb;
+	const anomalies = webRows >= 100 ? Math.max(1, Math.round((products * 3) / 714)) : Math.round((products * 3) / 714);
+	const dashSkus = Math.max(1, Math.round(products / 714));
+	const dashAbsent = Math.max(1, Math.round(products / 714));
+
+	// Skus and the id_web values unknown to the web: one pool of distinct integers, shuffled.
+	const skuRng = rng(1);
+	const pool = new Int32Array(products + absentFromWeb);
+	for (let k = 0, value = skuRng.int(100, 400); k < pool.length; k++, value += skuRng.int(1, 40)) pool[k] = value;
+	skuRng.shuffle(pool);
+	const skuNumber = pool.slice(0, products);
+	const textSku = new Map<number, string>();
+	textSku.set(0, GIFT_CARD_SKU);
+	while (textSku.size < 1 + dashSkus) {
+		const i = skuRng.int(1, products - 1);
+		if (!textSku.has(i)) textSku.set(i, `${10000 + skuNumber[i]}-1`);
+	}
+	for (const i of textSku.keys()) skuNumber[i] = -1;
+	const absentIdWeb: Array<number | string> = Array.from(pool.subarray(products));
+	for (let k = 0; k < dashAbsent; k++) absentIdWeb[k] = `${10000 + (absentIdWeb[k] as number)}-1`;
+
+	// Prices, sales, texts and dates of the products.
+	const valueRng = rng(2);
+	const priceCents = new Int32Array(products);
+	const sales = new Int32Array(products);
+	for (let i = 0; i < products; i++) {
+		priceCents[i] = winePriceCents(valueRng, 24, 0.7);
+		sales[i] = monthlySales(valueRng);
+	}
+	priceCents[0] = 2500; // the gift card
+	const textRng = rng(3);
+	const textSeed = new Uint32Array(products);
+	const postDate = new Float64Array(products);
+	const postModified = new Float64Array(products);
+	for (let i = 0; i < products; i++) {
+		textSeed[i] = textRng.int(0, 0xffffffff);
+		postDate[i] = postTime(textRng, SECONDS_FIRST_POST, SECONDS_LAST_POST);
+		postModified[i] = postTime(textRng, SECONDS_FIRST_MODIFIED, SECONDS_LAST_MODIFIED);
+	}
+
+	// Top sellers whose attachment row drops a digit in the newer files (62 → 2). Both variants
+	// carry the same sales on the product row, so the two variants share every figure.
+	const anomalyRng = rng(4);
+	const attachmentSales = sales.slice();
+	const conflicted: number[] = [];
+	const chosen = new Set<number>([0]);
+	while (conflicted.length < anomalies) {
+		const i = anomalyRng.int(1, products - 1);
+		if (chosen.has(i)) continue;
+		chosen.add(i);
+		conflicted.push(i);
+		sales[i] = anomalyRng.int(20, 99);
+		attachmentSales[i] = newer ? sales[i] % 10 : sales[i];
+	}
+	makePremiumSplitRobust(priceCents);
+	makeTopProductUnique(priceCents, sales, attachmentSales);
+
+	// Web file order: a seeded shuffle; each conflicting sku's lower (attachment) row goes first.
+	const order = new Int32Array(webRows);
+	for (let k = 0; k < webRows; k++) order[k] = k;
+	rng(5).shuffle(order);
+	if (newer && conflicted.length) {
+		const position = new Int32Array(2 * products);
+		for (let k = 0; k < webRows; k++) if (order[k] < 2 * products) position[order[k]] = k;
+		for (const i of conflicted) {
+			const [p, a] = [position[2 * i], position[2 * i + 1]];
+			if (p < a) [order[p], order[a]] = [order[a], order[p]];
+		}
+	}
+
+	// ERP: ascending product ids; a shuffled role per row (joined product, empty id_web, unknown id_web).
+	const erpRng = rng(6);
+	const erpId = new Int32Array(erpRows);
+	for (let r = 0, id = erpRng.int(3800, 3900); r < erpRows; r++, id += 1 + (erpRng.chance(0.35) ? erpRng.int(1, 5) : 0)) erpId[r] = id;
+	const erpLink = new Int32Array(erpRows);
+	for (let r = 0; r < erpRows; r++) erpLink[r] = r;
+	erpRng.shuffle(erpLink);
+	const productId = new Int32Array(products);
+	const erpPriceCents = new Int32Array(erpRows);
+	const erpOnsale = new Uint8Array(erpRows);
+	const erpStock = new Int32Array(erpRows);
+	const erpOutOfStock = new Uint8Array(erpRows);
+	const withoutIdWeb: number[] = [];
+	const joinedRows: number[] = [];
+	for (let r = 0; r < erpRows; r++) {
+		const role = erpLink[r];
+		const inStock = erpRng.chance(0.78);
+		erpStock[r] = inStock ? Math.min(900, Math.max(1, Math.round(Math.exp(2.6 + 1.1 * erpRng.normal())))) : 0;
+		erpOutOfStock[r] = inStock ? 0 : 1;
+		if (role < products) {
+			productId[role] = erpId[r];
+			erpPriceCents[r] = priceCents[role];
+			erpOnsale[r] = 1;
+			joinedRows.push(r);
+			if (role === 0) {
+				erpStock[r] = 0; // the gift card: no stock, yet 'instock'
+				erpOutOfStock[r] = 0;
+			}
+		} else {
+			erpPriceCents[r] = winePriceCents(erpRng, 20, 0.6);
+			erpOnsale[r] = erpRng.chance(0.03) ? 1 : 0;
+			if (role < products + emptyIdWeb) {
+				erpLink[r] = -1;
+				withoutIdWeb.push(r);
+			} else {
+				erpLink[r] = -2 - (role - products - emptyIdWeb);
+			}
+		}
+	}
+
+	// The newer files' ERP anomalies (in the 2020 files the same rows hold the positive values).
+	const negativePrices = Math.min(withoutIdWeb.length, Math.max(1, Math.round((erpRows * 2) / 825)));
+	const priceRows = sample(erpRng, withoutIdWeb, negativePrices);
+	for (const r of priceRows) erpPriceCents[r] = (newer ? -1 : 1) * erpRng.int(1, 9) * 100;
+	const negativeStockJoined = sample(erpRng, joinedRows.filter((r) => erpLink[r] !== 0), Math.max(1, Math.round(products / 714)));
+	const negativePriceRows = new Set(priceRows);
+	const negativeStockOther = sample(erpRng, withoutIdWeb.filter((r) => !negativePriceRows.has(r)), Math.max(1, Math.round(erpRows / 825)));
+	for (const r of [...negativeStockJoined, ...negativeStockOther]) {
+		erpStock[r] = newer ? -1 : 0;
+		erpOutOfStock[r] = 1;
+	}
+	const negativeStock = new Set([...negativeStockJoined, ...negativeStockOther]);
+	const outOfStockRows: number[] = [];
+	for (let r = 0; r < erpRows; r++) if (erpStock[r] === 0 && erpOutOfStock[r] === 1 && erpLink[r] !== 0 && !negativeStock.has(r)) outOfStockRows.push(r);
+	const stockedButOut = sample(erpRng, outOfStockRows, Math.max(1, Math.round((erpRows * 5) / 825)));
+	for (const r of stockedButOut) erpStock[r] = newer ? erpRng.int(1, 48) : 0;
+
+	// Product rows without a sku.
+	const noSkuRng = rng(7);
+	const noSku = Array.from({ length: noSkuRows }, (_, k) => ({
+		textSeed: noSkuRng.int(0, 0xffffffff),
+		postDate: postTime(noSkuRng, SECONDS_FIRST_POST, SECONDS_LAST_POST),
+		postModified: postTime(noSkuRng, SECONDS_FIRST_MODIFIED, SECONDS_LAST_MODIFIED),
+		sales: monthlySales(noSkuRng),
+		postId: erpId[erpRows - 1] + 1 + k,
+	}));
+
+	const month: Month = {
+		variant, webRows, products, productId, skuNumber, textSku, priceCents, sales, attachmentSales, textSeed, postDate, postModified,
+		noSku, order, erpId, erpLink, erpPriceCents, erpOnsale, erpStock, erpOutOfStock, absentIdWeb,
+		shape: {
+			variant, seed, web_rows: webRows, skus: products, blank_web_rows: blankRows, product_rows_without_sku: noSkuRows, erp_rows: erpRows,
+			empty_id_web: emptyIdWeb, id_web_absent_from_web: absentFromWeb, conflicting_skus: [], text_skus: [...textSku.values()],
+			text_id_web_absent: absentIdWeb.filter((v): v is string => typeof v === 'string'),
+			negative_price_rows: newer ? negativePrices : 0,
+			negative_stock_rows: newer ? negativeStockJoined.length + negativeStockOther.length : 0,
+			outofstock_with_stock_rows: newer ? stockedButOut.length : 0,
+		},
 	};
+	month.shape.conflicting_skus = newer ? conflicted.map((i) => String(skuOf(month, i))) : [];
+	return month;
 }
 
-const DOMAINS = ['Château Lacombe', 'Domaine des Hautes Terres', 'Clos Saint-Aubin', 'Maison Verlaine', 'Domaine Rivière', 'Cave de Montrelay', 'Château Belair-Roche', 'Domaine Fournier'];
-const CUVEES = ['Rouge', 'Blanc', 'Rosé', 'Grande Réserve', 'Vieilles Vignes', 'Brut', 'Côtes Rôties', 'Cuvée Prestige'];
-
-type Cell = string | number | Date | null;
-
-interface Product {
-	productId: number;
-	sku: string | number;
-	priceCents: number;
-	totalSales: number;
-	/** Lower total_sales on the attachment row (newer variant's anomaly). */
-	attachmentSales: number;
-	title: string;
-	date: Date;
+/** `count` distinct items of `items`, in a seeded order. */
+function sample(rng: Rng, items: readonly number[], count: number): number[] {
+	const copy = Int32Array.from(items);
+	rng.shuffle(copy);
+	return Array.from(copy.subarray(0, Math.min(count, copy.length)));
 }
 
-function money(cents: bigint | number): string {
-	const value = BigInt(cents);
-	const sign = value < 0n ? '-' : '';
-	const abs = value < 0n ? -value : value;
+/**
+ * Exact premium split: z > 2 ⇔ n·c − S > 0 and (n·c − S)² > 4·(n·Q − S²), with S and Q the sum
+ * and sum of squares of the prices in cents (population variance = (n·Q − S²) / n²).
+ */
+function premiumCount(priceCents: Int32Array): number {
+	const n = BigInt(priceCents.length);
+	let sum = 0n;
+	let squares = 0n;
+	for (const c of priceCents) {
+		sum += BigInt(c);
+		squares += BigInt(c) * BigInt(c);
+	}
+	const spread = 4n * (n * squares - sum * sum);
+	let count = 0;
+	for (const c of priceCents) {
+		const d = n * BigInt(c) - sum;
+		if (d > 0n && d * d > spread) count++;
+	}
+	return count;
+}
+
+/**
+ * A price whose z-score is within 1e-8 of 2 (where a floating-point z-score could land on either
+ * side of the cut-off) is moved up 10 cents, so every engine finds the exact split.
+ */
+function makePremiumSplitRobust(priceCents: Int32Array): void {
+	for (let attempt = 0; attempt < 20; attempt++) {
+		const n = priceCents.length;
+		let mean = 0;
+		for (const c of priceCents) mean += c;
+		mean /= n;
+		let variance = 0;
+		for (const c of priceCents) variance += (c - mean) ** 2;
+		const std = Math.sqrt(variance / n);
+		let moved = false;
+		for (let i = 0; i < n; i++) {
+			if (std > 0 && Math.abs((priceCents[i] - mean) / std - 2) < 1e-8) {
+				priceCents[i] += 10;
+				moved = true;
+			}
+		}
+		if (!moved) return;
+	}
+}
+
+/** One more unit sold for the first of several products tied at the top revenue. */
+function makeTopProductUnique(priceCents: Int32Array, sales: Int32Array, attachmentSales: Int32Array): void {
+	let best = -1;
+	let top = -1;
+	let tied = false;
+	for (let i = 0; i < priceCents.length; i++) {
+		const revenue = priceCents[i] * sales[i];
+		if (revenue > best) [best, top, tied] = [revenue, i, false];
+		else if (revenue === best) tied = true;
+	}
+	if (tied) {
+		if (attachmentSales[top] === sales[top]) attachmentSales[top]++;
+		sales[top]++;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected figures
+
+function money(cents: bigint): string {
+	const sign = cents < 0n ? '-' : '';
+	const abs = cents < 0n ? -cents : cents;
 	return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
-export async function generateSample(options: SampleOptions): Promise<GeneratedSample> {
-	const rand = random(options.seed ?? 42);
-	const variant = options.variant ?? 'newer';
-	const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
-	const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-
-	const blankRows = Math.round(options.webRows * 0.055);
-	const productCount = Math.max(3, Math.floor((options.webRows - blankRows - 2) / 2));
-	const withoutWeb = Math.round(productCount * 0.1275);
-	const absentFromWeb = Math.max(1, Math.round(productCount * 0.028));
-	const conflicts = variant === 'newer' ? Math.max(1, Math.round(productCount * 0.0042)) : 0;
-
-	const products: Product[] = [];
-	for (let i = 0; i < productCount; i++) {
-		const id = 3800 + i;
-		let sku: string | number = 10000 + i * 3 + int(0, 2);
-		if (i === 5) sku = 'gift-card-25';
-		else if (i % 331 === 7) sku = `${sku}-1`;
-		const priceCents = Math.max(390, Math.round(Math.exp(3.2 + 0.62 * normal()) * 10) * 10);
-		const totalSales = rand() < 0.46 ? 0 : Math.min(120, Math.floor(-Math.log(1 - rand()) * 8) + 1);
-		const title = `${DOMAINS[int(0, DOMAINS.length - 1)]} ${CUVEES[int(0, CUVEES.length - 1)]} ${int(2010, 2021)}`;
-		const date = new Date(Date.UTC(2018, int(0, 11), int(1, 28), int(8, 18), int(0, 59), int(0, 59)));
-		products.push({ productId: id, sku, priceCents, totalSales, attachmentSales: totalSales, title, date });
+function expectedFigures(month: Month): ExpectedFigures {
+	const { products, priceCents, sales, attachmentSales, order } = month;
+	const position = new Int32Array(2 * products);
+	for (let k = 0; k < order.length; k++) if (order[k] < 2 * products) position[order[k]] = k;
+	let revenue = 0n;
+	let keepFirst = 0n;
+	let top = 0;
+	for (let i = 0; i < products; i++) {
+		const price = BigInt(priceCents[i]);
+		revenue += price * BigInt(Math.max(sales[i], attachmentSales[i]));
+		keepFirst += price * BigInt(position[2 * i] < position[2 * i + 1] ? sales[i] : attachmentSales[i]);
+		if (priceCents[i] * Math.max(sales[i], attachmentSales[i]) > priceCents[top] * Math.max(sales[top], attachmentSales[top])) top = i;
 	}
-	// Conflicting duplicates: the attachment row says fewer sales, and comes first in the file.
-	const conflicted = new Set<number>();
-	while (conflicted.size < conflicts) {
-		const i = int(0, productCount - 1);
-		if (products[i].totalSales < 2 || conflicted.has(i)) continue;
-		conflicted.add(i);
-		products[i].attachmentSales = int(0, products[i].totalSales - 1);
-	}
-
-	// ERP and liaison: every web product, then rows without id_web, then ids the web does not know.
-	const erp: Cell[][] = [];
-	const liaison: Cell[][] = [];
-	for (const p of products) {
-		const stock = int(0, 150);
-		erp.push([p.productId, 1, p.priceCents / 100, stock, stock > 0 ? 'instock' : 'outofstock']);
-		liaison.push([p.productId, p.sku]);
-	}
-	if (erp.length > 3) (erp[3][3] as number) = -1; // negative stock that reaches the merge
-	for (let i = 0; i < withoutWeb + absentFromWeb; i++) {
-		const id = 3800 + productCount + i;
-		const stock = int(0, 40);
-		const price = i < 2 ? -int(1, 9) : Math.round(Math.exp(3 + 0.5 * normal()) * 10) / 10;
-		erp.push([id, int(0, 1), price, i === 2 ? -1 : stock, stock > 0 ? 'instock' : 'outofstock']);
-		liaison.push([id, i < withoutWeb ? null : 90000000 + i]);
-	}
-
-	// Web rows in a shuffled, seeded order.
-	type WebRow = { product?: Product; kind: 'product' | 'attachment' | 'blank' | 'nosku' };
-	const web: WebRow[] = [];
-	for (const p of products) web.push({ product: p, kind: 'product' }, { product: p, kind: 'attachment' });
-	for (let i = 0; i < blankRows; i++) web.push({ kind: 'blank' });
-	web.push({ kind: 'nosku', product: products[0] }, { kind: 'nosku', product: products[1] });
-	for (let i = web.length - 1; i > 0; i--) {
-		const j = Math.floor(rand() * (i + 1));
-		[web[i], web[j]] = [web[j], web[i]];
-	}
-	const position = new Map<string, number>();
-	web.forEach((row, index) => {
-		if (row.product && row.kind !== 'nosku' && row.kind !== 'blank') position.set(`${row.kind}:${row.product.productId}`, index);
-	});
-	for (const i of conflicted) {
-		const p = products[i];
-		const [a, b] = [position.get(`product:${p.productId}`)!, position.get(`attachment:${p.productId}`)!];
-		if (a < b) [web[a], web[b]] = [web[b], web[a]];
-	}
-
-	const webCells = (row: WebRow): Cell[] => {
-		if (row.kind === 'blank') return WEB_COLUMNS.map((c) => (c === 'virtual' || c === 'downloadable' || c === 'rating_count' ? 0 : null));
-		const p = row.product!;
-		const isProduct = row.kind !== 'attachment';
-		const slug = p.title.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-');
-		const values: Record<string, Cell> = {
-			sku: row.kind === 'nosku' ? null : p.sku,
-			virtual: 0, downloadable: 0, rating_count: 0, average_rating: 0,
-			total_sales: row.kind === 'attachment' ? p.attachmentSales : p.totalSales,
-			tax_status: isProduct ? 'taxable' : null, tax_class: null, post_author: 2,
-			post_date: p.date, post_date_gmt: p.date, post_content: null, post_title: p.title,
-			post_excerpt: isProduct ? `${p.title}: "a wine for the table",\nserved at 16°C.` : null,
-			post_status: isProduct ? 'publish' : 'inherit', comment_status: isProduct ? 'closed' : 'open', ping_status: 'closed',
-			post_password: null, post_name: slug, post_modified: p.date, post_modified_gmt: p.date, post_content_filtered: null,
-			post_parent: 0, guid: isProduct ? `https://shop.example/?post_type=product&p=${row.kind === 'nosku' ? '' : p.sku}` : `https://shop.example/wp-content/uploads/${slug}.jpg`,
-			menu_order: 0, post_type: row.kind === 'attachment' ? 'attachment' : 'product',
-			post_mime_type: isProduct ? null : 'image/jpeg', comment_count: 0,
-		};
-		return WEB_COLUMNS.map((c) => values[c]);
+	const premium = premiumCount(priceCents);
+	return {
+		erp_rows: month.erpId.length,
+		liaison_rows: month.erpId.length,
+		web_clean_rows: 2 * products,
+		web_dedup_rows: products,
+		merged_rows: products,
+		revenue_total: money(revenue),
+		premium_count: premium,
+		ordinary_count: products - premium,
+		revenue_keep_first: money(keepFirst),
+		top_product: { sku: String(skuOf(month, top)), revenue: money(BigInt(priceCents[top]) * BigInt(Math.max(sales[top], attachmentSales[top]))) },
 	};
-
-	mkdirSync(options.outDir, { recursive: true });
-	const tables: Record<ExportName, { columns: string[]; rows: () => Iterable<Cell[]> }> = {
-		erp: { columns: ERP_COLUMNS, rows: () => erp },
-		liaison: { columns: LIAISON_COLUMNS, rows: () => liaison },
-		web: { columns: WEB_COLUMNS, rows: () => (function* () { for (const row of web) yield webCells(row); })() },
-	};
-	const files: GeneratedSample['files'] = { erp: {}, liaison: {}, web: {} };
-	const french = options.csvStyle === 'french';
-	const needsCsv = options.formats.includes('csv') || options.formats.includes('parquet');
-	for (const name of Object.keys(tables) as ExportName[]) {
-		const table = tables[name];
-		if (needsCsv) files[name].csv = await writeCsv(join(options.outDir, `${name}.csv`), table.columns, table.rows(), french);
-		if (options.formats.includes('xlsx')) files[name].xlsx = await writeXlsx(join(options.outDir, `${name}.xlsx`), table.columns, table.rows());
-	}
-	if (options.formats.includes('parquet')) await writeParquet(options.outDir, files, french);
-	// The CSV was only the road to Parquet: it leaves the folder unless it was asked for.
-	if (!options.formats.includes('csv')) {
-		for (const name of Object.keys(files) as ExportName[]) {
-			if (files[name].csv) rmSync(files[name].csv, { force: true });
-			delete files[name].csv;
-		}
-	}
-
-	const expected = expectedFigures(products, web.map((row) => row.kind === 'product' || row.kind === 'attachment' ? row : undefined), erp.length);
-	writeFileSync(join(options.outDir, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');
-	return { files, expected };
-
-	function expectedFigures(all: Product[], order: Array<WebRow | undefined>, erpRows: number): ExpectedFigures {
-		let revenue = 0n;
-		let top = { sku: '', cents: -1n };
-		for (const p of all) {
-			const cents = BigInt(p.priceCents) * BigInt(Math.max(p.totalSales, p.attachmentSales));
-			revenue += cents;
-			if (cents > top.cents) top = { sku: String(p.sku), cents };
-		}
-		const firstSeen = new Map<number, number>();
-		for (const row of order) {
-			if (!row || firstSeen.has(row.product!.productId)) continue;
-			firstSeen.set(row.product!.productId, row.kind === 'attachment' ? row.product!.attachmentSales : row.product!.totalSales);
-		}
-		let keepFirst = 0n;
-		for (const p of all) keepFirst += BigInt(p.priceCents) * BigInt(firstSeen.get(p.productId)!);
-		const prices = all.map((p) => p.priceCents / 100);
-		const mean = prices.reduce((a, b) => a + b, 0) / prices.length;
-		const std = Math.sqrt(prices.reduce((a, b) => a + (b - mean) ** 2, 0) / prices.length);
-		const premium = prices.filter((price) => (price - mean) / std > 2).length;
-		return {
-			erp_rows: erpRows,
-			liaison_rows: erpRows,
-			web_clean_rows: all.length * 2,
-			web_dedup_rows: all.length,
-			merged_rows: all.length,
-			revenue_total: money(revenue),
-			premium_count: premium,
-			ordinary_count: all.length - premium,
-			revenue_keep_first: money(keepFirst),
-			top_product: { sku: top.sku, revenue: money(top.cents) },
-		};
-	}
 }
 
-function csvField(value: Cell, french: boolean): string {
-	if (value === null) return '';
-	if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 19);
-	if (typeof value === 'number') return french ? String(value).replace('.', ',') : String(value);
-	return /[",;\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+interface TableSource {
+	columns: readonly string[];
+	/** Indexes of the columns whose numbers are wall-clock times (seconds since 1970). */
+	dates: ReadonlySet<number>;
+	rows: number;
+	/** Fills `out` with row k's cells (the array is reused). */
+	row(k: number, out: Cell[]): void;
 }
 
-async function writeCsv(path: string, columns: string[], rows: Iterable<Cell[]>, french: boolean): Promise<string> {
-	const out = createWriteStream(path, { encoding: french ? 'latin1' : 'utf8' });
+/** Title, slug, excerpt and author of a product, all from its text seed. */
+function productText(seed: number, withExcerpt: boolean): { title: string; slug: string; excerpt: string | null; author: number } {
+	const rng = new Rng(seed);
+	const d = rng.int(0, DOMAINS.length - 1);
+	const a = rng.int(0, APPELLATIONS.length - 1);
+	const c = rng.int(0, CUVEES.length - 1);
+	const vintage = rng.chance(0.85) ? String(rng.int(2008, 2019)) : '';
+	const author = rng.chance(0.002) ? 1 : 2;
+	const title = [DOMAINS[d], APPELLATIONS[a], CUVEES[c], vintage].filter(Boolean).join(' ');
+	const slug = [DOMAIN_SLUGS[d], APPELLATION_SLUGS[a], CUVEE_SLUGS[c], vintage].filter(Boolean).join('-');
+	if (!withExcerpt) return { title, slug, excerpt: null, author };
+	const sentences: string[] = [];
+	for (let k = rng.int(1, 4); k > 0; k--) sentences.push(rng.pick(SENTENCES));
+	if (rng.chance(0.2)) sentences.push(rng.pick(HTML_SENTENCES));
+	let excerpt = sentences.join(rng.chance(0.2) ? '\n' : ' ');
+	if (rng.chance(0.1)) excerpt = `<p>${excerpt}</p>`;
+	return { title, slug, excerpt, author };
+}
+
+function giftCardText(): { title: string; slug: string; excerpt: string; author: number } {
+	return { title: 'Carte cadeau 25 euros', slug: 'carte-cadeau-25-euros', excerpt: 'Offrez la carte cadeau de 25 euros, valable un an sur toute la boutique.', author: 2 };
+}
+
+function webSource(month: Month): TableSource {
+	const { products, order, noSku } = month;
+	const newer = month.variant === 'newer';
+	const index = Object.fromEntries(WEB_COLUMNS.map((c, k) => [c, k])) as Record<(typeof WEB_COLUMNS)[number], number>;
+	return {
+		columns: WEB_COLUMNS,
+		dates: new Set([index.post_date, index.post_date_gmt, index.post_modified, index.post_modified_gmt]),
+		rows: month.webRows,
+		row(k, out) {
+			out.fill(null);
+			const slot = order[k];
+			out[index.virtual] = 0;
+			out[index.downloadable] = 0;
+			out[index.rating_count] = 0;
+			if (slot >= 2 * products + noSku.length) return; // a blank row
+			const isNoSku = slot >= 2 * products;
+			const i = slot >> 1;
+			const attachment = !isNoSku && (slot & 1) === 1;
+			const extra = isNoSku ? noSku[slot - 2 * products] : undefined;
+			const text = !isNoSku && i === 0 ? giftCardText() : productText(extra ? extra.textSeed : month.textSeed[i], !attachment);
+			const posted = extra ? extra.postDate : month.postDate[i];
+			const modified = extra ? extra.postModified : month.postModified[i];
+			out[index.sku] = isNoSku ? null : skuOf(month, i);
+			out[index.average_rating] = 0;
+			out[index.total_sales] = extra ? extra.sales : attachment ? month.attachmentSales[i] : month.sales[i];
+			out[index.tax_status] = attachment ? null : 'taxable';
+			out[index.post_author] = text.author;
+			out[index.post_date] = posted;
+			out[index.post_date_gmt] = gmtOf(posted);
+			out[index.post_title] = text.title;
+			out[index.post_excerpt] = attachment ? null : text.excerpt;
+			out[index.post_status] = 'publish';
+			out[index.comment_status] = 'closed';
+			out[index.ping_status] = 'closed';
+			out[index.post_name] = text.slug;
+			out[index.post_modified] = modified;
+			out[index.post_modified_gmt] = gmtOf(modified);
+			out[index.post_parent] = 0;
+			if (attachment) {
+				const folder = stampText(posted).slice(0, 7).replace('-', '/');
+				out[index.guid] = `${SITE}/wp-content/uploads/${folder}/${text.slug}.jpg`;
+			} else {
+				const post = extra ? (newer ? '' : String(extra.postId)) : String(newer ? skuOf(month, i) : month.productId[i]);
+				out[index.guid] = `${SITE}/?post_type=product&#038;p=${post}`;
+			}
+			out[index.menu_order] = 0;
+			out[index.post_type] = attachment ? 'attachment' : 'product';
+			out[index.post_mime_type] = attachment ? 'image/jpeg' : null;
+			out[index.comment_count] = 0;
+		},
+	};
+}
+
+function erpSource(month: Month): TableSource {
+	return {
+		columns: ERP_COLUMNS,
+		dates: new Set(),
+		rows: month.erpId.length,
+		row(r, out) {
+			out[0] = month.erpId[r];
+			out[1] = month.erpOnsale[r];
+			out[2] = month.erpPriceCents[r] / 100;
+			out[3] = month.erpStock[r];
+			out[4] = month.erpOutOfStock[r] ? 'outofstock' : 'instock';
+		},
+	};
+}
+
+function liaisonSource(month: Month): TableSource {
+	return {
+		columns: LIAISON_COLUMNS,
+		dates: new Set(),
+		rows: month.erpId.length,
+		row(r, out) {
+			const link = month.erpLink[r];
+			out[0] = month.erpId[r];
+			out[1] = link >= 0 ? skuOf(month, link) : link === -1 ? null : month.absentIdWeb[-2 - link];
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const dayTexts = new Map<number, string>();
+/** 'YYYY-MM-DD HH:MM:SS' (ISO 8601 date and time, space-separated, no zone: a wall-clock time). */
+function stampText(seconds: number): string {
+	const day = Math.floor(seconds / 86400);
+	let date = dayTexts.get(day);
+	if (date === undefined) dayTexts.set(day, (date = new Date(day * 86400000).toISOString().slice(0, 10)));
+	const time = seconds - day * 86400;
+	return `${date} ${TWO_DIGITS[Math.floor(time / 3600)]}:${TWO_DIGITS[Math.floor(time / 60) % 60]}:${TWO_DIGITS[time % 60]}`;
+}
+
+async function writeCsv(path: string, source: TableSource, french: boolean): Promise<string> {
 	const delimiter = french ? ';' : ',';
-	out.write(columns.join(delimiter) + '\n');
-	let chunk = '';
-	for (const row of rows) {
-		chunk += row.map((value) => csvField(value, french)).join(delimiter) + '\n';
-		if (chunk.length > 1 << 16) {
-			if (!out.write(chunk)) await once(out, 'drain');
-			chunk = '';
+	const needsQuotes = french ? /[";\r\n]/ : /[",\r\n]/;
+	const encoding: BufferEncoding = french ? 'latin1' : 'utf8';
+	const field = (value: Cell, column: number): string => {
+		if (value === null) return '';
+		if (typeof value === 'number') {
+			if (source.dates.has(column)) return stampText(value);
+			return french ? String(value).replace('.', ',') : String(value);
 		}
+		return needsQuotes.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+	};
+	/** The file in chunks of about 1 MB, formatted as the stream asks for them. */
+	function* chunks(): Generator<Buffer> {
+		const cells: Cell[] = new Array<Cell>(source.columns.length).fill(null);
+		let buffer = source.columns.join(delimiter) + '\n';
+		for (let k = 0; k < source.rows; k++) {
+			source.row(k, cells);
+			let line = field(cells[0], 0);
+			for (let c = 1; c < cells.length; c++) line += delimiter + field(cells[c], c);
+			buffer += line + '\n';
+			if (buffer.length >= 1 << 20) {
+				yield Buffer.from(buffer, encoding);
+				buffer = '';
+			}
+		}
+		yield Buffer.from(buffer, encoding);
 	}
-	out.end(chunk);
-	await once(out, 'finish');
+	await pipeline(Readable.from(chunks()), createWriteStream(path));
 	return path;
 }
 
-async function writeXlsx(path: string, columns: string[], rows: Iterable<Cell[]>): Promise<string> {
+async function writeXlsx(path: string, source: TableSource): Promise<string> {
 	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: true });
 	const sheet = workbook.addWorksheet('Sheet1');
-	sheet.addRow(columns).commit();
-	for (const row of rows) {
-		const added = sheet.addRow(row);
-		row.forEach((value, index) => {
-			if (value instanceof Date) added.getCell(index + 1).numFmt = 'yyyy-mm-dd hh:mm:ss';
-		});
-		added.commit();
+	sheet.addRow([...source.columns]).commit();
+	const cells: Cell[] = new Array<Cell>(source.columns.length).fill(null);
+	const values: Array<Cell | Date> = [];
+	for (let k = 0; k < source.rows; k++) {
+		source.row(k, cells);
+		for (let c = 0; c < cells.length; c++) {
+			const cell = cells[c];
+			values[c] = typeof cell === 'number' && source.dates.has(c) ? new Date(cell * 1000) : cell;
+		}
+		const row = sheet.addRow(values);
+		for (const c of source.dates) if (values[c] !== null) row.getCell(c + 1).numFmt = DATE_FORMAT;
+		row.commit();
 	}
 	sheet.commit();
 	await workbook.commit();
 	return path;
 }
 
-/** Parquet from the CSV, every column typed explicitly: sku and id_web mix numbers and text, so text. */
-async function writeParquet(dir: string, files: GeneratedSample['files'], french: boolean): Promise<void> {
-	const types: Record<ExportName, Record<string, string>> = {
-		erp: { product_id: 'BIGINT', onsale_web: 'BIGINT', price: 'DOUBLE', stock_quantity: 'BIGINT', stock_status: 'VARCHAR' },
-		liaison: { product_id: 'BIGINT', id_web: 'VARCHAR' },
-		web: Object.fromEntries(
-			WEB_COLUMNS.map((c) => [
-				c,
-				/^post_(date|modified)/.test(c) ? 'TIMESTAMP' : ['virtual', 'downloadable', 'rating_count', 'average_rating', 'total_sales', 'post_author', 'post_parent', 'menu_order', 'comment_count'].includes(c) ? 'BIGINT' : 'VARCHAR',
-			]),
-		),
-	};
-	const instance = await DuckDBInstance.create(':memory:');
+function sqlString(text: string): string {
+	return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Parquet from each csv, every column typed explicitly (sku and id_web stay text). */
+async function writeParquet(csv: Record<ExportName, string>, outDir: string, french: boolean): Promise<Record<ExportName, string>> {
+	// A bounded buffer pool: the copy streams, so the file's size does not matter.
+	const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB' });
 	const connection = await instance.connect();
+	const written = {} as Record<ExportName, string>;
 	try {
-		for (const name of Object.keys(types) as ExportName[]) {
-			const columnTypes = Object.entries(types[name]).map(([c, t]) => `'${c}': '${t}'`).join(', ');
-			const options = french ? `delim = ';', decimal_separator = ',', encoding = 'latin-1'` : `delim = ','`;
-			const target = join(dir, `${name}.parquet`);
+		for (const name of EXPORTS) {
+			const columns = Object.entries(COLUMN_TYPES[name]).map(([c, t]) => `${sqlString(c)}: ${sqlString(t)}`).join(', ');
+			const dialect = french ? `delim = ';', decimal_separator = ',', encoding = 'latin-1'` : `delim = ','`;
+			const target = join(outDir, `${name}.parquet`);
 			await connection.run(
-				`COPY (SELECT * FROM read_csv('${files[name].csv}', header = true, ${options}, columns = {${columnTypes}})) TO '${target}' (FORMAT parquet)`,
+				`COPY (SELECT * FROM read_csv(${sqlString(csv[name])}, header = true, auto_detect = false, ${dialect}, quote = '"', escape = '"', ` +
+					`timestampformat = '%Y-%m-%d %H:%M:%S', columns = {${columns}})) TO ${sqlString(target)} (FORMAT parquet)`,
 			);
-			files[name].parquet = target;
+			written[name] = target;
 		}
 	} finally {
 		connection.closeSync();
 		instance.closeSync();
 	}
+	return written;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function generateSample(options: SampleOptions): Promise<GeneratedSample> {
+	const { webRows, formats } = options;
+	const seed = options.seed ?? 42;
+	const variant = options.variant ?? 'newer';
+	const csvStyle = options.csvStyle ?? 'standard';
+	if (!Number.isSafeInteger(webRows) || webRows < 20) throw new RangeError(`webRows must be an integer of at least 20 (got ${webRows})`);
+	if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer (got ${seed})`);
+	if (variant !== 'newer' && variant !== '2020') throw new RangeError(`variant must be 'newer' or '2020' (got ${String(variant)})`);
+	if (csvStyle !== 'standard' && csvStyle !== 'french') throw new RangeError(`csvStyle must be 'standard' or 'french' (got ${String(csvStyle)})`);
+	if (!formats.length || formats.some((f) => !FORMATS.includes(f))) throw new RangeError(`formats must be some of ${FORMATS.join(', ')} (got ${formats.join(', ')})`);
+
+	const outDir = resolve(options.outDir);
+	mkdirSync(outDir, { recursive: true });
+	const month = buildMonth(webRows, seed, variant);
+	const sources: Record<ExportName, TableSource> = { erp: erpSource(month), liaison: liaisonSource(month), web: webSource(month) };
+	const files: GeneratedSample['files'] = { erp: {}, liaison: {}, web: {} };
+	const french = csvStyle === 'french';
+
+	if (formats.includes('xlsx')) for (const name of EXPORTS) files[name].xlsx = await writeXlsx(join(outDir, `${name}.xlsx`), sources[name]);
+	if (formats.includes('csv') || formats.includes('parquet')) {
+		// Without csv among the formats, the csv is only a step to the parquet and is written elsewhere,
+		// so that the folder holds one file per export and format asked for.
+		const csvDir = formats.includes('csv') ? outDir : mkdtempSync(join(tmpdir(), 'sample-csv-'));
+		try {
+			const csv = {} as Record<ExportName, string>;
+			for (const name of EXPORTS) csv[name] = await writeCsv(join(csvDir, `${name}.csv`), sources[name], french);
+			if (formats.includes('csv')) for (const name of EXPORTS) files[name].csv = csv[name];
+			if (formats.includes('parquet')) {
+				const parquet = await writeParquet(csv, outDir, french);
+				for (const name of EXPORTS) files[name].parquet = parquet[name];
+			}
+		} finally {
+			if (csvDir !== outDir) rmSync(csvDir, { recursive: true, force: true });
+		}
+	}
+
+	const expected = expectedFigures(month);
+	const expectedFile = join(outDir, 'expected.json');
+	writeFileSync(expectedFile, JSON.stringify(expected, null, 2) + '\n');
+	return { files, expected, expectedFile, shape: month.shape };
 }
