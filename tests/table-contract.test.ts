@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DuckSession } from '../nodes/shared/duckdb';
-import { binaryPath } from './helpers/engine';
+import type { INodeParameters } from 'n8n-workflow';
+import { binaryPath, runWorkflow } from './helpers/engine';
+import { nodeTypes, type } from './helpers/nodes';
 import { json, runNode } from './helpers/small';
 
 const dir = mkdtempSync(join(tmpdir(), 'contract-'));
@@ -80,5 +82,52 @@ describe('the table contract: every input form, both output modes', () => {
 	test('column names are matched case-insensitively when unambiguous', async () => {
 		const result = await runNode('cleanTable', { steps: { step: [{ stepType: 'dropMissing', missingColumns: 'SKU' }] } }, [[{ sku: 1 }, { sku: null }]]);
 		assert.equal(json(result).length, 1);
+	});
+});
+
+describe('Table hand-off: what is written, and where the time goes', () => {
+	const ROWS = [
+		{ sku: '15298', price: 24.5, total_sales: 3 },
+		{ sku: 'bon-cadeau-25-euros', price: 25, total_sales: 1 },
+	];
+	const rowCountCheck = (expected: string) => ({ checks: { check: [{ checkName: 'rows', checkType: 'rowCount', severity: 'error', rowCountExpected: expected }] } });
+
+	test('a passing check hands its input Parquet on as it is, unless it is asked for a file of its own', async () => {
+		const result = await runWorkflow({
+			nodeTypes,
+			nodes: [
+				{ name: 'Rows', type: 'test.items', parameters: { items: ROWS } as unknown as INodeParameters },
+				{ name: 'Clean', type: type('cleanTable'), parameters: { steps: { step: [] }, outputMode: 'table' } },
+				{ name: 'Check', type: type('dataQualityCheck'), parameters: { onFailure: 'route', outputMode: 'table', ...rowCountCheck('2') } },
+				{ name: 'Named', type: type('dataQualityCheck'), parameters: { onFailure: 'route', outputMode: 'table', ...rowCountCheck('2'), tableOptions: { fileName: 'checked.parquet' } } },
+				{ name: 'Back To Rows', type: type('cleanTable'), parameters: { steps: { step: [] } } },
+			],
+			edges: [
+				['Rows', 'Clean'],
+				['Clean', 'Check'],
+				['Check', 'Named'],
+				['Check', 'Back To Rows'],
+			],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const [cleaned, checked, named] = ['Clean', 'Check', 'Named'].map((node) => result.output(node)[0]);
+		assert.equal(checked.binary!.data.id, cleaned.binary!.data.id, 'the check wrote the table again');
+		assert.equal((checked.json.statistics as any).rowCount ?? (checked.json.statistics as any).rows, 2);
+		assert.equal(checked.json.rowCount, 2);
+		assert.notEqual(named.binary!.data.id, cleaned.binary!.data.id);
+		assert.equal(named.binary!.data.fileName, 'checked.parquet');
+		assert.deepEqual(result.output('Back To Rows').map((item) => item.json), ROWS);
+	});
+
+	test('every Table summary says where its time went; only report writers spend time on reports', async () => {
+		const revenue = await runNode('revenue', { outputMode: 'table', createReport: true }, [ROWS]);
+		const clean = await runNode('cleanTable', noSteps({ outputMode: 'table' }), [ROWS]);
+		for (const [result, reporting] of [[revenue, true], [clean, false]] as const) {
+			const timings = (json(result)[0] as any).timings;
+			assert.deepEqual(Object.keys(timings).sort(), ['computeMs', 'handOffMs', 'loadMs', 'reportMs', 'totalMs']);
+			for (const value of Object.values(timings)) assert.ok(Number.isInteger(value) && (value as number) >= 0);
+			assert.ok(timings.loadMs + timings.computeMs + timings.reportMs + timings.handOffMs <= timings.totalMs + 2);
+			assert.equal(timings.reportMs > 0, reporting);
+		}
 	});
 });

@@ -82,7 +82,8 @@ export class DataQualityCheck implements INodeType {
 			// Report files riding with the table (Revenue's Excel report) travel on with it.
 			const incoming = this.getInputData(0)[0];
 			const attachments = Object.fromEntries(Object.entries(incoming?.binary ?? {}).filter(([, data]) => !isTableBinary(incoming, data)));
-			return [await emitter.emit({ table, statistics, summary, attachments: Object.keys(attachments).length ? attachments : undefined }), []];
+			const unchangedFrom = this.getInputData(0).length === 1 ? incoming : undefined;
+			return [await emitter.emit({ table, statistics, summary, attachments: Object.keys(attachments).length ? attachments : undefined, unchangedFrom }), []];
 		});
 	}
 }

@@ -27,7 +27,7 @@ export class PremiumScore implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runTableNode(this, 2, async ({ session, loader, emitter }) => {
+		return runTableNode(this, 2, async ({ session, loader, emitter, clock }) => {
 			const input = await loader.load(0, 'input', 'the input table');
 			const plan: ScorePlan = {
 				source: input.relation,
@@ -86,7 +86,7 @@ export class PremiumScore implements INodeType {
 				topPremium: rowsToJson(await session.rows(`SELECT * FROM ${premium.relation} ORDER BY ${quoteIdentifier(plan.scoreName)} DESC, ${numericValue(plan)} DESC, rowid LIMIT 5`)),
 				notes,
 			};
-			const csv = this.getNodeParameter('createCsv', 0, false) ? await csvFiles(this, session, premium, ordinary) : undefined;
+			const csv = this.getNodeParameter('createCsv', 0, false) ? await clock.measure('report', async () => await csvFiles(this, session, premium, ordinary)) : undefined;
 			const noteText = notes.join('; ').replace(/^./, (first) => first.toUpperCase());
 			const summary = `${premium.rows} premium, ${ordinary.rows} ordinary (${statistics.method as string}${premiumFrom !== null ? `; premium above ${plan.column} ${premiumFrom.toFixed(4)}` : ''}).${notes.length ? ` ${noteText}.` : ''}`;
 			// One hint for the node: both outputs share the same summary.

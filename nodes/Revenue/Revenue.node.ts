@@ -26,7 +26,7 @@ export class Revenue implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runTableNode(this, 1, async ({ session, loader, emitter }) => {
+		return runTableNode(this, 1, async ({ session, loader, emitter, clock }) => {
 			const input = await loader.load(0, 'input', 'the input table');
 			const names = this.getNodeParameter('outputColumns', 0, {}) as IDataObject;
 			const plan: RevenuePlan = {
@@ -69,7 +69,7 @@ export class Revenue implements INodeType {
 			if (warnings.length) statistics.warnings = warnings;
 
 			const attachments = this.getNodeParameter('createReport', 0, false)
-				? await report(this, session, result, plan, statistics)
+				? await clock.measure('report', async () => await report(this, session, result, plan, statistics))
 				: undefined;
 			const summary = `Total revenue ${statistics.totalRevenue as string} ${currency} over ${statistics.rowsWithRevenue as number} row(s).${warnings.length ? ` ${warnings.join('; ')}.` : ''} Input: ${input.source.detail}.`;
 			return [await emitter.emit({ table: result, statistics, summary, attachments })];

@@ -142,25 +142,7 @@ export class N8nInstance {
 	/** Runs a workflow from the CLI; returns n8n's own record of the run. */
 	execute(workflowId: string): { run?: ExecutionResult; output: string; code: number } {
 		const result = this.cli(['execute', `--id=${workflowId}`]);
-		const text = result.stdout;
-		const start = text.search(/^\{/m);
-		if (start < 0) return { output: text + result.stderr, code: result.code };
-		let depth = 0;
-		let inString = false;
-		let end = start;
-		for (let i = start; i < text.length; i++) {
-			const ch = text[i];
-			if (inString) {
-				if (ch === '\\') i++;
-				else if (ch === '"') inString = false;
-			} else if (ch === '"') inString = true;
-			else if (ch === '{') depth++;
-			else if (ch === '}' && --depth === 0) {
-				end = i + 1;
-				break;
-			}
-		}
-		return { run: JSON.parse(text.slice(start, end)) as ExecutionResult, output: text + result.stderr, code: result.code };
+		return { run: parseExecution(result.stdout), output: result.stdout + result.stderr, code: result.code };
 	}
 
 	async startServer(): Promise<string> {
@@ -220,6 +202,24 @@ export function configuredWorkflow(file: string, config: Record<string, string>,
 }
 
 export const REPORT_FILES = ['rapport_ca.xlsx', 'vins_premium.csv', 'vins_ordinaires.csv', 'summary.json'];
+
+/** The run record `n8n execute` prints after its log lines: the first top-level JSON object. */
+export function parseExecution(text: string): ExecutionResult | undefined {
+	const start = text.search(/^\{/m);
+	if (start < 0) return undefined;
+	let depth = 0;
+	let inString = false;
+	for (let i = start; i < text.length; i++) {
+		const ch = text[i];
+		if (inString) {
+			if (ch === '\\') i++;
+			else if (ch === '"') inString = false;
+		} else if (ch === '"') inString = true;
+		else if (ch === '{') depth++;
+		else if (ch === '}' && --depth === 0) return JSON.parse(text.slice(start, i + 1)) as ExecutionResult;
+	}
+	return undefined;
+}
 
 export function listFiles(dir: string): string[] {
 	return existsSync(dir) ? readdirSync(dir).sort() : [];

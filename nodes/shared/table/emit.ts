@@ -1,9 +1,10 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { createReadStream } from 'node:fs';
 import type { DuckSession } from '../duckdb';
+import type { StepClock } from './clock';
 import { quoteLiteral } from '../sql';
 import type { Column, Table } from './types';
-import { PARQUET_MIME, TABLE_MARKER } from './types';
+import { isTableBinary, PARQUET_MIME, TABLE_MARKER } from './types';
 import { rowsToJson } from './values';
 
 interface TableOptions {
@@ -25,12 +26,18 @@ export interface EmitRequest {
 	summary?: string;
 	/** Report files (xlsx, csv) carried by the table item, or by the first row in Rows mode. */
 	attachments?: IBinaryKeyData;
+	/**
+	 * The input item when the node hands its input on unchanged (a check that passed): a Table
+	 * item's Parquet file then travels on as it is, instead of being written again.
+	 */
+	unchangedFrom?: INodeExecutionData;
 }
 
 export class TableEmitter {
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly session: DuckSession,
+		private readonly clock: StepClock,
 	) {}
 
 	get mode(): 'rows' | 'table' {
@@ -38,6 +45,10 @@ export class TableEmitter {
 	}
 
 	async emit(request: EmitRequest): Promise<INodeExecutionData[]> {
+		return await this.clock.measure('handOff', async () => await this.handOn(request));
+	}
+
+	private async handOn(request: EmitRequest): Promise<INodeExecutionData[]> {
 		const columns = await this.columns(request.table.relation);
 		const ordered = `SELECT * FROM ${request.table.relation}${request.orderBy ? ` ORDER BY ${request.orderBy}` : ''}`;
 		if (this.mode === 'rows') {
@@ -51,9 +62,21 @@ export class TableEmitter {
 			}
 			return items;
 		}
-		const item = await this.tableItem(ordered, columns, request);
+		const item = this.passedOn(request) ?? (await this.tableItem(ordered, columns, request));
 		item.binary = { ...item.binary, ...request.attachments };
 		return [item];
+	}
+
+	/** The incoming Table item with this node's statistics, or undefined when it is not one. */
+	private passedOn(request: EmitRequest): INodeExecutionData | undefined {
+		const incoming = request.unchangedFrom;
+		const table = Object.values(incoming?.binary ?? {}).filter((data) => isTableBinary(incoming!, data));
+		if (!incoming || table.length !== 1) return undefined;
+		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
+		// A preview size or file name set on this node needs a table of its own.
+		if (options.previewRows !== undefined || options.fileName?.trim()) return undefined;
+		const property = options.binaryPropertyName?.trim() || 'data';
+		return { json: { ...incoming.json, statistics: request.statistics }, binary: { [property]: table[0] }, pairedItem: { item: 0 } };
 	}
 
 	private async columns(relation: string): Promise<Column[]> {

@@ -5,8 +5,10 @@ import type { DuckSession, EngineLimits } from '../duckdb';
 import { ColumnNotFoundError } from './columns';
 import { TableEmitter } from './emit';
 import { TableLoader } from './load';
-import { ENGINE_CREDENTIAL } from './types';
+import { ENGINE_CREDENTIAL, TABLE_MARKER } from './types';
+import { StepClock } from './clock';
 
+export * from './clock';
 export * from './columns';
 export * from './description';
 export type { EmitRequest } from './emit';
@@ -17,6 +19,7 @@ export interface TableWork {
 	session: DuckSession;
 	loader: TableLoader;
 	emitter: TableEmitter;
+	clock: StepClock;
 }
 
 /**
@@ -29,9 +32,13 @@ export async function runTableNode(
 	work: (tables: TableWork) => Promise<INodeExecutionData[][]>,
 ): Promise<INodeExecutionData[][]> {
 	try {
-		return await withSession(await engineLimits(ctx), async (session) =>
-			work({ session, loader: new TableLoader(ctx, session), emitter: new TableEmitter(ctx, session) }),
+		const clock = new StepClock();
+		const outputs = await withSession(await engineLimits(ctx), async (session) =>
+			work({ session, clock, loader: new TableLoader(ctx, session, clock), emitter: new TableEmitter(ctx, session, clock) }),
 		);
+		const timings = clock.timings();
+		for (const item of outputs.flat()) if (item.json.tableFormat === TABLE_MARKER) item.json.timings = { ...timings };
+		return outputs;
 	} catch (error) {
 		const nodeError = toNodeError(ctx, error);
 		if (ctx.continueOnFail()) {

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckSession } from '../duckdb';
+import type { StepClock } from './clock';
 import { quoteIdentifier, quoteLiteral } from '../sql';
 import { detectCsvDialect, readCsvSql } from './formats/csv';
 import type { CsvOptions } from './formats/csv';
@@ -75,12 +76,17 @@ export class TableLoader {
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly session: DuckSession,
+		private readonly clock: StepClock,
 	) {
 		this.settings = inputSettings(ctx);
 	}
 
 	/** Loads input `inputIndex` (0-based) into a DuckDB table named `name`. */
 	async load(inputIndex: number, name: string, label: string): Promise<Table> {
+		return await this.clock.measure('load', async () => await this.loadTable(inputIndex, name, label));
+	}
+
+	private async loadTable(inputIndex: number, name: string, label: string): Promise<Table> {
 		const items = this.ctx.getInputData(inputIndex);
 		const where = label;
 		if (!items.length) {
