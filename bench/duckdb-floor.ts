@@ -10,9 +10,10 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
+import { quoteLiteral } from '../nodes/shared/sql';
 
 function reader(folder: string, name: string, format: string): string {
-	const path = `'${join(folder, `${name}.${format}`).replaceAll("'", "''")}'`;
+	const path = quoteLiteral(join(folder, `${name}.${format}`));
 	if (format === 'parquet') return `read_parquet(${path})`;
 	// Skus and id_web mix numbers and text: read them as text, as the nodes compare them.
 	const textColumn = { web: 'sku', liaison: 'id_web' }[name];
@@ -20,7 +21,7 @@ function reader(folder: string, name: string, format: string): string {
 }
 
 function target(folder: string, name: string): string {
-	return `'${join(folder, name).replaceAll("'", "''")}'`;
+	return quoteLiteral(join(folder, name));
 }
 
 export function floorScript(input: string, format: string, output: string): string {

@@ -8,6 +8,7 @@ import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { N8nInstance } from '../scripts/n8n/instance';
 import { ROOT } from '../scripts/n8n/instance';
+import { VARIANTS } from './variants';
 import type { Format, RunOutcome, Variant } from './variants';
 
 export interface BenchRecord {
@@ -92,7 +93,7 @@ function markdown(records: BenchRecord[], settings: BenchSettings): string {
 	for (const format of settings.formats) {
 		const scales = [...new Set(records.filter((r) => r.format === format).map((r) => r.web_rows))].sort((a, b) => a - b);
 		if (!scales.length) continue;
-		lines.push(`## ${format} input`, '', '| web rows | ours, Table mode | ours, Rows mode | built-in n8n nodes | raw DuckDB | built-in / ours | ours / DuckDB |', '|---:|---:|---:|---:|---:|---:|---:|');
+		lines.push(`## ${format} input`, '', `| web rows | ${VARIANTS.map((v) => LABELS[v]).join(' | ')} | built-in / ours | ours / DuckDB |`, '|---:|---:|---:|---:|---:|---:|---:|');
 		for (const rows of scales) {
 			const ours = find('table', format, rows);
 			lines.push(
@@ -101,7 +102,7 @@ function markdown(records: BenchRecord[], settings: BenchSettings): string {
 		}
 		lines.push('');
 	}
-	lines.push('### Whole command (n8n start-up and exit included), median', '', '| format | web rows | ours, Table mode | ours, Rows mode | built-in n8n nodes | raw DuckDB |', '|---|---:|---:|---:|---:|---:|');
+	lines.push('### Whole command (n8n start-up and exit included), median', '', `| format | web rows | ${VARIANTS.map((v) => LABELS[v]).join(' | ')} |`, '|---|---:|---:|---:|---:|---:|');
 	for (const format of settings.formats) {
 		for (const rows of [...new Set(records.filter((r) => r.format === format).map((r) => r.web_rows))].sort((a, b) => a - b)) {
 			const whole = (variant: Variant) => {

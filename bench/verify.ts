@@ -5,6 +5,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { quoteLiteral } from '../nodes/shared/sql';
 import type { ExpectedFigures } from '../scripts/sample-data/generator';
 
 const REVENUE_REPORTS = ['rapport_ca.xlsx', 'rapport_ca.csv'];
@@ -17,7 +18,7 @@ export async function verifyOutputs(folder: string, expected: ExpectedFigures): 
 	const instance = await DuckDBInstance.create(':memory:');
 	const connection = await instance.connect();
 	try {
-		const read = (file: string) => `read_csv('${file.replaceAll("'", "''")}', header = true, all_varchar = true)`;
+		const read = (file: string) => `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
 		const sumOfCents = 'sum(round(CAST(price AS DOUBLE) * 100)::HUGEINT * CAST(total_sales AS HUGEINT))';
 		const reader = await connection.runAndReadAll(`
 			SELECT (SELECT count(*) FROM ${read(lists.premium)}) AS premium,

@@ -1,4 +1,11 @@
+import type { DuckSession } from '../duckdb';
 import type { Column, Table } from './types';
+
+/** A relation's columns with their DuckDB types, in order. */
+export async function describeColumns(session: DuckSession, relation: string): Promise<Column[]> {
+	const described = await session.rows(`DESCRIBE ${relation}`);
+	return described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+}
 
 export class ColumnNotFoundError extends Error {
 	constructor(

@@ -2,6 +2,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 import { createReadStream } from 'node:fs';
 import type { DuckSession } from '../duckdb';
 import type { StepClock } from './clock';
+import { describeColumns } from './columns';
 import { quoteLiteral } from '../sql';
 import type { Column, Table } from './types';
 import { isTableBinary, PARQUET_MIME, TABLE_MARKER } from './types';
@@ -49,7 +50,12 @@ export class TableEmitter {
 	}
 
 	private async handOn(request: EmitRequest): Promise<INodeExecutionData[]> {
-		const columns = await this.columns(request.table.relation);
+		const passed = this.mode === 'table' ? this.passedOn(request) : undefined;
+		if (passed) {
+			passed.binary = { ...passed.binary, ...request.attachments };
+			return [passed];
+		}
+		const columns = await describeColumns(this.session, request.table.relation);
 		const ordered = `SELECT * FROM ${request.table.relation}${request.orderBy ? ` ORDER BY ${request.orderBy}` : ''}`;
 		if (this.mode === 'rows') {
 			const rows = rowsToJson(await this.session.rows(ordered), columns);
@@ -62,7 +68,7 @@ export class TableEmitter {
 			}
 			return items;
 		}
-		const item = this.passedOn(request) ?? (await this.tableItem(ordered, columns, request));
+		const item = await this.tableItem(ordered, columns, request);
 		item.binary = { ...item.binary, ...request.attachments };
 		return [item];
 	}
@@ -70,18 +76,14 @@ export class TableEmitter {
 	/** The incoming Table item with this node's statistics, or undefined when it is not one. */
 	private passedOn(request: EmitRequest): INodeExecutionData | undefined {
 		const incoming = request.unchangedFrom;
-		const table = Object.values(incoming?.binary ?? {}).filter((data) => isTableBinary(incoming!, data));
-		if (!incoming || table.length !== 1) return undefined;
+		if (!incoming) return undefined;
+		const table = Object.values(incoming.binary ?? {}).filter((data) => isTableBinary(incoming, data));
+		if (table.length !== 1) return undefined;
 		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
 		// A preview size or file name set on this node needs a table of its own.
 		if (options.previewRows !== undefined || options.fileName?.trim()) return undefined;
 		const property = options.binaryPropertyName?.trim() || 'data';
 		return { json: { ...incoming.json, statistics: request.statistics }, binary: { [property]: table[0] }, pairedItem: { item: 0 } };
-	}
-
-	private async columns(relation: string): Promise<Column[]> {
-		const described = await this.session.rows(`DESCRIBE ${relation}`);
-		return described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
 	}
 
 	private async tableItem(ordered: string, columns: Column[], request: EmitRequest): Promise<INodeExecutionData> {

@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckSession } from '../duckdb';
 import type { StepClock } from './clock';
+import { describeColumns } from './columns';
 import { quoteIdentifier, quoteLiteral } from '../sql';
 import { detectCsvDialect, readCsvSql } from './formats/csv';
 import type { CsvOptions } from './formats/csv';
@@ -110,8 +111,7 @@ export class TableLoader {
 	}
 
 	async columnsOf(relation: string): Promise<Column[]> {
-		const described = await this.session.rows(`DESCRIBE ${relation}`);
-		return described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+		return await describeColumns(this.session, relation);
 	}
 
 	private async loadItems(items: INodeExecutionData[], relation: string, where: string): Promise<TableSource> {
