@@ -35,7 +35,7 @@ async function main() {
 	const session = await DuckSession.open();
 	try {
 		const path = session.scratchPath('products.parquet');
-		await session.run(`CREATE TABLE t AS ${TABLE_SQL}`, [rows]);
+		await session.run(`CREATE TEMP TABLE t AS ${TABLE_SQL}`, [rows]);
 		await session.run(`COPY t TO ${quoteLiteral(path)} (FORMAT parquet)`);
 		const [expected] = await session.jsonRows(EXPECTED_SQL);
 

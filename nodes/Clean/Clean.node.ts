@@ -6,7 +6,6 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { quoteIdentifier } from '../shared/sql';
 import { runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { cleanProperties } from './description';
@@ -46,10 +45,7 @@ export class Clean implements INodeType {
 					if (error instanceof NodeOperationError) throw error;
 					return fail(error.message, 'hint' in error ? String((error as Error & { hint: string }).hint) : 'Check the step settings.');
 				});
-				const relation = quoteIdentifier(`step_${index + 1}`);
-				await session.run(`CREATE TABLE ${relation} AS ${query.select}`, query.params ?? []);
-				const next: Table = { ...table, relation, columns: await loader.columnsOf(relation) };
-				next.rows = await session.count(`SELECT count(*) FROM ${relation}`);
+				const next: Table = { ...table, ...(await loader.createTable(`step_${index + 1}`, query.select, query.params)) };
 				stepStatistics.push({
 					step: index + 1,
 					type: step.value,

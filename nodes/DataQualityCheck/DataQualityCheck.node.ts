@@ -29,7 +29,8 @@ export class DataQualityCheck implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 2, async ({ session, loader, emitter }) => {
-			const table = await loader.load(0, 'input', 'the input table');
+			// Checks scan a few columns each and copy nothing: the table handed on is read in place.
+			const table = await loader.load(0, 'input', 'the input table', { inPlace: true });
 			let reference: Table | undefined;
 			const loadReference = async () => {
 				if (!reference) {
@@ -45,7 +46,7 @@ export class DataQualityCheck implements INodeType {
 							description: 'Connect the reference table (for example the web export) to the second input, "Reference".',
 						});
 					}
-					reference = { ...(await loader.load(1, 'reference', 'the reference table')), label: 'the reference table' };
+					reference = { ...(await loader.load(1, 'reference', 'the reference table', { inPlace: true })), label: 'the reference table' };
 				}
 				return reference;
 			};

@@ -1,15 +1,11 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { allowedFolder } from '../shared/files/access';
+import { formatOfFile, readableExtensions } from '../shared/table/formats';
 import { loadExportsProperties } from './description';
 
-const EXPORT_FORMATS: Record<string, string> = {
-	'.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-	'.csv': 'text/csv',
-	'.parquet': 'application/vnd.apache.parquet',
-};
 
 interface Wanted {
 	name: string;
@@ -58,10 +54,12 @@ export class LoadSalesExports implements INodeType {
 
 		const binary: Record<string, IBinaryData> = {};
 		const files: IDataObject = {};
-		const exportsOnly = candidates.filter((c) => EXPORT_FORMATS[extname(c.fileName).toLowerCase()]);
+		// Any file a table node can read is an export, but the reference figures file is not.
+		const isExpected = (c: Candidate) => c.fileName.toLowerCase() === expectedName.toLowerCase();
+		const exportsOnly = candidates.filter((c) => formatOfFile(c.fileName)?.read && !isExpected(c));
 		for (const { name, match } of wanted) {
 			const found = exportsOnly.filter((c) => c.fileName.toLowerCase().includes(match.trim().toLowerCase()));
-			const seen = exportsOnly.map((c) => c.fileName).join(', ') || 'no .xlsx, .csv or .parquet file';
+			const seen = exportsOnly.map((c) => c.fileName).join(', ') || `no ${readableExtensions()} file`;
 			if (found.length !== 1) {
 				throw new NodeOperationError(
 					this.getNode(),
@@ -73,7 +71,7 @@ export class LoadSalesExports implements INodeType {
 			files[name] = found[0].fileName;
 		}
 
-		const expectedFile = expectedName ? candidates.find((c) => c.fileName.toLowerCase() === expectedName.toLowerCase()) : undefined;
+		const expectedFile = expectedName ? candidates.find(isExpected) : undefined;
 		let expected: IDataObject = {};
 		if (expectedFile) {
 			const data = await expectedFile.open();
@@ -120,7 +118,7 @@ async function folderFiles(ctx: IExecuteFunctions, folder: string): Promise<Cand
 		fileName,
 		open: async () => {
 			const path = await ctx.helpers.resolvePath(join(folder, fileName));
-			const mime = EXPORT_FORMATS[extname(fileName).toLowerCase()] ?? 'application/json';
+			const mime = formatOfFile(fileName)?.mimeTypes[0];
 			return ctx.helpers.prepareBinaryData(await ctx.helpers.createReadStream(path), fileName, mime);
 		},
 	}));

@@ -7,7 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { quoteIdentifier, quoteList } from '../shared/sql';
+import { quoteList } from '../shared/sql';
 import { findColumns, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
@@ -82,9 +82,8 @@ export class MergeTables implements INodeType {
 					comparison,
 					ignoreCase: options.ignoreCase === true,
 				};
-				const relation = quoteIdentifier(`joined_${position + 1}`);
-				await session.run(`CREATE TABLE ${relation} AS ${joinSql(plan)}`);
-				const rows = await session.count(`SELECT count(*) FROM ${relation}`);
+				const joined = await loader.createTable(`joined_${position + 1}`, joinSql(plan));
+				const rows = joined.rows;
 				joinStatistics.push({
 					join: position + 1,
 					input: join.input as number,
@@ -97,7 +96,7 @@ export class MergeTables implements INodeType {
 					...(await unmatched(session, plan, 'right')),
 					renamedColumns: selectList(plan).renamed,
 				});
-				result = { ...result, relation, rows, columns: await loader.columnsOf(relation), label: `the result of join ${position + 1}` };
+				result = { ...result, ...joined, label: `the result of join ${position + 1}` };
 			}
 
 			const statistics: IDataObject = {

@@ -85,11 +85,11 @@ export function joinSql(plan: JoinPlan): string {
 	const on = joinCondition(plan);
 	const { select } = selectList(plan);
 	if (plan.type === 'anti') {
-		return `SELECT ${select.join(', ')} FROM ${plan.left.relation} l ANTI JOIN ${plan.right.relation} r ON ${on} ORDER BY l.rowid`;
+		return `SELECT ${select.join(', ')} FROM ${plan.left.relation} l ANTI JOIN ${plan.right.relation} r ON ${on} ORDER BY l.${plan.left.order}`;
 	}
 	return (
 		`SELECT ${select.join(', ')} FROM ${plan.left.relation} l ${SQL_JOIN[plan.type]} ${plan.right.relation} r ON ${on} ` +
-		`ORDER BY l.rowid NULLS LAST, r.rowid NULLS LAST`
+		`ORDER BY l.${plan.left.order} NULLS LAST, r.${plan.right.order} NULLS LAST`
 	);
 }
 

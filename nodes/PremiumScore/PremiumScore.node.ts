@@ -1,9 +1,8 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { DuckSession } from '../shared/duckdb';
-import { attachFile, MIME } from '../shared/reports/attach';
-import { writeCsv } from '../shared/reports/csv';
-import type { CsvStyle } from '../shared/reports/csv';
+import { csv as csvFormat } from '../shared/table/formats';
+import { storeFile } from '../shared/table/store';
 import { quoteIdentifier } from '../shared/sql';
 import { findColumn, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
@@ -31,6 +30,7 @@ export class PremiumScore implements INodeType {
 			const input = await loader.load(0, 'input', 'the input table');
 			const plan: ScorePlan = {
 				source: input.relation,
+				sourceOrder: input.order,
 				column: findColumn(input, this.getNodeParameter('scoreColumn', 0) as string).name,
 				method: this.getNodeParameter('method', 0, 'zscore') as ScorePlan['method'],
 				threshold: sane(this, 'Threshold', this.getNodeParameter('threshold', 0, 2)),
@@ -45,17 +45,14 @@ export class PremiumScore implements INodeType {
 			}
 			const [stats] = await session.rows(statsSql(plan));
 			const num = (key: string) => (stats[key] === null ? null : Number(stats[key]));
-			const scored = quoteIdentifier('scored');
 			const spread = plan.method === 'zscore' ? num('std') : num('q3') === null ? null : num('q3')! - num('q1')!;
 			const centre = plan.method === 'zscore' ? num('mean') : num('q3');
-			await session.run(`CREATE TABLE ${scored} AS ${scoredSql(plan)}`, [centre ?? 0, spread ?? 0]);
+			const scored = (await loader.createTable('scored', scoredSql(plan), [centre ?? 0, spread ?? 0])).relation;
 
 			const rule = premiumRule(plan, centre, spread);
 			const tables: Table[] = [];
 			for (const [name, premium] of [['premium', true], ['ordinary', false]] as const) {
-				const relation = quoteIdentifier(name);
-				await session.run(`CREATE TABLE ${relation} AS ${splitSql(scored, plan, rule, premium)}`, rule ? [rule.cut] : []);
-				tables.push({ ...input, relation, label: name, rows: await session.count(`SELECT count(*) FROM ${relation}`), columns: await loader.columnsOf(relation) });
+				tables.push({ ...input, ...(await loader.createTable(name, splitSql(scored, plan, rule, premium), rule ? [rule.cut] : [])), label: name });
 			}
 			const [premium, ordinary] = tables;
 
@@ -128,7 +125,7 @@ function sane(ctx: IExecuteFunctions, label: string, raw: unknown): number {
 
 async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, premium: Table, ordinary: Table) {
 	const options = ctx.getNodeParameter('csvOptions', 0, {}) as IDataObject;
-	const style = (options.style as CsvStyle) ?? 'standard';
+	const style = options.style ?? 'standard';
 	const property = (options.binaryPropertyName as string)?.trim() || 'csv';
 	const files: Record<'premium' | 'ordinary', IBinaryKeyData> = { premium: {}, ordinary: {} };
 	for (const [key, table, fileName] of [
@@ -136,8 +133,8 @@ async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, premium: T
 		['ordinary', ordinary, (options.ordinaryFileName as string)?.trim() || 'vins_ordinaires.csv'],
 	] as const) {
 		const path = session.scratchPath(`${key}.csv`);
-		await writeCsv(session, table.relation, table.columns, path, style);
-		files[key] = { [property]: await attachFile(ctx, path, fileName, MIME.csv) };
+		await csvFormat.write!({ session, relation: table.relation, orderBy: table.order, columns: table.columns, path, options: { style } });
+		files[key] = { [property]: await storeFile(ctx, path, fileName, csvFormat) };
 	}
 	return files;
 }

@@ -2,6 +2,8 @@ import { quoteIdentifier } from '../shared/sql';
 
 export interface ScorePlan {
 	source: string;
+	/** The source rows' own order (rowid or file_row_number). */
+	sourceOrder: string;
 	column: string;
 	method: 'zscore' | 'iqr';
 	threshold: number;
@@ -38,7 +40,7 @@ export function statsSql(plan: ScorePlan): string {
  * fence. A zero spread leaves every score empty.
  */
 export function scoredSql(plan: ScorePlan): string {
-	return `SELECT *, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)} FROM ${plan.source} ORDER BY rowid`;
+	return `SELECT *, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)} FROM ${plan.source} ORDER BY ${plan.sourceOrder}`;
 }
 
 /**

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { DuckSession } from '../shared/duckdb';
-import { attachFile, MIME } from '../shared/reports/attach';
+import { xlsx } from '../shared/table/formats';
+import { storeFile } from '../shared/table/store';
 import { XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/reports/xlsx';
 import type { SheetColumn } from '../shared/reports/xlsx';
 import { quoteIdentifier } from '../shared/sql';
@@ -31,6 +32,7 @@ export class Revenue implements INodeType {
 			const names = this.getNodeParameter('outputColumns', 0, {}) as IDataObject;
 			const plan: RevenuePlan = {
 				source: input.relation,
+				sourceOrder: input.order,
 				price: findColumn(input, this.getNodeParameter('priceColumn', 0) as string),
 				quantity: findColumn(input, this.getNodeParameter('quantityColumn', 0) as string),
 				groupBy: [...new Set(findColumns(input, this.getNodeParameter('groupBy', 0, '') as string))],
@@ -42,10 +44,8 @@ export class Revenue implements INodeType {
 			};
 			const currency = this.getNodeParameter('currency', 0, 'EUR') as string;
 			checkOutputNames(this, plan, input);
-			const relation = quoteIdentifier('revenue');
-			await session.run(`CREATE TABLE ${relation} AS ${revenueSql(plan)}`);
-			const result: Table = { ...input, relation, columns: await loader.columnsOf(relation), label: 'revenue' };
-			result.rows = await session.count(`SELECT count(*) FROM ${relation}`);
+			const result: Table = { ...input, ...(await loader.createTable('revenue', revenueSql(plan))), label: 'revenue' };
+			const relation = result.relation;
 
 			const [totals] = await session.rows(totalsSql(plan, relation));
 			const negativePriceRows = await session.count(
@@ -128,7 +128,7 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 						: undefined,
 	}));
 	const reportRelation = quoteIdentifier('report_rows');
-	await session.run(`CREATE TABLE ${reportRelation} AS SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${result.relation} ORDER BY rowid`);
+	await session.run(`CREATE TEMP TABLE ${reportRelation} AS SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${result.relation} ORDER BY rowid`);
 	const topRows = await session.rows(
 		`SELECT CAST(${quoteIdentifier(label.name)} AS VARCHAR) AS label, CAST(${quoteIdentifier(plan.names.revenue)} AS DOUBLE) AS revenue FROM ${result.relation} WHERE ${quoteIdentifier(plan.names.revenue)} IS NOT NULL ORDER BY rowid LIMIT 10`,
 	);
@@ -149,5 +149,5 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 	});
 	statistics.report = { fileName, period };
 	const property = (options.binaryPropertyName as string)?.trim() || 'report';
-	return { [property]: await attachFile(ctx, path, fileName, MIME.xlsx) };
+	return { [property]: await storeFile(ctx, path, fileName, xlsx) };
 }

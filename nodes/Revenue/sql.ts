@@ -3,6 +3,8 @@ import { quoteIdentifier, quoteList } from '../shared/sql';
 
 export interface RevenuePlan {
 	source: string;
+	/** The source rows' own order (rowid or file_row_number). */
+	sourceOrder: string;
 	price: Column;
 	quantity: Column;
 	groupBy: Column[];
@@ -25,8 +27,8 @@ export function revenueSql(plan: RevenuePlan): string {
 	const revenue = quoteIdentifier(plan.names.revenue);
 	const lines = plan.groupBy.length
 		? `SELECT ${quoteList(plan.groupBy.map((c) => c.name))}, sum(try_cast(${quoteIdentifier(plan.quantity.name)} AS DECIMAL(18,4))) AS ${quoteIdentifier(plan.quantity.name)}, ` +
-			`count(*) AS ${quoteIdentifier(GROUP_ROW_COUNT)}, CAST(sum(${lineRevenue(plan)}) AS DECIMAL(18,2)) AS ${revenue}, min(rowid) AS __order FROM ${plan.source} GROUP BY ALL`
-		: `SELECT *, CAST(${lineRevenue(plan)} AS DECIMAL(18,2)) AS ${revenue}, rowid AS __order FROM ${plan.source}`;
+			`count(*) AS ${quoteIdentifier(GROUP_ROW_COUNT)}, CAST(sum(${lineRevenue(plan)}) AS DECIMAL(18,2)) AS ${revenue}, min(${plan.sourceOrder}) AS __order FROM ${plan.source} GROUP BY ALL`
+		: `SELECT *, CAST(${lineRevenue(plan)} AS DECIMAL(18,2)) AS ${revenue}, ${plan.sourceOrder} AS __order FROM ${plan.source}`;
 	const share = `CAST(${revenue} AS DOUBLE) / nullif(CAST(sum(${revenue}) OVER () AS DOUBLE), 0)`;
 	const running = `CAST(sum(${revenue}) OVER (ORDER BY ${revenue} DESC NULLS LAST, __order ROWS UNBOUNDED PRECEDING) AS DOUBLE) / nullif(CAST(sum(${revenue}) OVER () AS DOUBLE), 0)`;
 	return (

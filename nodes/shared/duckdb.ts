@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue, JS } from '@duckdb/node-api';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,29 +13,67 @@ export interface EngineLimits {
 	threads?: number;
 }
 
+/** Prefix of every scratch folder a session makes in the temp folder (tests count them). */
+export const SCRATCH_PREFIX = 'n8n-sales-analytics-';
+
 /**
- * One DuckDB database and scratch folder per node execution: nothing is shared between
- * executions running at the same time, and close() removes every temporary file.
+ * One in-memory DuckDB instance per n8n process and engine-settings credential, opened on first
+ * use: opening one costs ~50 ms, a connection far less. Nothing a node creates lives in the
+ * shared database itself: every table is TEMP, and temporary objects belong to the connection
+ * that made them, so executions running at the same time never see each other's tables.
+ */
+const instances = new Map<string, Promise<DuckDBInstance>>();
+
+function instanceKey(limits: EngineLimits): string {
+	return JSON.stringify([limits.memoryLimit ?? '', limits.threads ?? 0]);
+}
+
+function instanceFor(limits: EngineLimits): Promise<DuckDBInstance> {
+	const key = instanceKey(limits);
+	let instance = instances.get(key);
+	if (!instance) {
+		const options: Record<string, string> = { temp_directory: spillFolder(instances.size) };
+		if (limits.memoryLimit) options.memory_limit = limits.memoryLimit;
+		if (limits.threads) options.threads = String(limits.threads);
+		instance = DuckDBInstance.create(':memory:', options);
+		// A failed open (a bad limit) must not stay cached for the next execution.
+		instance.catch(() => instances.delete(key));
+		instances.set(key, instance);
+	}
+	return instance;
+}
+
+/** Where DuckDB spills what exceeds its memory limit; it makes the folder only when it spills. */
+function spillFolder(index: number): string {
+	const folder = join(tmpdir(), `sales-analytics-duckdb-spill-${process.pid}-${index}`);
+	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+	return folder;
+}
+
+/**
+ * A node execution's own connection on the shared instance and its own scratch folder.
+ * close() ends the connection (dropping its temporary tables and views) and removes the folder.
  */
 export class DuckSession {
-	/** Sessions open in this process right now; tests check it returns to zero, failures included. */
+	/** Connections open in this process right now; tests check it returns to zero, failures included. */
 	static openCount = 0;
 
+	/** Engine instances opened in this process so far (one per distinct engine settings). */
+	static get instanceCount(): number {
+		return instances.size;
+	}
+
 	private constructor(
-		private readonly instance: DuckDBInstance,
 		private readonly connection: DuckDBConnection,
 		readonly scratchDir: string,
+		private readonly instanceKey: string,
 	) {}
 
 	static async open(limits: EngineLimits = {}): Promise<DuckSession> {
-		const scratchDir = await mkdtemp(join(tmpdir(), 'n8n-sales-analytics-'));
-		const options: Record<string, string> = { temp_directory: join(scratchDir, 'spill') };
-		if (limits.memoryLimit) options.memory_limit = limits.memoryLimit;
-		if (limits.threads) options.threads = String(limits.threads);
+		const scratchDir = await mkdtemp(join(tmpdir(), SCRATCH_PREFIX));
 		let session: DuckSession | undefined;
 		try {
-			const instance = await DuckDBInstance.create(':memory:', options);
-			session = new DuckSession(instance, await instance.connect(), scratchDir);
+			session = new DuckSession(await (await instanceFor(limits)).connect(), scratchDir, instanceKey(limits));
 			DuckSession.openCount++;
 			return session;
 		} finally {
@@ -43,28 +82,45 @@ export class DuckSession {
 	}
 
 	async run(sql: string, params: SqlValue[] = []): Promise<void> {
-		await this.connection.run(sql, params);
+		await this.guard(this.connection.run(sql, params));
 	}
 
 	/** Rows as plain JS values (BIGINT as bigint, DECIMAL as number, dates as Date). */
 	async rows(sql: string, params: SqlValue[] = []): Promise<Array<Record<string, JS>>> {
-		const reader = await this.connection.runAndReadAll(sql, params);
+		const reader = await this.guard(this.connection.runAndReadAll(sql, params));
 		return reader.getRowObjectsJS();
 	}
 
 	/** Rows with every value in its JSON form: DECIMAL and BIGINT as exact strings. */
 	async jsonRows(sql: string, params: SqlValue[] = []): Promise<Array<Record<string, unknown>>> {
-		const reader = await this.connection.runAndReadAll(sql, params);
+		const reader = await this.guard(this.connection.runAndReadAll(sql, params));
 		return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
 	}
 
 	async value(sql: string, params: SqlValue[] = []): Promise<JS> {
-		const rows = await this.connection.runAndReadAll(sql, params);
+		const rows = await this.guard(this.connection.runAndReadAll(sql, params));
 		return rows.getRowsJS()[0]?.[0] ?? null;
 	}
 
 	async count(sql: string, params: SqlValue[] = []): Promise<number> {
 		return Number(await this.value(sql, params));
+	}
+
+	/** A streaming result, for readers that take a large result a chunk at a time. */
+	async stream(sql: string, params: SqlValue[] = []) {
+		return await this.guard(this.connection.stream(sql, params));
+	}
+
+	/**
+	 * After an internal or fatal error DuckDB refuses every further query on that instance
+	 * ("database has been invalidated"): the instance is dropped from the cache so the next
+	 * node execution opens a fresh one, instead of the whole n8n process failing until restart.
+	 */
+	private async guard<T>(work: Promise<T>): Promise<T> {
+		return await work.catch(async (error: unknown) => {
+			if (/^(INTERNAL|FATAL) Error|database has been invalidated/m.test((error as Error)?.message ?? '')) instances.delete(this.instanceKey);
+			return await Promise.reject(error);
+		});
 	}
 
 	scratchPath(name: string): string {
@@ -74,12 +130,16 @@ export class DuckSession {
 	async close(): Promise<void> {
 		try {
 			this.connection.closeSync();
-			this.instance.closeSync();
 		} finally {
 			DuckSession.openCount--;
 			await rm(this.scratchDir, { recursive: true, force: true });
 		}
 	}
+}
+
+/** DuckDB reached its memory limit: the fix is the limit, whatever the node was doing. */
+export function isOutOfMemory(error: unknown): boolean {
+	return /Out of Memory/i.test((error as Error)?.message ?? '');
 }
 
 export async function withSession<T>(limits: EngineLimits, work: (session: DuckSession) => Promise<T>): Promise<T> {

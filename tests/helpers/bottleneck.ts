@@ -33,7 +33,7 @@ export async function bottleneckFiles(format: Format): Promise<Record<ExportName
 				await xlsxToNdjson(join(BOTTLENECK_DIR, `${name}.xlsx`), '', ndjson);
 				const select = `SELECT * FROM read_json(${quoteLiteral(ndjson)}, format = 'newline_delimited', sample_size = -1)`;
 				// Mixed number/text columns (sku, id_web) come back as JSON: written out as plain text.
-				await session.run(`CREATE TABLE ${name} AS ${select}`);
+				await session.run(`CREATE TEMP TABLE ${name} AS ${select}`);
 				const columns = await session.rows(`DESCRIBE ${name}`);
 				const projection = columns
 					.map((c) => (c.column_type === 'JSON' ? `"${String(c.column_name)}" ->> '$' AS "${String(c.column_name)}"` : `"${String(c.column_name)}"`))

@@ -90,11 +90,11 @@ export async function queryOutput(items: INodeExecutionData[], mode: OutputMode,
 	const session = await DuckSession.open();
 	try {
 		if (mode === 'table') {
-			await session.run(`CREATE TABLE t AS SELECT * FROM read_parquet(${quoteLiteral(binaryPath(items[0]))})`);
+			await session.run(`CREATE TEMP TABLE t AS SELECT * FROM read_parquet(${quoteLiteral(binaryPath(items[0]))})`);
 		} else {
 			const path = session.scratchPath('rows.json');
 			require('node:fs').writeFileSync(path, items.map((item) => JSON.stringify(item.json)).join('\n'));
-			await session.run(`CREATE TABLE t AS SELECT * FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', sample_size = -1)`);
+			await session.run(`CREATE TEMP TABLE t AS SELECT * FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', sample_size = -1)`);
 		}
 		return await session.jsonRows(sql('t'));
 	} finally {

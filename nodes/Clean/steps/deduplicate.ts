@@ -98,7 +98,7 @@ export const deduplicate: CleanStep = {
 			select:
 				`SELECT * EXCLUDE (${ROW}, ${RANK}) FROM (` +
 				`SELECT *, row_number() OVER (PARTITION BY ${keyList} ORDER BY ${order}) AS ${RANK} ` +
-				`FROM (SELECT *, rowid AS ${ROW} FROM ${table.relation})) WHERE ${RANK} = 1 ORDER BY ${ROW}`,
+				`FROM (SELECT *, ${table.order} AS ${ROW} FROM ${table.relation})) WHERE ${RANK} = 1 ORDER BY ${ROW}`,
 			details,
 		};
 	},

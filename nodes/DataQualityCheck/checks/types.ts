@@ -35,7 +35,7 @@ export async function rowLevel(input: CheckInput, where: string, params: SqlValu
 	const { session, table } = input;
 	const failingRows = await session.count(`SELECT count(*) FROM ${table.relation} WHERE ${where}`, params);
 	const samples = failingRows
-		? rowsToJson(await session.rows(`SELECT * FROM ${table.relation} WHERE ${where} ORDER BY rowid LIMIT 5`, params))
+		? rowsToJson(await session.rows(`SELECT * FROM ${table.relation} WHERE ${where} ORDER BY ${table.order} LIMIT 5`, params))
 		: [];
 	return { passed: failingRows === 0, observed: `${failingRows} failing row(s)`, expected, failingRows, samples };
 }

@@ -3,7 +3,7 @@ import type { Column, Table } from './types';
 
 /** A relation's columns with their DuckDB types, in order. */
 export async function describeColumns(session: DuckSession, relation: string): Promise<Column[]> {
-	const described = await session.rows(`DESCRIBE ${relation}`);
+	const described = await session.rows(`DESCRIBE SELECT * FROM ${relation}`);
 	return described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
 }
 

@@ -1,5 +1,6 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { fileOptionFields, readableExtensions } from './formats';
 import { ENGINE_CREDENTIAL } from './types';
 
 /** How every node of the package finds its input table. */
@@ -21,7 +22,7 @@ export const tableInputProperties: INodeProperties[] = [
 			{
 				name: 'File or Table in a Binary Property',
 				value: 'binary',
-				description: 'An .xlsx, .csv, .parquet or .json file, or a table from another Sales Analytics node',
+				description: `An ${readableExtensions()} file, or a table from another Sales Analytics node`,
 			},
 		],
 	},
@@ -41,59 +42,7 @@ export const tableInputProperties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: { show: { inputMode: ['auto', 'binary'] } },
-		options: [
-			{
-				displayName: 'File Format',
-				name: 'fileFormat',
-				type: 'options',
-				default: 'auto',
-				options: [
-					{ name: 'Auto-Detect From File Name', value: 'auto' },
-					{ name: 'CSV', value: 'csv' },
-					{ name: 'Excel (.Xlsx)', value: 'xlsx' },
-					{ name: 'JSON', value: 'json' },
-					{ name: 'Parquet', value: 'parquet' },
-				],
-			},
-			{
-				displayName: 'Sheet Name',
-				name: 'sheetName',
-				type: 'string',
-				default: '',
-				placeholder: 'Sheet1',
-				description: 'Excel only. Leave empty to read the first sheet.',
-			},
-			{
-				displayName: 'CSV Delimiter',
-				name: 'delimiter',
-				type: 'string',
-				default: '',
-				placeholder: ';',
-				description: 'Leave empty to detect it (French exports often use ;)',
-			},
-			{
-				displayName: 'CSV Encoding',
-				name: 'encoding',
-				type: 'options',
-				default: 'auto',
-				options: [
-					{ name: 'Auto-Detect', value: 'auto' },
-					{ name: 'UTF-8', value: 'utf-8' },
-					{ name: 'Latin-1 (Windows Western Europe)', value: 'latin-1' },
-				],
-			},
-			{
-				displayName: 'CSV Decimal Separator',
-				name: 'decimalSeparator',
-				type: 'options',
-				default: 'auto',
-				options: [
-					{ name: 'Auto-Detect', value: 'auto' },
-					{ name: 'Point (24.5)', value: '.' },
-					{ name: 'Comma (24,5)', value: ',' },
-				],
-			},
-		],
+		options: fileOptionFields(),
 	},
 ];
 

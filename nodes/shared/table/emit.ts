@@ -1,11 +1,11 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { createReadStream } from 'node:fs';
 import type { DuckSession } from '../duckdb';
 import type { StepClock } from './clock';
 import { describeColumns } from './columns';
-import { quoteLiteral } from '../sql';
+import { parquet } from './formats';
+import { storeFile } from './store';
 import type { Column, Table } from './types';
-import { isTableBinary, PARQUET_MIME, TABLE_MARKER } from './types';
+import { isTableBinary, TABLE_MARKER } from './types';
 import { rowsToJson } from './values';
 
 interface TableOptions {
@@ -16,12 +16,12 @@ interface TableOptions {
 
 export interface EmitRequest {
 	/** The table to hand on, already in the session. */
-	table: Pick<Table, 'relation' | 'label'>;
+	table: Pick<Table, 'relation' | 'label' | 'order'>;
 	/** Node-specific figures: rows in/out, totals... shown in the summary and as a hint in Rows mode. */
 	statistics: IDataObject;
 	/** Used in the default file name when a node has several outputs. */
 	outputName?: string;
-	/** ORDER BY clause (already quoted) for the rows handed on. */
+	/** ORDER BY clause (already quoted) for the rows handed on; the table's own order by default. */
 	orderBy?: string;
 	/** One line for the output pane in Rows mode, where the statistics have no item to live in. */
 	summary?: string;
@@ -56,7 +56,8 @@ export class TableEmitter {
 			return [passed];
 		}
 		const columns = await describeColumns(this.session, request.table.relation);
-		const ordered = `SELECT * FROM ${request.table.relation}${request.orderBy ? ` ORDER BY ${request.orderBy}` : ''}`;
+		const orderBy = request.orderBy ?? request.table.order;
+		const ordered = `SELECT * FROM ${request.table.relation} ORDER BY ${orderBy}`;
 		if (this.mode === 'rows') {
 			const rows = rowsToJson(await this.session.rows(ordered), columns);
 			if (request.summary) this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });
@@ -68,7 +69,7 @@ export class TableEmitter {
 			}
 			return items;
 		}
-		const item = await this.tableItem(ordered, columns, request);
+		const item = await this.tableItem(ordered, orderBy, columns, request);
 		item.binary = { ...item.binary, ...request.attachments };
 		return [item];
 	}
@@ -86,19 +87,19 @@ export class TableEmitter {
 		return { json: { ...incoming.json, statistics: request.statistics }, binary: { [property]: table[0] }, pairedItem: { item: 0 } };
 	}
 
-	private async tableItem(ordered: string, columns: Column[], request: EmitRequest): Promise<INodeExecutionData> {
+	private async tableItem(ordered: string, orderBy: string, columns: Column[], request: EmitRequest): Promise<INodeExecutionData> {
 		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
 		const property = options.binaryPropertyName?.trim() || 'data';
 		const fileName = this.fileName(options.fileName, request.outputName);
 		const previewRows = options.previewRows ?? 5;
 		const path = this.session.scratchPath(`out-${Date.now()}-${Math.random().toString(36).slice(2)}.parquet`);
-		await this.session.run(`COPY (${ordered}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+		await parquet.write!({ session: this.session, relation: request.table.relation, orderBy, columns, path, options: {} });
 		const rowCount = await this.session.count(`SELECT count(*) FROM ${request.table.relation}`);
 		const preview = previewRows
 			? rowsToJson(await this.session.rows(`${ordered} LIMIT ${Math.floor(previewRows)}`), columns)
 			: [];
 		// Streamed into n8n's binary store (filesystem, S3 or memory): no base64 copy of the table.
-		const binary = await this.ctx.helpers.prepareBinaryData(createReadStream(path), fileName, PARQUET_MIME);
+		const binary = await storeFile(this.ctx, path, fileName, parquet);
 		return {
 			json: {
 				tableFormat: TABLE_MARKER,

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { withSession } from '../duckdb';
+import { isOutOfMemory, withSession } from '../duckdb';
 import type { DuckSession, EngineLimits } from '../duckdb';
 import { ColumnNotFoundError } from './columns';
 import { TableEmitter } from './emit';
@@ -70,7 +70,7 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown): NodeOperati
 		return new NodeOperationError(ctx.getNode(), error.message, { description: error.hint });
 	}
 	const message = (error as Error)?.message ?? String(error);
-	if (/Out of Memory/i.test(message)) {
+	if (isOutOfMemory(error)) {
 		return new NodeOperationError(ctx.getNode(), 'DuckDB ran out of its memory limit', {
 			description: `${message.split('\n')[0]}. Raise the memory limit in the Sales Analytics engine settings, or use Table output so less data is held at once.`,
 		});

@@ -2,73 +2,48 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import { NodeOperationError } from 'n8n-workflow';
 import { createWriteStream, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { DuckSession } from '../duckdb';
+import { isOutOfMemory } from '../duckdb';
+import type { DuckSession, SqlValue } from '../duckdb';
 import type { StepClock } from './clock';
 import { describeColumns } from './columns';
-import { quoteIdentifier, quoteLiteral } from '../sql';
-import { detectCsvDialect, readCsvSql } from './formats/csv';
-import type { CsvOptions } from './formats/csv';
+import { quoteIdentifier } from '../sql';
+import { FileProblem, formatByValue, formatOfFile, parquet, readableExtensions } from './formats';
+import type { FileOptions, ReadResult, TableFileFormat } from './formats';
+import { readJsonSql } from './formats/json';
 import { NdjsonWriter } from './formats/ndjson';
-import { xlsxToNdjson } from './formats/xlsx';
-import type { Column, FileFormat, Table, TableSource } from './types';
-import { PARQUET_MIME, TABLE_MARKER } from './types';
-
-interface FileOptions extends CsvOptions {
-	fileFormat: 'auto' | FileFormat;
-	sheetName: string;
-}
+import type { Column, Table, TableSource } from './types';
+import { TABLE_MARKER } from './types';
 
 interface InputSettings {
 	mode: 'auto' | 'items' | 'binary';
 	binaryPropertyName: string;
-	file: FileOptions;
+	/** "auto" or a format's value. */
+	fileFormat: string;
+	/** Every format's own File Options, by name. */
+	fileOptions: FileOptions;
 }
 
 function inputSettings(ctx: IExecuteFunctions): InputSettings {
-	const file = ctx.getNodeParameter('fileOptions', 0, {}) as Partial<FileOptions>;
+	const fileOptions = ctx.getNodeParameter('fileOptions', 0, {}) as FileOptions;
 	return {
 		mode: ctx.getNodeParameter('inputMode', 0, 'auto') as InputSettings['mode'],
 		binaryPropertyName: (ctx.getNodeParameter('binaryPropertyName', 0, 'data') as string).trim() || 'data',
-		file: {
-			fileFormat: file.fileFormat ?? 'auto',
-			sheetName: file.sheetName?.trim() ?? '',
-			delimiter: file.delimiter ?? '',
-			encoding: file.encoding ?? 'auto',
-			decimalSeparator: file.decimalSeparator ?? 'auto',
-		},
+		fileFormat: String(fileOptions.fileFormat ?? 'auto'),
+		fileOptions,
 	};
-}
-
-const FORMAT_BY_EXTENSION: Record<string, FileFormat> = {
-	xlsx: 'xlsx',
-	xlsm: 'xlsx',
-	csv: 'csv',
-	txt: 'csv',
-	tsv: 'csv',
-	parquet: 'parquet',
-	json: 'json',
-	ndjson: 'json',
-	jsonl: 'json',
-};
-
-const FORMAT_BY_MIME: Record<string, FileFormat> = {
-	'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
-	'text/csv': 'csv',
-	[PARQUET_MIME]: 'parquet',
-	'application/json': 'json',
-};
-
-function fileFormatOf(binary: IBinaryData, configured: FileOptions['fileFormat']): FileFormat | undefined {
-	if (configured !== 'auto') return configured;
-	// The name the user gave wins: an upload without a type gets fileExtension "bin".
-	const extension = (extname(binary.fileName ?? '').slice(1) || binary.fileExtension || '').toLowerCase();
-	return FORMAT_BY_EXTENSION[extension] ?? FORMAT_BY_MIME[binary.mimeType];
 }
 
 function describeFile(binary: IBinaryData, index: number): string {
 	return binary.fileName ? `"${binary.fileName}"` : `the file of item ${index + 1}`;
+}
+
+/** Rows copied into the session: a TEMP table, private to this execution's connection. */
+export interface CreatedTable {
+	relation: string;
+	order: string;
+	rows: number;
+	columns: Column[];
 }
 
 export class TableLoader {
@@ -82,40 +57,65 @@ export class TableLoader {
 		this.settings = inputSettings(ctx);
 	}
 
-	/** Loads input `inputIndex` (0-based) into a DuckDB table named `name`. */
-	async load(inputIndex: number, name: string, label: string): Promise<Table> {
-		return await this.clock.measure('load', async () => await this.loadTable(inputIndex, name, label));
+	/**
+	 * Input `inputIndex` (0-based) as a table the node's SQL can read, copied into a TEMP table
+	 * named `name`. With `inPlace`, a single Parquet file (a table handed on by another node of
+	 * this package) is not copied: the node's SQL scans the file, only the columns it uses.
+	 * Only for nodes whose SQL uses the row order in nothing but ORDER BY: DuckDB 1.5's
+	 * file_row_number fails inside window functions ("INTERNAL Error: … BIGINT … UBIGINT").
+	 */
+	async load(inputIndex: number, name: string, label: string, options: { inPlace?: boolean } = {}): Promise<Table> {
+		return await this.clock.measure('load', async () => await this.loadTable(inputIndex, name, label, options.inPlace ?? false));
 	}
 
-	private async loadTable(inputIndex: number, name: string, label: string): Promise<Table> {
+	private async loadTable(inputIndex: number, name: string, label: string, inPlace: boolean): Promise<Table> {
 		const items = this.ctx.getInputData(inputIndex);
-		const where = label;
 		if (!items.length) {
-			throw new NodeOperationError(this.ctx.getNode(), `${where} received no items`, {
+			throw new NodeOperationError(this.ctx.getNode(), `${label} received no items`, {
 				description: 'Connect a node that outputs rows, a file or a table to this input.',
 			});
 		}
-		const property = this.settings.binaryPropertyName;
-		const hasBinary = items.some((item) => item.binary?.[property]);
-		const relation = quoteIdentifier(name);
-		let source: TableSource;
-		if (this.settings.mode === 'items' || (this.settings.mode === 'auto' && !hasBinary)) {
-			source = await this.loadItems(items, relation, where);
-		} else {
-			source = await this.loadFiles(items, relation, where);
+		const hasBinary = items.some((item) => item.binary?.[this.settings.binaryPropertyName]);
+		const fromItems = this.settings.mode === 'items' || (this.settings.mode === 'auto' && !hasBinary);
+		const { read, source } = fromItems ? await this.readItems(items, label) : await this.readFiles(items, label);
+		let table: Pick<Table, 'relation' | 'order' | 'columns'>;
+		try {
+			if (inPlace && read.order) {
+				table = { relation: read.sql, order: read.order, columns: await this.columnsOf(read.sql) };
+				// JSON columns need rewriting as text: only a copy can be rewritten.
+				if (table.columns.some((column) => column.type === 'JSON')) table = await this.copyRows(name, read);
+			} else {
+				table = await this.copyRows(name, read);
+			}
+		} catch (error) {
+			// Out of memory is the engine's limit, not the file: runTableNode says how to raise it.
+			throw isOutOfMemory(error) ? error : this.fileError(error, source.files ? `${label}: ${source.files.join(', ')}` : label, 0);
 		}
-		await this.textifyMixedColumns(relation);
-		const columns = await this.columnsOf(relation);
+		const rows = await this.session.count(`SELECT count(*) FROM ${table.relation}`);
+		return { ...table, label, rows, source };
+	}
+
+	private async copyRows(name: string, read: ReadResult): Promise<CreatedTable> {
+		const select = `SELECT * FROM ${read.sql}${read.order ? ` ORDER BY ${read.order}` : ''}`;
+		const created = await this.createTable(name, select);
+		if (!(await this.textifyMixedColumns(created.relation))) return created;
+		return { ...created, columns: await this.columnsOf(created.relation) };
+	}
+
+	/** Runs `select` into a TEMP table of this session; its rowid keeps the order of `select`. */
+	async createTable(name: string, select: string, params: SqlValue[] = []): Promise<CreatedTable> {
+		const relation = quoteIdentifier(name);
+		await this.session.run(`CREATE OR REPLACE TEMP TABLE ${relation} AS ${select}`, params);
 		const rows = await this.session.count(`SELECT count(*) FROM ${relation}`);
-		return { relation, label, rows, columns, source };
+		return { relation, order: 'rowid', rows, columns: await this.columnsOf(relation) };
 	}
 
 	async columnsOf(relation: string): Promise<Column[]> {
 		return await describeColumns(this.session, relation);
 	}
 
-	private async loadItems(items: INodeExecutionData[], relation: string, where: string): Promise<TableSource> {
-		const path = this.session.scratchPath(`items-${Date.now()}-${Math.random().toString(36).slice(2)}.ndjson`);
+	private async readItems(items: INodeExecutionData[], where: string): Promise<{ read: ReadResult; source: TableSource }> {
+		const path = this.scratchFile('items.ndjson');
 		const writer = new NdjsonWriter(path);
 		let fields = 0;
 		for (const item of items) {
@@ -128,21 +128,16 @@ export class TableLoader {
 				description: `Expected one row per item, or a file in the binary property "${this.settings.binaryPropertyName}". Check the previous node's output, or set Input to "File or Table in a Binary Property".`,
 			});
 		}
-		await this.session.run(`CREATE TABLE ${relation} AS SELECT * FROM ${readJsonSql(path)}`);
-		return { kind: 'items', detail: `${items.length} n8n item(s), one row each` };
+		return { read: { sql: readJsonSql(path) }, source: { kind: 'items', detail: `${items.length} n8n item(s), one row each` } };
 	}
 
-	private async loadFiles(
-		items: INodeExecutionData[],
-		relation: string,
-		where: string,
-	): Promise<TableSource> {
+	private async readFiles(items: INodeExecutionData[], where: string): Promise<{ read: ReadResult; source: TableSource }> {
 		const property = this.settings.binaryPropertyName;
-		const selects: string[] = [];
+		const reads: ReadResult[] = [];
 		const names: string[] = [];
-		const formats = new Set<FileFormat>();
+		const formats = new Set<string>();
+		const details: string[] = [];
 		let tables = 0;
-		let sheets: string[] = [];
 		for (let index = 0; index < items.length; index++) {
 			const item = items[index];
 			const binary = item.binary?.[property];
@@ -160,42 +155,57 @@ export class TableLoader {
 				);
 			}
 			const isOurTable = (item.json as IDataObject).tableFormat === TABLE_MARKER;
-			const format = isOurTable ? 'parquet' : fileFormatOf(binary, this.settings.file.fileFormat);
+			const format = isOurTable ? parquet : this.formatOf(binary);
 			const fileLabel = describeFile(binary, index);
-			if (!format) {
+			if (!format?.read) {
 				throw new NodeOperationError(this.ctx.getNode(), `${where}: cannot tell the format of ${fileLabel}`, {
-					description: `File name "${binary.fileName ?? ''}", type "${binary.mimeType}". Supported: .xlsx, .csv, .parquet, .json. Set "File Format" under File Options.`,
+					description: `File name "${binary.fileName ?? ''}", type "${binary.mimeType}". Supported: ${readableExtensions()}. Set "File Format" under File Options.`,
 					itemIndex: index,
 				});
 			}
 			const path = await this.localPath(binary, index);
 			names.push(binary.fileName ?? `item ${index + 1}`);
 			if (isOurTable) tables++;
-			else formats.add(format);
+			else formats.add(format.value);
 			try {
-				const select = await this.selectFromFile(path, format, index, `${where}: ${fileLabel}`);
-				if (select.sheet) sheets = [...sheets, select.sheet];
-				selects.push(select.sql);
+				const read = await format.read({
+					session: this.session,
+					path,
+					options: this.settings.fileOptions,
+					scratchPath: (suffix) => this.scratchFile(`${index}-${suffix}`),
+				});
+				if (read.detail) details.push(read.detail);
+				reads.push(read);
 			} catch (error) {
 				throw this.fileError(error, `${where}: ${fileLabel}`, index);
 			}
 		}
-		const union = selects.map((sql) => `SELECT * FROM ${sql}`).join(' UNION ALL BY NAME ');
-		try {
-			await this.session.run(`CREATE TABLE ${relation} AS ${union}`);
-		} catch (error) {
-			throw this.fileError(error, `${where}: ${names.join(', ')}`, 0);
-		}
+		// Several files are stacked by column name, into one copy.
+		const read: ReadResult =
+			reads.length === 1
+				? reads[0]
+				: { sql: `(${reads.map((r) => `SELECT * FROM ${r.sql}`).join(' UNION ALL BY NAME ')})` };
 		if (tables === items.length) {
-			return { kind: 'table', format: 'parquet', files: names, detail: `table from a Sales Analytics node (${names.join(', ')})` };
+			return { read, source: { kind: 'table', format: 'parquet', files: names, detail: `table from a Sales Analytics node (${names.join(', ')})` } };
 		}
-		const format = [...formats].join('+') as FileFormat;
-		const sheetText = sheets.length ? `, sheet ${[...new Set(sheets)].join(', ')}` : '';
-		return { kind: 'file', format, files: names, detail: `${format} file ${names.join(', ')}${sheetText}` };
+		const format = [...formats].join('+');
+		const detailText = details.length ? `, ${[...new Set(details)].join(', ')}` : '';
+		return { read, source: { kind: 'file', format, files: names, detail: `${format} file ${names.join(', ')}${detailText}` } };
+	}
+
+	private formatOf(binary: IBinaryData): TableFileFormat | undefined {
+		const configured = this.settings.fileFormat;
+		if (configured !== 'auto') return formatByValue(configured);
+		return formatOfFile(binary.fileName ?? '', binary.mimeType, binary.fileExtension);
+	}
+
+	private scratchFile(suffix: string): string {
+		return this.session.scratchPath(`${Date.now()}-${Math.random().toString(36).slice(2)}-${suffix}`);
 	}
 
 	private fileError(error: unknown, what: string, itemIndex: number): NodeOperationError {
 		if (error instanceof NodeOperationError) return error;
+		if (error instanceof FileProblem) return new NodeOperationError(this.ctx.getNode(), `${what}: ${error.message}`, { description: error.hint, itemIndex });
 		const message = (error as Error).message.split('\n')[0];
 		return new NodeOperationError(this.ctx.getNode(), `${what} could not be read: ${message}`, {
 			description:
@@ -206,7 +216,7 @@ export class TableLoader {
 
 	/** A file DuckDB can open: the binary's own file in filesystem mode, otherwise a scratch copy. */
 	private async localPath(binary: IBinaryData, itemIndex: number): Promise<string> {
-		const target = this.session.scratchPath(`input-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+		const target = this.scratchFile('input');
 		if (binary.id) {
 			try {
 				const path = this.ctx.helpers.getBinaryPath(binary.id);
@@ -221,43 +231,13 @@ export class TableLoader {
 		return target;
 	}
 
-	private async selectFromFile(
-		path: string,
-		format: FileFormat,
-		itemIndex: number,
-		label: string,
-	): Promise<{ sql: string; sheet?: string }> {
-		switch (format) {
-			case 'parquet':
-				return { sql: `read_parquet(${quoteLiteral(path)})` };
-			case 'json':
-				return { sql: readJsonSql(path, 'auto') };
-			case 'csv': {
-				const dialect = await detectCsvDialect(path, this.settings.file);
-				return { sql: readCsvSql(path, dialect) };
-			}
-			case 'xlsx': {
-				const ndjson = this.session.scratchPath(`sheet-${itemIndex}-${Date.now()}.ndjson`);
-				const result = await xlsxToNdjson(path, this.settings.file.sheetName, ndjson);
-				if ('problem' in result) {
-					throw new NodeOperationError(this.ctx.getNode(), `${label}: ${result.problem}`, { description: result.hint, itemIndex });
-				}
-				if (result.rows === 0) {
-					// Header-only sheet: keep the columns, as text, with no rows.
-					const columns = result.columns.map((c) => `NULL::VARCHAR AS ${quoteIdentifier(c)}`).join(', ');
-					return { sql: `(SELECT ${columns} LIMIT 0)`, sheet: result.sheet };
-				}
-				return { sql: readJsonSql(ndjson), sheet: result.sheet };
-			}
-		}
-	}
-
 	/**
 	 * A column mixing numbers and text (the web export's sku) arrives as DuckDB JSON;
 	 * keep every value, as text, so joins on it compare "15298" with "bon-cadeau-25-euros".
 	 */
-	private async textifyMixedColumns(relation: string): Promise<void> {
+	private async textifyMixedColumns(relation: string): Promise<boolean> {
 		const jsonColumns = (await this.columnsOf(relation)).filter((column) => column.type === 'JSON');
+		let changed = false;
 		for (const column of jsonColumns) {
 			const name = quoteIdentifier(column.name);
 			const scalarOnly = await this.session.value(
@@ -265,13 +245,11 @@ export class TableLoader {
 			);
 			if (scalarOnly) {
 				await this.session.run(
-					`CREATE OR REPLACE TABLE ${relation} AS SELECT * REPLACE (${name} ->> '$' AS ${name}) FROM ${relation} ORDER BY rowid`,
+					`CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT * REPLACE (${name} ->> '$' AS ${name}) FROM ${relation} ORDER BY rowid`,
 				);
+				changed = true;
 			}
 		}
+		return changed;
 	}
-}
-
-function readJsonSql(path: string, format: 'newline_delimited' | 'auto' = 'newline_delimited'): string {
-	return `read_json(${quoteLiteral(path)}, format = ${quoteLiteral(format)}, sample_size = -1)`;
 }

@@ -1,23 +1,28 @@
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import { PARQUET_MIME } from './formats/parquet';
+
+export { PARQUET_MIME };
 
 export interface Column {
 	name: string;
 	type: string;
 }
 
-export type FileFormat = 'xlsx' | 'csv' | 'parquet' | 'json';
-
 /** What the node saw on an input, reported back to the user in the summary. */
 export interface TableSource {
 	kind: 'items' | 'table' | 'file';
-	format?: FileFormat;
+	/** The format value(s) of the files read, e.g. "csv" or "xlsx+csv". */
+	format?: string;
 	files?: string[];
 	detail: string;
 }
 
-/** A table living in the node's DuckDB session. `relation` is already a quoted identifier. */
+/** A table the node's SQL can read: a TEMP table of its session, or a file DuckDB reads in place. */
 export interface Table {
+	/** SQL to select from: a quoted table name, or a table function such as `read_parquet('…')`. */
 	relation: string;
+	/** The rows' own order, as a column of `relation` that `SELECT *` does not return (rowid, file_row_number). */
+	order: string;
 	label: string;
 	rows: number;
 	columns: Column[];
@@ -26,7 +31,6 @@ export interface Table {
 
 /** Marker in the JSON of a Table-mode item, so the next node knows the binary is one of ours. */
 export const TABLE_MARKER = 'n8n-sales-analytics/table@1';
-export const PARQUET_MIME = 'application/vnd.apache.parquet';
 
 /** The optional credential that sets DuckDB's memory and thread limits. */
 export const ENGINE_CREDENTIAL = 'salesAnalyticsEngine';

@@ -1,5 +1,8 @@
+import type { INodeProperties } from 'n8n-workflow';
 import { open } from 'node:fs/promises';
-import { quoteLiteral } from '../../sql';
+import { quoteIdentifier, quoteLiteral } from '../../sql';
+import { isNumericType } from '../columns';
+import type { TableFileFormat } from './types';
 
 export interface CsvOptions {
 	delimiter: string; // '' = detect
@@ -83,3 +86,71 @@ export function readCsvSql(path: string, dialect: CsvDialect): string {
 		`sample_size = -1)`
 	);
 }
+
+const csvOptions: INodeProperties[] = [
+	{
+		displayName: 'CSV Delimiter',
+		name: 'delimiter',
+		type: 'string',
+		default: '',
+		placeholder: ';',
+		description: 'Leave empty to detect it (French exports often use ;)',
+	},
+	{
+		displayName: 'CSV Encoding',
+		name: 'encoding',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{ name: 'Auto-Detect', value: 'auto' },
+			{ name: 'UTF-8', value: 'utf-8' },
+			{ name: 'Latin-1 (Windows Western Europe)', value: 'latin-1' },
+		],
+	},
+	{
+		displayName: 'CSV Decimal Separator',
+		name: 'decimalSeparator',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{ name: 'Auto-Detect', value: 'auto' },
+			{ name: 'Point (24.5)', value: '.' },
+			{ name: 'Comma (24,5)', value: ',' },
+		],
+	},
+];
+
+export type CsvStyle = 'standard' | 'french';
+
+export const csv: TableFileFormat = {
+	value: 'csv',
+	name: 'CSV',
+	extensions: ['csv', 'txt', 'tsv'],
+	mimeTypes: ['text/csv', 'text/tab-separated-values'],
+	options: csvOptions,
+	async read({ path, options }) {
+		const dialect = await detectCsvDialect(path, {
+			delimiter: String(options.delimiter ?? ''),
+			encoding: (options.encoding as CsvOptions['encoding']) ?? 'auto',
+			decimalSeparator: (options.decimalSeparator as CsvOptions['decimalSeparator']) ?? 'auto',
+		});
+		return { sql: readCsvSql(path, dialect) };
+	},
+	/**
+	 * French Excel wants ';' and decimal commas; DuckDB cannot write a decimal comma itself, so
+	 * numeric columns are formatted in SQL.
+	 */
+	async write({ session, relation, orderBy, columns, path, options }) {
+		const french = (options.style as CsvStyle) === 'french';
+		const projection = columns
+			.map((column) => {
+				const name = quoteIdentifier(column.name);
+				if (!french || !isNumericType(column.type)) return name;
+				return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${name}`;
+			})
+			.join(', ');
+		await session.run(
+			`COPY (SELECT ${projection} FROM ${relation}${orderBy ? ` ORDER BY ${orderBy}` : ''}) TO ${quoteLiteral(path)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
+		);
+	},
+};

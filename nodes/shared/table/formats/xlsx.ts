@@ -1,5 +1,9 @@
 import ExcelJS from 'exceljs';
+import { quoteIdentifier } from '../../sql';
+import { readJsonSql } from './json';
 import { NdjsonWriter } from './ndjson';
+import { FileProblem } from './types';
+import type { TableFileFormat } from './types';
 
 export interface XlsxReadResult {
 	sheet: string;
@@ -97,3 +101,34 @@ export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: s
 	if (result.columns.length === 0) return { problem: `sheet "${result.sheet}" is empty`, hint: 'The first non-empty row must hold the column names.' };
 	return result;
 }
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const xlsx: TableFileFormat = {
+	value: 'xlsx',
+	name: 'Excel (.Xlsx)',
+	extensions: ['xlsx', 'xlsm'],
+	mimeTypes: [XLSX_MIME],
+	options: [
+		{
+			displayName: 'Sheet Name',
+			name: 'sheetName',
+			type: 'string',
+			default: '',
+			placeholder: 'Sheet1',
+			description: 'Excel only. Leave empty to read the first sheet.',
+		},
+	],
+	async read({ path, options, scratchPath }) {
+		const ndjson = scratchPath('sheet.ndjson');
+		const result = await xlsxToNdjson(path, String(options.sheetName ?? '').trim(), ndjson);
+		if ('problem' in result) throw new FileProblem(result.problem, result.hint);
+		const detail = `sheet ${result.sheet}`;
+		if (result.rows === 0) {
+			// Header-only sheet: keep the columns, as text, with no rows.
+			const columns = result.columns.map((c) => `NULL::VARCHAR AS ${quoteIdentifier(c)}`).join(', ');
+			return { sql: `(SELECT ${columns} LIMIT 0)`, detail };
+		}
+		return { sql: readJsonSql(ndjson), detail };
+	},
+};
