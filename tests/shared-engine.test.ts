@@ -51,6 +51,23 @@ describe('the shared DuckDB instance', () => {
 		assert.equal(DuckSession.instanceCount, shared + 1);
 	});
 
+	test("DuckDB 1.5's file_row_number fails inside a window (why only checks read Parquet in place), and a fatal error does not poison the next execution", async () => {
+		const parquet = join(ownTmp, 'window-bug.parquet');
+		await withSession({}, async (session) => {
+			await session.run(
+				`COPY (SELECT (range % 600)::BIGINT AS product_id, (range % 2)::BIGINT AS onsale_web, range::DOUBLE AS price, range::BIGINT AS stock, 'instock' AS status FROM range(825)) TO '${parquet}' (FORMAT parquet)`,
+			);
+			// The deduplication step's shape over the virtual column: when DuckDB fixes this, in-place reading can spread to every node.
+			await assert.rejects(
+				session.run(`SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY product_id ORDER BY file_row_number) AS k FROM read_parquet('${parquet}')) WHERE k = 1`),
+				/INTERNAL Error: ExpressionExecutor::Execute called with a result vector of type BIGINT that does not match expression type UBIGINT/,
+			);
+		});
+		await withSession({}, async (next) => {
+			assert.equal(await next.value('SELECT 42'), 42);
+		});
+	});
+
 	test('concurrent executions each get their own figures; connections and scratch folders return to where they were', async () => {
 		assert.equal(tmpdir(), ownTmp);
 		const connectionsBefore = DuckSession.openCount;
