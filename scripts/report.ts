@@ -7,13 +7,14 @@
  * Without --input it uses generated sample data. Slack and email run only when configured.
  * Exit code 0 when every error-severity check passes, 2 when a check fails, 1 on a crash.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { generateSample } from './sample-data/generator';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, REPORT_FILES } from './n8n/instance';
+import { buildPackage, configuredWorkflow, ensureN8n, lockUserFolder, N8nInstance, REPORT_FILES } from './n8n/instance';
 import type { ExecutionResult } from './n8n/instance';
+// Required only to generate the sample: it loads DuckDB and ExcelJS, a second or so on every run otherwise.
+import type * as Generator from './sample-data/generator';
 
 const WORKFLOW = 'bottleneck-monthly-report.json';
 const CRASH_WORKFLOW = 'bottleneck-monthly-crash-alert.json';
@@ -37,7 +38,41 @@ export function failedChecks(run: ExecutionResult): FailedCheck[] {
 	return failed;
 }
 
-async function main() {
+/** The webhook is not used by `n8n execute`: a token kept in the user folder leaves the credential, and so its import, unchanged between runs. */
+function webhookToken(home: string): string {
+	const file = join(home, '.n8n', 'report-webhook-token');
+	if (!existsSync(file)) writeFileSync(file, randomBytes(16).toString('hex'), { mode: 0o600 });
+	return readFileSync(file, 'utf8');
+}
+
+/** Reports n8n's run: 0 when every error-severity check passed, 2 when one failed, 1 on a crash. */
+function outcome(run: ExecutionResult | undefined, output: string, out: string): number {
+	if (!run) {
+		console.error(output);
+		console.error('[report] n8n did not run the workflow');
+		return 1;
+	}
+	const failed = failedChecks(run);
+	const crash = run.data.resultData.error;
+	if (crash) {
+		const node = crash.node?.name ?? run.data.resultData.lastNodeExecuted ?? '?';
+		console.error(`[report] FAILED in node "${node}": ${crash.message}${crash.description ? `\n  ${crash.description}` : ''}`);
+		return 1;
+	}
+	if (failed.length) {
+		console.error(`[report] FAILED: ${failed.length} check(s) did not pass; no report was written or sent:`);
+		for (const check of failed) console.error(`  - ${check.name} (${check.node}): observed ${String(check.observed)}, expected ${String(check.expected)}`);
+		return 2;
+	}
+	const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+	console.table(summary.figures);
+	console.table(summary.checks);
+	console.log(`[report] ${REPORT_FILES.map((f) => join(out, f)).join('\n         ')}`);
+	console.log(`[report] n8n execution ${run.startedAt} → ${run.stoppedAt}`);
+	return 0;
+}
+
+async function main(): Promise<number> {
 	const { values } = parseArgs({
 		options: {
 			input: { type: 'string' },
@@ -49,10 +84,24 @@ async function main() {
 		},
 	});
 	const { cache } = ensureN8n();
+	const home = join(cache, 'report-home');
+	const release = await lockUserFolder(home, (holder) => console.log(`[report] waiting for another report run in this cache (pid ${holder}) to finish`));
+	// Where the time goes, for the closing line: each phase's duration, or that it was skipped.
+	let lapStart = performance.now();
+	const phases: string[] = [];
+	const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+	const lap = (label: string, ran: boolean) => {
+		const now = performance.now();
+		phases.push(ran ? `${label} ${seconds(now - lapStart)}` : `${label} skipped`);
+		lapStart = now;
+	};
+
 	let input = values.input ? resolve(values.input) : '';
 	if (!input) {
 		input = join(cache, 'sample-exports');
-		if (!existsSync(join(input, 'expected.json'))) await generateSample({ webRows: 1513, outDir: input, formats: ['xlsx'], seed: 42 });
+		const missing = !existsSync(join(input, 'expected.json'));
+		if (missing) await (require('./sample-data/generator') as typeof Generator).generateSample({ webRows: 1513, outDir: input, formats: ['xlsx'], seed: 42 });
+		lap('sample exports', missing);
 		console.log(`[report] no --input: using generated sample exports in ${input}`);
 	}
 	if (!existsSync(input)) throw new Error(`Input folder ${input} does not exist`);
@@ -61,48 +110,41 @@ async function main() {
 	// Last month's files must not pass for this month's if this run fails.
 	for (const file of REPORT_FILES) rmSync(join(out, file), { force: true });
 
-	const n8n = new N8nInstance(join(cache, 'report-home'), { allowedFolders: [input, out], port: 5690, brokerPort: 5691 });
-	n8n.installPackage(packPackage(cache));
+	const n8n = new N8nInstance(home, { allowedFolders: [input, out], port: 5690, brokerPort: 5691 });
+	const pack = buildPackage(cache);
+	lap('build+pack', pack.built);
+	lap('install', n8n.installPackage(pack.tarball));
 	const [smtpHost, smtpPort] = (values.smtp || '127.0.0.1:25').split(':');
-	n8n.importCredentials([
+	const credentials = n8n.importChanged('credentials', [
 		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host: smtpHost, port: Number(smtpPort || 25), secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: randomBytes(16).toString('hex') } },
+		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: webhookToken(n8n.home) } },
 	]);
+	lap(`import credentials${credentials.length ? ` (${credentials.join(', ')})` : ''}`, credentials.length > 0);
 	const disabled = [...(values.slack ? [] : ['Notify Slack', 'Alert Slack']), ...(values.smtp ? [] : ['Email Reports'])];
-	n8n.importWorkflow(configuredWorkflow(CRASH_WORKFLOW, { slackWebhookUrl: values.slack! }, values.slack ? [] : ['Alert Slack']));
-	n8n.importWorkflow(
+	const workflows = n8n.importChanged('workflow', [
+		configuredWorkflow(CRASH_WORKFLOW, { slackWebhookUrl: values.slack! }, values.slack ? [] : ['Alert Slack']),
 		configuredWorkflow(WORKFLOW, { inputFolder: input, outputFolder: out, slackWebhookUrl: values.slack!, emailTo: values['email-to']!, emailFrom: values['email-from']! }, disabled),
-	);
+	]);
+	lap(`import workflows${workflows.length ? ` (${workflows.join(', ')})` : ''}`, workflows.length > 0);
 
 	console.log(`[report] running the shipped workflow in n8n on ${input}`);
 	const { run, output } = n8n.execute('SalesMonthly0001');
-	if (!run) {
-		console.error(output);
-		console.error('[report] n8n did not run the workflow');
-		process.exit(1);
-	}
-	const failed = failedChecks(run);
-	const crash = run.data.resultData.error;
-	if (crash) {
-		const node = crash.node?.name ?? run.data.resultData.lastNodeExecuted ?? '?';
-		console.error(`[report] FAILED in node "${node}": ${crash.message}${crash.description ? `\n  ${crash.description}` : ''}`);
-		process.exit(1);
-	}
-	if (failed.length) {
-		console.error(`[report] FAILED: ${failed.length} check(s) did not pass; no report was written or sent:`);
-		for (const check of failed) console.error(`  - ${check.name} (${check.node}): observed ${String(check.observed)}, expected ${String(check.expected)}`);
-		process.exit(2);
-	}
-	const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-	console.table(summary.figures);
-	console.table(summary.checks);
-	console.log(`[report] ${REPORT_FILES.map((f) => join(out, f)).join('\n         ')}`);
-	console.log(`[report] n8n execution ${run.startedAt} → ${run.stoppedAt}`);
+	release();
+	lap('n8n execute', true);
+	const code = outcome(run, output, out);
+	// performance.now() counts from this process's start: the total includes loading this script.
+	console.log(`[report] time: ${phases.join(', ')}; total ${seconds(performance.now())}`);
+	return code;
 }
 
 if (require.main === module) {
-	main().catch((error) => {
-		console.error(`[report] ${(error as Error).message}`);
-		process.exit(1);
-	});
+	main().then(
+		(code) => {
+			process.exitCode = code;
+		},
+		(error) => {
+			console.error(`[report] ${(error as Error).message}`);
+			process.exit(1);
+		},
+	);
 }

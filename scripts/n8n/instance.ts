@@ -7,8 +7,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { packageDigest } from './package-digest';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -28,13 +29,107 @@ export function ensureN8n(): ReturnType<typeof n8nPaths> {
 	return installed;
 }
 
-/** Builds and packs this package; returns the tarball (kept in the cache, named by content). */
-export function packPackage(cache: string): string {
-	execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Tarballs kept in the cache: enough for a few branches or edits back and forth. */
+const KEPT_PACKS = 5;
+
+/**
+ * Builds and packs this package unless the cache holds a tarball built from the same content;
+ * tarballs are named by packageDigest().
+ */
+export function buildPackage(cache: string): { tarball: string; built: boolean } {
 	const dir = join(cache, 'packs');
 	mkdirSync(dir, { recursive: true });
-	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT }).toString().trim().split('\n').pop()!;
-	return join(dir, name);
+	let built = false;
+	for (;;) {
+		const digest = packageDigest(ROOT);
+		const tarball = join(dir, `n8n-nodes-sales-analytics-${digest}.tgz`);
+		if (existsSync(tarball)) return { tarball, built };
+		try {
+			execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+		} catch (error) {
+			// tsc reports its errors on stdout, which a passing build keeps quiet.
+			throw new Error(`npm run build failed:\n${String((error as { stdout?: Buffer }).stdout ?? '')}`);
+		}
+		built = true;
+		// Packed apart and renamed: a concurrent run never sees half a tarball under a digest name.
+		const staging = mkdtempSync(join(dir, 'staging-'));
+		try {
+			const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', staging], { cwd: ROOT }).toString().trim().split('\n').pop()!;
+			// Others edit this tree too: sources changed during the build make a tarball of neither version, so build again.
+			if (packageDigest(ROOT) !== digest) continue;
+			renameSync(join(staging, name), tarball);
+		} finally {
+			rmSync(staging, { recursive: true, force: true });
+		}
+		// A concurrent run may prune too: a tarball gone meanwhile counts as oldest.
+		const packs = readdirSync(dir).filter((file) => file.endsWith('.tgz')).map((file) => ({ file: join(dir, file), time: statSync(join(dir, file), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+		packs.sort((a, b) => b.time - a.time);
+		for (const old of packs.slice(KEPT_PACKS)) rmSync(old.file, { force: true });
+		return { tarball, built };
+	}
+}
+
+/** Builds and packs this package when it changed; returns the tarball (kept in the cache, named by content). */
+export function packPackage(cache: string): string {
+	return buildPackage(cache).tarball;
+}
+
+/** A tarball's package digest: from its name when buildPackage() made it, else from its bytes. */
+function tarballDigest(tarball: string): string {
+	return /-([0-9a-f]{64})\.tgz$/.exec(tarball)?.[1] ?? createHash('sha256').update(readFileSync(tarball)).digest('hex');
+}
+
+/**
+ * Waits until no other live process holds the user folder `home`, then holds it until release()
+ * or this process's exit; a holder that died (killed) no longer counts. Runs sharing a user folder
+ * would otherwise import over each other's workflows between one's import and its execution.
+ */
+export async function lockUserFolder(home: string, onWait: (holder: number) => void): Promise<() => void> {
+	mkdirSync(home, { recursive: true });
+	const file = join(home, '.lock');
+	let waiting = false;
+	for (;;) {
+		try {
+			writeFileSync(file, String(process.pid), { flag: 'wx' });
+			const release = () => rmSync(file, { force: true });
+			process.once('exit', release);
+			return () => {
+				process.off('exit', release);
+				release();
+			};
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		const holder = lockHolder(file);
+		if (holder === undefined) continue;
+		// Read empty while its holder is still writing it: 0, alive. Read twice before removing: another waiter may have taken it meanwhile.
+		if (holder && !isAlive(holder) && lockHolder(file) === holder) {
+			rmSync(file, { force: true });
+			continue;
+		}
+		if (!waiting) onWait(holder);
+		waiting = true;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+/** The pid in a lock file; undefined once it is released. */
+function lockHolder(file: string): number | undefined {
+	try {
+		return Number(readFileSync(file, 'utf8'));
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }
 
 export interface ExecutionResult {
@@ -47,6 +142,7 @@ export interface ExecutionResult {
 export class N8nInstance {
 	readonly node: string;
 	readonly bin: string;
+	private readonly compileCache: string;
 	private server?: ChildProcess;
 	/** What the running server printed, for test failure messages. */
 	readonly serverLog: string[] = [];
@@ -58,6 +154,7 @@ export class N8nInstance {
 		const paths = ensureN8n();
 		this.node = paths.node;
 		this.bin = paths.bin;
+		this.compileCache = join(paths.cache, 'node-compile-cache');
 		mkdirSync(home, { recursive: true });
 	}
 
@@ -82,21 +179,24 @@ export class N8nInstance {
 			GENERIC_TIMEZONE: 'Europe/Paris',
 			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			...(this.settings.tmpDir ? { TMPDIR: this.settings.tmpDir } : {}),
+			// Node keeps n8n's compiled modules between boots: each CLI call starts quicker.
+			NODE_COMPILE_CACHE: this.compileCache,
 		};
 	}
 
-	/** Installs our package into .n8n/nodes from the tarball, as a user would; skipped when unchanged. */
-	installPackage(tarball: string): void {
+	/** Installs our package into .n8n/nodes from the tarball, as a user would; skipped (false) when unchanged. */
+	installPackage(tarball: string): boolean {
 		const nodesDir = join(this.home, '.n8n', 'nodes');
 		mkdirSync(nodesDir, { recursive: true });
 		const stamp = join(nodesDir, '.sales-analytics-pack');
-		const digest = createHash('sha256').update(readFileSync(tarball)).digest('hex');
-		if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
+		const digest = tarballDigest(tarball);
+		if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return false;
 		if (!existsSync(join(nodesDir, 'package.json'))) writeFileSync(join(nodesDir, 'package.json'), '{"private":true}\n');
 		// Same version number, new content: npm would keep the old copy unless it is gone.
 		rmSync(join(nodesDir, 'node_modules', 'n8n-nodes-sales-analytics'), { recursive: true, force: true });
 		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', '--omit=dev', tarball], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
 		writeFileSync(stamp, digest);
+		return true;
 	}
 
 	/** n8n's CLI exits before a big stdout drains into a pipe, so its output goes to a file. */
@@ -137,6 +237,33 @@ export class N8nInstance {
 
 	importWorkflow(workflow: { id: string }): void {
 		this.importJson('workflow', workflow);
+	}
+
+	/**
+	 * Imports, in one n8n boot, those of the credentials or workflows (by id) that differ from what
+	 * was last imported into this user folder; returns the ids imported. An import overwrites the
+	 * same id, so what is skipped is already in the database, unless something else changed it
+	 * since: meant for a user folder that only this imports into, like the report's.
+	 */
+	importChanged<T extends { id: string }>(kind: 'workflow' | 'credentials', items: T[]): string[] {
+		const stamps = join(this.home, '.n8n', 'import-stamps');
+		const stampOf = (item: T) => join(stamps, `${kind}-${item.id}`);
+		const digestOf = (item: T) => `${this.databaseIdentity()} ${createHash('sha256').update(JSON.stringify(item)).digest('hex')}`;
+		const changed = items.filter((item) => !existsSync(stampOf(item)) || readFileSync(stampOf(item), 'utf8') !== digestOf(item));
+		if (!changed.length) return [];
+		this.importJson(kind, changed);
+		mkdirSync(stamps, { recursive: true });
+		// Taken after the import, which creates the database on first use.
+		for (const item of changed) writeFileSync(stampOf(item), digestOf(item));
+		return changed.map((item) => item.id);
+	}
+
+	/** Which database file this is: a deleted and recreated one has another inode or birth time, so stamps taken on the old one no longer match. */
+	private databaseIdentity(): string {
+		const db = join(this.home, '.n8n', 'database.sqlite');
+		if (!existsSync(db)) return 'none';
+		const { ino, birthtimeNs } = statSync(db, { bigint: true });
+		return `${ino}.${birthtimeNs}`;
 	}
 
 	/** Runs a workflow from the CLI; returns n8n's own record of the run. */

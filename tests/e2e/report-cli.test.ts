@@ -61,6 +61,29 @@ describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 		assert.ok(summary.checks.every((c: { status: string }) => c.status === 'pass'));
 	});
 
+	test('a second run with nothing changed skips build, pack, install and imports (n8n boots only to execute) and writes the same summary; another out folder re-imports the workflow', async () => {
+		const input = freshDir('generated-month-');
+		const out = freshDir('report-out-');
+		const otherOut = freshDir('report-out-');
+		cleanup.push(input, out, otherOut);
+		await generateSample({ webRows: 500, seed: 7, outDir: input, formats: ['csv'] });
+		const summary = (folder: string) => JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+		const first = await runReport(['--input', input, '--out', out]);
+		assert.equal(first.code, 0, first.stderr + first.stdout);
+		const firstSummary = summary(out);
+
+		const second = await runReport(['--input', input, '--out', out]);
+		assert.equal(second.code, 0, second.stderr + second.stdout);
+		assert.match(second.stdout, /^\[report\] time: build\+pack skipped, install skipped, import credentials skipped, import workflows skipped, n8n execute [\d.]+s; total [\d.]+s$/m, `did the package sources change between the runs?\n${second.stdout}`);
+		assert.deepEqual(summary(out), firstSummary);
+
+		// The Config node holds the out folder: only the report workflow changed.
+		const third = await runReport(['--input', input, '--out', otherOut]);
+		assert.equal(third.code, 0, third.stderr + third.stdout);
+		assert.match(third.stdout, /^\[report\] time: build\+pack skipped, install skipped, import credentials skipped, import workflows \(SalesMonthly0001\) [\d.]+s, n8n execute /m, third.stdout);
+		assert.deepEqual(summary(otherOut), firstSummary);
+	});
+
 	test('a broken month (826 ERP rows expected) fails: non-zero exit, an alert naming the check, no success message, no email, no files', async () => {
 		const input = SKIP_BOTTLENECK ? freshDir('generated-month-') : bottleneckMonth({ ...REFERENCE, erp_rows: 826 });
 		if (SKIP_BOTTLENECK) {
