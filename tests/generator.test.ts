@@ -10,6 +10,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +40,8 @@ let small: GeneratedSample; // 1500 rows, seed 42, newer, xlsx + csv + parquet
 let large: GeneratedSample; // 20000 rows, seed 7, newer, csv + parquet
 let old: GeneratedSample; // 1500 rows, seed 42, 2020, csv + parquet
 let french: GeneratedSample; // 1500 rows, seed 42, newer, French csv + parquet
+let html: GeneratedSample; // as small, with htmlDescriptions
+let htmlFrench: GeneratedSample; // as french, with htmlDescriptions
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
 
@@ -46,6 +50,8 @@ before(async () => {
 	large = await generateSample({ webRows: 20000, seed: 7, outDir: dir('large'), formats: ['csv', 'parquet'] });
 	old = await generateSample({ webRows: 1500, seed: 42, variant: '2020', outDir: dir('old'), formats: ['csv', 'parquet'] });
 	french = await generateSample({ webRows: 1500, seed: 42, outDir: dir('french'), formats: ['csv', 'parquet'], csvStyle: 'french' });
+	html = await generateSample({ webRows: 1500, seed: 42, outDir: dir('html'), formats: ['xlsx', 'csv', 'parquet'], htmlDescriptions: true });
+	htmlFrench = await generateSample({ webRows: 1500, seed: 42, outDir: dir('html-french'), formats: ['csv'], csvStyle: 'french', htmlDescriptions: true });
 	instance = await DuckDBInstance.create(':memory:');
 	db = await instance.connect();
 });
@@ -333,5 +339,107 @@ describe('expected.json re-derived in DuckDB SQL', () => {
 
 	test('the French and the standard files hold the same month', () => {
 		assert.deepEqual(french.expected, small.expected);
+	});
+});
+
+describe('htmlDescriptions', () => {
+	const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+	/** A parquet's descriptions, in file order. */
+	const descriptions = (path: string) => rows(`SELECT post_content, post_excerpt FROM read_parquet(${lit(path)}, file_row_number = true) ORDER BY file_row_number`);
+	const count = (text: string, piece: string) => text.split(piece).length - 1;
+
+	test('off by default: the files are byte for byte those of the generator before the option existed', async () => {
+		// Hashes of the 1500-row seed-42 csv files and expected.json, taken before htmlDescriptions was added.
+		assert.deepEqual(
+			{ erp: sha256(small.files.erp.csv!), liaison: sha256(small.files.liaison.csv!), web: sha256(small.files.web.csv!), expected: sha256(small.expectedFile) },
+			{
+				erp: 'afd6d487d1174e34f1f308b59714e785a51e658bc2dc63aa2077150eb2f65235',
+				liaison: '228eb3c522e6ac7089bab2c51a15cc4adc006153c87ab843daae067392bc6414',
+				web: '71983ca4559d37cc75315d280cb5cd6ba9a75a1f868f072307dd8a8b4a9132c8',
+				expected: '20e5c00f9b6a3faaf3f1c66bb99aee4ccb3071456cac8070970664efa7db714b',
+			},
+		);
+		const off = await generateSample({ webRows: 1500, seed: 42, outDir: dir('html-off'), formats: ['csv'], htmlDescriptions: false });
+		for (const name of NAMES) assert.ok(readFileSync(off.files[name].csv!).equals(readFileSync(small.files[name].csv!)), `${name}.csv with htmlDescriptions: false`);
+		const content = await one(`SELECT count(post_content)::INTEGER AS n, max(length(post_excerpt))::INTEGER AS longest FROM read_parquet(${lit(small.files.web.parquet!)})`);
+		assert.ok(content.n === 0 && (content.longest as number) < 500, JSON.stringify(content));
+	});
+
+	test('product rows carry long HTML in post_content (500–3000 characters) and post_excerpt (500–1500); other rows none', async () => {
+		const web = lit(html.files.web.parquet!);
+		const placed = await one(`SELECT count(*) FILTER (WHERE post_type = 'product' AND (post_content IS NULL OR post_excerpt IS NULL))::INTEGER AS missing,
+			count(*) FILTER (WHERE post_type IS DISTINCT FROM 'product' AND (post_content IS NOT NULL OR post_excerpt IS NOT NULL))::INTEGER AS stray,
+			count(post_content)::INTEGER AS n FROM read_parquet(${web})`);
+		assert.deepEqual(placed, { missing: 0, stray: 0, n: html.shape.skus + html.shape.product_rows_without_sku });
+		const lengths = await one(`SELECT min(length(post_content))::INTEGER AS content_min, median(length(post_content))::INTEGER AS content_median,
+			max(length(post_content))::INTEGER AS content_max, max(strlen(post_content))::INTEGER AS content_max_bytes,
+			min(length(post_excerpt))::INTEGER AS excerpt_min, median(length(post_excerpt))::INTEGER AS excerpt_median,
+			max(length(post_excerpt))::INTEGER AS excerpt_max FROM read_parquet(${web})`);
+		const l = lengths as Record<string, number>;
+		assert.ok(l.content_min >= 500 && l.content_median >= 1200 && l.content_max <= 3000 && l.content_max_bytes <= 3 * 1024, JSON.stringify(l));
+		assert.ok(l.excerpt_min >= 500 && l.excerpt_median >= 700 && l.excerpt_max <= 1500, JSON.stringify(l));
+
+		const texts = (await descriptions(html.files.web.parquet!)).flatMap((r) => [r.post_content, r.post_excerpt]).filter((t): t is string => t !== null);
+		for (const t of texts) {
+			// What stresses a CSV writer and reader in every cell: newlines, double quotes, both delimiters.
+			assert.ok(t.includes('\n') && t.includes('"') && t.includes(';') && t.includes(','), t);
+			assert.ok(t.startsWith('<p><strong>') && !/\s$/.test(t), t);
+			assert.ok(count(t, '<p>') >= 1 && count(t, '<p>') === count(t, '</p>') && count(t, '<ul') === count(t, '</ul>'), `balanced tags: ${t}`);
+			assert.ok([...t].every((ch) => ch.charCodeAt(0) <= 0xff), 'every character fits latin-1, for the French csv');
+		}
+		const all = texts.join('');
+		for (const piece of ['<br />\n', '<ul class="caracteristiques">', '<li>', '<h3>', '<blockquote>', '<span style="font-weight: 400;">', '[caption ', '<a href="', '&nbsp;', '&amp;', '&#8217;', 'é', '«', '\n\n']) {
+			assert.ok(all.includes(piece), piece);
+		}
+		assert.ok(new Set(texts).size > 0.99 * texts.length, 'descriptions differ from product to product');
+	});
+
+	test('csv (standard and French), parquet and xlsx hold the same descriptions, row for row', async () => {
+		const expected = await descriptions(html.files.web.parquet!);
+		assert.equal(expected.length, 1500);
+		const readers = {
+			csv: `read_csv(${lit(html.files.web.csv!)}, header = true, all_varchar = true, quote = '"', escape = '"', delim = ',')`,
+			'csv, sniffed': `read_csv(${lit(html.files.web.csv!)}, all_varchar = true)`,
+			'French csv': `read_csv(${lit(htmlFrench.files.web.csv!)}, header = true, all_varchar = true, quote = '"', escape = '"', delim = ';', encoding = 'latin-1')`,
+		};
+		for (const [label, reader] of Object.entries(readers)) {
+			await db.run(`CREATE OR REPLACE TABLE csv_rows AS SELECT * FROM ${reader}`);
+			const csv = await rows(`SELECT post_content, post_excerpt FROM csv_rows ORDER BY rowid`);
+			assert.equal(csv.length, expected.length, `${label}: row count`);
+			csv.forEach((row, r) => assert.deepEqual(row, expected[r], `${label} row ${r + 2}`));
+		}
+
+		// The sheet's XML is read directly: ExcelJS's reader decodes the entities of 'str' cells twice,
+		// so a description's literal '&amp;' would come back as '&' (a reader quirk, not in the file).
+		const sheet = strFromU8(unzipSync(readFileSync(html.files.web.xlsx!), { filter: (f) => f.name === 'xl/worksheets/sheet1.xml' })['xl/worksheets/sheet1.xml']);
+		const unescape = (xml: string) => xml.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+		const xlsx = [...sheet.matchAll(/<row r="(\d+)"[^>]*>(.*?)<\/row>/gs)].slice(1).map(([, , cells]) => {
+			const value = (column: string) => {
+				const match = new RegExp(`<c r="${column}\\d+" t="str"><v>([^<]*)</v></c>`).exec(cells);
+				return match ? unescape(match[1]) : null;
+			};
+			return { post_content: value('L'), post_excerpt: value('N') };
+		});
+		assert.equal(xlsx.length, expected.length, 'xlsx: row count');
+		xlsx.forEach((row, r) => assert.deepEqual(row, expected[r], `xlsx row ${r + 2}`));
+	});
+
+	test('the same figures, and every other column the same, as without the option; the same seed gives the same bytes', async () => {
+		assert.deepEqual(html.expected, small.expected);
+		assert.ok(readFileSync(html.expectedFile).equals(readFileSync(small.expectedFile)));
+		await load(html, 'csv');
+		assert.deepEqual(await figures(), small.expected, 'figures re-derived from the csv');
+		await load(htmlFrench, 'csv', 'french');
+		assert.deepEqual(await figures(true), small.expected, 'figures re-derived from the French csv');
+		const others = (path: string) => `SELECT * EXCLUDE (post_content, post_excerpt) FROM read_parquet(${lit(path)}, file_row_number = true)`;
+		const differing = await one(`SELECT (SELECT count(*) FROM (${others(html.files.web.parquet!)} EXCEPT ALL ${others(small.files.web.parquet!)}))::INTEGER AS n`);
+		assert.equal(differing.n, 0, 'rows (with their position) that differ outside post_content and post_excerpt');
+		for (const name of ['erp', 'liaison'] as const) assert.ok(readFileSync(html.files[name].csv!).equals(readFileSync(small.files[name].csv!)), `${name}.csv`);
+
+		const again = await generateSample({ webRows: 1500, seed: 42, outDir: dir('html-again'), formats: ['csv'], htmlDescriptions: true });
+		assert.ok(readFileSync(again.files.web.csv!).equals(readFileSync(html.files.web.csv!)));
+		const other = await generateSample({ webRows: 1500, seed: 43, outDir: dir('html-other'), formats: ['parquet'], htmlDescriptions: true });
+		const [a, b] = [await descriptions(html.files.web.parquet!), await descriptions(other.files.web.parquet!)];
+		assert.notDeepEqual(a.filter((r) => r.post_content), b.filter((r) => r.post_content));
 	});
 });

@@ -2,10 +2,11 @@
  * Writes deterministic BottleNeck-shaped exports and their expected figures:
  *
  *   tsx scripts/sample-data/cli.ts --rows 1500 --out DIR [--seed 42] [--variant newer|2020]
- *                                  [--formats xlsx,csv,parquet] [--csv-style standard|french]
+ *                                  [--formats xlsx,csv,parquet] [--csv-style standard|french] [--html-descriptions]
  *
  * (`npm run sample -- --out DIR ...`). Defaults: 1513 web rows (the real month's size), seed 42,
- * the newer variant, all three formats, standard CSV.
+ * the newer variant, all three formats, standard CSV, short descriptions. --html-descriptions
+ * fills post_content and post_excerpt with long HTML, as real exports have (same figures).
  */
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -14,7 +15,7 @@ import { generateSample } from './generator';
 import type { CsvStyle, SampleFormat, SampleVariant } from './generator';
 
 const USAGE =
-	'usage: tsx scripts/sample-data/cli.ts --rows 1513 --out DIR [--seed 42] [--variant newer|2020] [--formats xlsx,csv,parquet] [--csv-style standard|french]';
+	'usage: tsx scripts/sample-data/cli.ts --rows 1513 --out DIR [--seed 42] [--variant newer|2020] [--formats xlsx,csv,parquet] [--csv-style standard|french] [--html-descriptions]';
 
 function fail(message: string): never {
 	console.error(`${message}\n${USAGE}`);
@@ -37,6 +38,7 @@ async function main() {
 				variant: { type: 'string', default: 'newer' },
 				formats: { type: 'string', default: 'xlsx,csv,parquet' },
 				'csv-style': { type: 'string', default: 'standard' },
+				'html-descriptions': { type: 'boolean', default: false },
 				help: { type: 'boolean', short: 'h' },
 			},
 		}));
@@ -59,11 +61,12 @@ async function main() {
 	if (webRows < 20) fail(`--rows must be at least 20 (got ${webRows})`);
 
 	const started = process.hrtime.bigint();
-	const sample = await generateSample({ webRows, outDir: values.out, seed: integer('seed', values.seed), variant, formats, csvStyle });
+	const htmlDescriptions = values['html-descriptions'];
+	const sample = await generateSample({ webRows, outDir: values.out, seed: integer('seed', values.seed), variant, formats, csvStyle, htmlDescriptions });
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 	const shown = (path: string) => relative(process.cwd(), path) || path;
-	console.log(`Generated ${webRows} web rows (seed ${sample.shape.seed}, variant ${variant}${formats.some((f) => f !== 'xlsx') ? `, ${csvStyle} csv` : ''}) in ${seconds.toFixed(2)} s:`);
+	console.log(`Generated ${webRows} web rows (seed ${sample.shape.seed}, variant ${variant}${formats.some((f) => f !== 'xlsx') ? `, ${csvStyle} csv` : ''}${htmlDescriptions ? ', HTML descriptions' : ''}) in ${seconds.toFixed(2)} s:`);
 	for (const [name, byFormat] of Object.entries(sample.files)) {
 		for (const [format, path] of Object.entries(byFormat)) {
 			console.log(`  ${`${name}.${format}`.padEnd(16)} ${String(statSync(path).size).padStart(12)} bytes  ${shown(path)}`);

@@ -21,6 +21,10 @@
  * - liaison: one row per ERP row, ~11 % empty id_web (kept by the cleaning), ~2.5 % id_web
  *   absent from the web (one of them text); id_web numbers and text match the sku cells.
  * - erp: product_id unique; every row that reaches the merge is on sale with a positive price.
+ * - htmlDescriptions: product rows carry long HTML in post_content (500–3000 characters) and
+ *   post_excerpt (500–1500), as real WooCommerce exports do: paragraphs, tags with quoted
+ *   attributes, entities, accents, commas, semicolons and newlines. Off by default, and then
+ *   both columns are as before (post_content empty, short excerpts); the figures never change.
  *
  * Formats: xlsx (ExcelJS streaming writer, sheet 'Sheet1', numbers as numeric cells, text skus
  * as text cells, dates as dates), csv (streamed; 'standard': UTF-8, ',' and '.'; 'french':
@@ -54,6 +58,8 @@ export interface SampleOptions {
 	formats: SampleFormat[];
 	/** 'french': latin-1, ';' delimiter and decimal commas, as a French Excel saves CSV. Default 'standard'. */
 	csvStyle?: CsvStyle;
+	/** Long HTML in the web export's post_content and post_excerpt, as in real exports. Default false; same figures either way. */
+	htmlDescriptions?: boolean;
 }
 
 /** The figures of the agreed monthly process on the generated month (written to expected.json). */
@@ -221,6 +227,80 @@ const CUVEE_SLUGS = CUVEES.map(slugOf);
 const SITE = 'https://www.cave-exemple.fr';
 const GIFT_CARD_SKU = 'gift-card-25';
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+
+// Long HTML descriptions. Characters outside latin-1 (’ — … œ) are written as entities, as
+// WordPress often stores them, so the French CSV still holds every description.
+const HTML_DETAILS = [
+	'Le domaine, fondé en 1898, s&#8217;étend sur 24 hectares de coteaux argilo-calcaires ; les vignes ont en moyenne 45 ans.',
+	'Vinification en cuves inox thermorégulées, macération de 21 jours ; pigeages quotidiens, puis élevage sur lies fines.',
+	'Notre "coup de c&oelig;ur" de l&#8217;année : fruité, gourmand et d&#8217;une belle fraîcheur.',
+	'Certifié Agriculture Biologique (AB) depuis 2012 ; labours au cheval, aucun désherbant, enherbement naturel.',
+	'Production limitée à 3&nbsp;200 bouteilles, numérotées à la main &mdash; il n&#8217;y en aura pas pour tout le monde.',
+	'Carafer une heure avant le service ; il n&#8217;en sera que meilleur.',
+	'Notes de cerise burlat, de violette et d&#8217;épices douces, avec une pointe de cacao en finale&hellip;',
+	'Livraison sous 48&nbsp;h &amp; emballage anti-casse offert dès 6 bouteilles.',
+	'Jean-Marc, notre caviste, le conseille "sans hésiter" pour les repas de fête, les grillades et les plats mijotés.',
+	'Les raisins sont récoltés à la main, triés grain par grain, puis éraflés à 100&nbsp;%.',
+	'Un millésime solaire, aux rendements faibles (28 hl/ha) ; concentration et équilibre sont au rendez-vous.',
+	'L&#8217;abus d&#8217;alcool est dangereux pour la santé, à consommer avec modération.',
+];
+const HTML_POOL = [...SENTENCES, ...HTML_DETAILS];
+const HTML_HEADINGS = ['Dégustation', 'Le domaine', 'Vinification &amp; élevage', 'Accords mets-vins', 'Conseils de service', 'Le millésime', 'Notre avis'];
+const GRAPES = ['Merlot', 'Cabernet franc', 'Cabernet-sauvignon', 'Syrah', 'Grenache', 'Mourvèdre', 'Chardonnay', 'Sauvignon blanc', 'Chenin', 'Pinot noir', 'Gamay', 'Malbec', 'Tannat', 'Sémillon', 'Viognier'];
+const SOILS = ['argilo-calcaire', 'graves et sables', 'schistes bleus', 'galets roulés sur argiles rouges', 'granite décomposé', 'marnes à huîtres fossiles'];
+const GUIDES = ['Guide Hachette des Vins 2020', 'La Revue du Vin de France', 'Bettane &amp; Desseauve', 'Gilbert &amp; Gaillard', 'Le Petit Ballon'];
+/** No block after the list, with its separator, is longer (417 with this vocabulary), so blocks added below max − this never pass max. */
+const HTML_BLOCK_MAX = 420;
+
+function htmlSentences(rng: Rng, count: number, separator: string): string {
+	let text = rng.pick(HTML_POOL);
+	for (let k = 1; k < count; k++) text += separator + rng.pick(HTML_POOL);
+	return text;
+}
+
+function htmlDetailsList(rng: Rng): string {
+	const share = rng.int(5, 9) * 10;
+	let list = `<ul class="caracteristiques">\n<li><strong>Cépages&nbsp;:</strong> ${rng.pick(GRAPES)} ${share}&nbsp;%, ${rng.pick(GRAPES)} ${100 - share}&nbsp;%</li>`;
+	if (rng.chance(0.7)) list += `\n<li><strong>Degré :</strong> ${rng.int(11, 15)},${rng.int(0, 9)}&nbsp;% vol.</li>`;
+	if (rng.chance(0.7)) list += `\n<li><strong>Sol :</strong> ${rng.pick(SOILS)}</li>`;
+	if (rng.chance(0.7)) list += `\n<li><strong>Service :</strong> ${rng.int(8, 18)}&deg;C ; carafage conseillé</li>`;
+	if (rng.chance(0.7)) list += `\n<li><strong>Garde :</strong> jusqu&#8217;en ${rng.int(2022, 2040)}</li>`;
+	return list + '\n<li><strong>Contenance :</strong> 75&nbsp;cl</li>\n</ul>';
+}
+
+/** One block after the opening paragraph and the list: the kinds of markup real product pages mix. */
+function htmlBlock(rng: Rng): string {
+	switch (rng.int(0, 5)) {
+		case 0:
+			return `<p>${htmlSentences(rng, rng.int(2, 3), ' ')}</p>`;
+		case 1: // pasted from a word processor
+			return `<p><span style="font-weight: 400;">${htmlSentences(rng, rng.int(1, 2), ' ')}</span></p>`;
+		case 2: // no tags: WordPress adds the <p> on display
+			return htmlSentences(rng, rng.int(2, 3), ' ');
+		case 3:
+			return `<h3>${rng.pick(HTML_HEADINGS)}</h3>\n<p>${htmlSentences(rng, rng.int(2, 3), '<br />\n')}</p>`;
+		case 4:
+			return `<blockquote>&laquo;&nbsp;${rng.pick(HTML_POOL)}&nbsp;&raquo; &mdash; <em>${rng.pick(GUIDES)}</em></blockquote>`;
+		default: {
+			const a = rng.int(0, APPELLATIONS.length - 1);
+			const image = rng.int(1000, 99999);
+			return (
+				`[caption id="attachment_${image}" align="alignright" width="300"]<img class="size-medium wp-image-${image}" ` +
+				`src="${SITE}/wp-content/uploads/2019/05/bouteille-${image}-300x300.jpg" alt="" width="300" height="300" /> Étiquette[/caption]\n` +
+				`<p>Voir aussi : <a href="${SITE}/categorie/${APPELLATION_SLUGS[a]}/" title="Nos vins ${APPELLATIONS[a]}">tous nos ${APPELLATIONS[a]}</a>.</p>`
+			);
+		}
+	}
+}
+
+/** An HTML description of `min`–`max` characters: an opening paragraph, the list of details, then blocks up to a drawn length. */
+function htmlDescription(rng: Rng, title: string, min: number, max: number): string {
+	const separator = rng.chance(0.5) ? '\n' : '\n\n';
+	const target = rng.int(min, max - HTML_BLOCK_MAX);
+	let html = `<p><strong>${title}</strong>&nbsp;: ${htmlSentences(rng, rng.int(2, 3), ' ')}</p>${separator}${htmlDetailsList(rng)}`;
+	while (html.length < target) html += separator + htmlBlock(rng);
+	return html;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The month, in typed arrays
@@ -609,7 +689,7 @@ function giftCardText(): { title: string; slug: string; excerpt: string; author:
 	return { title: 'Carte cadeau 25 euros', slug: 'carte-cadeau-25-euros', excerpt: 'Offrez la carte cadeau de 25 euros, valable un an sur toute la boutique.', author: 2 };
 }
 
-function webSource(month: Month): TableSource {
+function webSource(month: Month, htmlDescriptions: boolean): TableSource {
 	const { products, order, noSku } = month;
 	const newer = month.variant === 'newer';
 	const index = Object.fromEntries(WEB_COLUMNS.map((c, k) => [c, k])) as Record<(typeof WEB_COLUMNS)[number], number>;
@@ -628,7 +708,9 @@ function webSource(month: Month): TableSource {
 			const i = slot >> 1;
 			const attachment = !isNoSku && (slot & 1) === 1;
 			const extra = isNoSku ? noSku[slot - 2 * products] : undefined;
-			const text = !isNoSku && i === 0 ? giftCardText() : productText(extra ? extra.textSeed : month.textSeed[i], !attachment);
+			const textSeed = extra ? extra.textSeed : month.textSeed[i];
+			// With HTML descriptions the short excerpt is not drawn; the title, slug and author are the same either way.
+			const text = !isNoSku && i === 0 ? giftCardText() : productText(textSeed, !attachment && !htmlDescriptions);
 			const posted = extra ? extra.postDate : month.postDate[i];
 			const modified = extra ? extra.postModified : month.postModified[i];
 			out[index.sku] = isNoSku ? null : skuOf(month, i);
@@ -639,7 +721,13 @@ function webSource(month: Month): TableSource {
 			out[index.post_date] = posted;
 			out[index.post_date_gmt] = gmtOf(posted);
 			out[index.post_title] = text.title;
-			out[index.post_excerpt] = attachment ? null : text.excerpt;
+			if (attachment) out[index.post_excerpt] = null;
+			else if (htmlDescriptions) {
+				// Its own stream from the product's text seed, so the other columns draw exactly as without the option.
+				const html = new Rng(subSeed(textSeed, 1));
+				out[index.post_content] = htmlDescription(html, text.title, 500, 3000);
+				out[index.post_excerpt] = htmlDescription(html, text.title, 500, 1500);
+			} else out[index.post_excerpt] = text.excerpt;
 			out[index.post_status] = 'publish';
 			out[index.comment_status] = 'closed';
 			out[index.ping_status] = 'closed';
@@ -736,21 +824,32 @@ async function writeCsv(path: string, source: TableSource, french: boolean): Pro
 	return path;
 }
 
+/** Text written between two turns of the event loop: well under the 64 KB the zip compresses per turn, so it keeps pace. */
+const XLSX_CHARS_PER_TURN = 16 * 1024;
+
 async function writeXlsx(path: string, source: TableSource): Promise<string> {
 	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: true });
 	const sheet = workbook.addWorksheet('Sheet1');
 	sheet.addRow([...source.columns]).commit();
 	const cells: Cell[] = new Array<Cell>(source.columns.length).fill(null);
 	const values: Array<Cell | Date> = [];
+	let written = 0;
 	for (let k = 0; k < source.rows; k++) {
 		source.row(k, cells);
 		for (let c = 0; c < cells.length; c++) {
 			const cell = cells[c];
 			values[c] = typeof cell === 'number' && source.dates.has(c) ? new Date(cell * 1000) : cell;
+			written += typeof cell === 'string' ? cell.length : 16;
 		}
 		const row = sheet.addRow(values);
 		for (const c of source.dates) if (values[c] !== null) row.getCell(c + 1).numFmt = DATE_FORMAT;
 		row.commit();
+		// ExcelJS's sheet stream never pushes back, and the zip compresses only when the event loop turns:
+		// without these turns the whole sheet's XML would wait in memory (RSS grew with the row count).
+		if (written >= XLSX_CHARS_PER_TURN) {
+			written = 0;
+			await new Promise(setImmediate);
+		}
 	}
 	sheet.commit();
 	await workbook.commit();
@@ -792,16 +891,18 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 	const seed = options.seed ?? 42;
 	const variant = options.variant ?? 'newer';
 	const csvStyle = options.csvStyle ?? 'standard';
+	const htmlDescriptions = options.htmlDescriptions ?? false;
 	if (!Number.isSafeInteger(webRows) || webRows < 20) throw new RangeError(`webRows must be an integer of at least 20 (got ${webRows})`);
 	if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer (got ${seed})`);
 	if (variant !== 'newer' && variant !== '2020') throw new RangeError(`variant must be 'newer' or '2020' (got ${String(variant)})`);
 	if (csvStyle !== 'standard' && csvStyle !== 'french') throw new RangeError(`csvStyle must be 'standard' or 'french' (got ${String(csvStyle)})`);
+	if (typeof htmlDescriptions !== 'boolean') throw new RangeError(`htmlDescriptions must be true or false (got ${String(htmlDescriptions)})`);
 	if (!formats.length || formats.some((f) => !FORMATS.includes(f))) throw new RangeError(`formats must be some of ${FORMATS.join(', ')} (got ${formats.join(', ')})`);
 
 	const outDir = resolve(options.outDir);
 	mkdirSync(outDir, { recursive: true });
 	const month = buildMonth(webRows, seed, variant);
-	const sources: Record<ExportName, TableSource> = { erp: erpSource(month), liaison: liaisonSource(month), web: webSource(month) };
+	const sources: Record<ExportName, TableSource> = { erp: erpSource(month), liaison: liaisonSource(month), web: webSource(month, htmlDescriptions) };
 	const files: GeneratedSample['files'] = { erp: {}, liaison: {}, web: {} };
 	const french = csvStyle === 'french';
 
