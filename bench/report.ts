@@ -1,5 +1,7 @@
 /**
- * Benchmark records → latest.json, a Markdown table with the ratios, and an SVG chart (time
+ * Benchmark records → latest.json; latest.md with the before → after table against the
+ * targets (bench/targets.ts), a table per format with the ratios (the HTML months apart), the
+ * warm `npm run report` and the per-node profile now and before; and an SVG chart (time
  * against web rows, log scales, one line per variant, one panel per input format).
  */
 import { execFileSync } from 'node:child_process';
@@ -8,13 +10,19 @@ import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { N8nInstance } from '../scripts/n8n/instance';
 import { ROOT } from '../scripts/n8n/instance';
+import { REAL_MONTH, TARGETS } from './targets';
+import type { Target } from './targets';
 import { VARIANTS } from './variants';
 import type { Format, RunOutcome, Variant } from './variants';
 
 export interface BenchRecord {
+	/** run: one variant on one month; report: the whole `npm run report` command on the real month. */
+	kind: 'run' | 'report';
 	variant: Variant;
 	format: Format;
 	web_rows: number;
+	/** The month was generated with long HTML descriptions (post_content, post_excerpt). */
+	html: boolean;
 	median_ms: number | null;
 	peak_rss_mb: number | null;
 	status: 'ok' | 'failed' | 'timeout';
@@ -32,12 +40,38 @@ export interface BenchSettings {
 	formats: Format[];
 	variants: Variant[];
 	reps: number;
+	/** Runs per cell from 1M web rows up. */
+	repsLarge: number;
+	/** Rows mode runs up to this many web rows. */
+	rowsMax: number;
+	/** Built-in nodes run up to this many web rows. */
+	vanillaMax: number;
+	/** Scales that also get a month with long HTML descriptions. */
+	html: number[];
 	capMinutes: number;
 	cellMinutes: number;
+	/** The ref the before variant was built from. */
+	before?: { ref: string; commit: string; subject: string };
 }
 
-const LABELS: Record<Variant, string> = { table: 'ours, Table mode', rows: 'ours, Rows mode', vanilla: 'built-in n8n nodes', duckdb: 'raw DuckDB' };
-const COLOURS: Record<Variant, string> = { table: '#1f6fd1', rows: '#2a9d5b', vanilla: '#d1422f', duckdb: '#6b6b6b' };
+export const LARGE_SCALE = 1_000_000;
+
+const LABELS: Record<Variant, string> = {
+	table: 'ours, Table mode',
+	before: 'before, Table mode',
+	rows: 'ours, Rows mode',
+	vanilla: 'built-in n8n nodes',
+	'duckdb-same': 'DuckDB, same work',
+	duckdb: 'DuckDB, 7 columns',
+};
+const COLOURS: Record<Variant, string> = { table: '#1f6fd1', before: '#8e5cc2', rows: '#2a9d5b', vanilla: '#d1422f', 'duckdb-same': '#333333', duckdb: '#a0a0a0' };
+/** Ratio columns: [label, numerator, denominator]; shown when both variants were run. */
+const RATIOS: Array<[string, Variant, Variant]> = [
+	['built-in / ours', 'vanilla', 'table'],
+	['before / ours', 'before', 'table'],
+	['ours / DuckDB same work', 'table', 'duckdb-same'],
+	['ours / DuckDB 7 columns', 'table', 'duckdb'],
+];
 
 function packageVersion(path: string): string {
 	return JSON.parse(readFileSync(path, 'utf8')).version;
@@ -63,112 +97,186 @@ function seconds(ms: number): string {
 	return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+export function scaleLabel(rows: number): string {
+	return `${rows.toLocaleString('en')}${rows === REAL_MONTH ? ' (real month)' : ''}`;
+}
+
+export function repsFor(rows: number, settings: BenchSettings): number {
+	return rows >= LARGE_SCALE ? settings.repsLarge : settings.reps;
+}
+
 function ratio(numerator: BenchRecord | undefined, denominator: BenchRecord | undefined): string {
 	if (!numerator || !denominator || denominator.status !== 'ok') return '–';
 	if (numerator.status !== 'ok') return numerator.status;
 	return `${(numerator.median_ms! / denominator.median_ms!).toFixed(1)}×`;
 }
 
+function figure(value: number | undefined, unit: Target['unit']): string {
+	if (value === undefined) return '–';
+	if (unit === 'ms') return seconds(value);
+	if (unit === 'MB') return `${Math.round(value)} MB`;
+	return `${value.toFixed(2)}×`;
+}
+
 function markdown(records: BenchRecord[], settings: BenchSettings): string {
-	const find = (variant: Variant, format: Format, rows: number) => records.find((r) => r.variant === variant && r.format === format && r.web_rows === rows);
+	const runs = records.filter((r) => r.kind === 'run');
+	const find = (variant: Variant, format: Format, rows: number, html: boolean) =>
+		runs.find((r) => r.variant === variant && r.format === format && r.web_rows === rows && r.html === html);
+	const variants = VARIANTS.filter((v) => settings.variants.includes(v));
+	const ratios = RATIOS.filter(([, a, b]) => variants.includes(a) && variants.includes(b));
 	const notes: string[] = [];
 	const cell = (record: BenchRecord | undefined): string => {
 		if (!record) return '–';
-		const runs = record.reps?.length ?? 0;
-		if (record.status === 'ok') return `${seconds(record.median_ms!)} · ${record.peak_rss_mb} MB${runs < settings.reps ? ` (${runs} run${runs > 1 ? 's' : ''})` : ''}`;
+		const count = record.reps?.length ?? 0;
+		const expected = record.kind === 'report' ? settings.reps : repsFor(record.web_rows, settings);
+		if (record.status === 'ok') return `${seconds(record.median_ms!)} · ${record.peak_rss_mb} MB${count < expected ? ` (${count} run${count > 1 ? 's' : ''})` : ''}`;
 		const text = record.note ?? record.status;
 		let index = notes.indexOf(text);
 		if (index < 0) index = notes.push(text) - 1;
 		return `**${record.status}** [${index + 1}]`;
 	};
+	const before = settings.before;
 	const lines = [
-		'# Benchmark: our nodes against built-in n8n nodes and raw DuckDB',
+		'# Benchmark: our nodes against their previous version, built-in n8n nodes and raw DuckDB',
 		'',
 		`Machine: ${records[0]?.machine ?? 'not run'}.`,
-		`Median of ${settings.reps} runs (fewer where one size's runs already took ${settings.cellMinutes} minutes; the count is in latest.json); a run is stopped at ${settings.capMinutes} minutes.`,
-		"Time is n8n's own start → stop of the execution (for raw DuckDB: the script's own time); memory is the peak resident set of the whole process group (n8n with its task runner).",
-		'Every run is checked: its premium and ordinary lists must hold the generated month\'s counts and revenue, to the cent.',
+		`Median of ${settings.reps} runs (${settings.repsLarge} from ${LARGE_SCALE.toLocaleString('en')} web rows; fewer where one cell's runs already took ${settings.cellMinutes} minutes; the count is in latest.json); a run is stopped at ${settings.capMinutes} minutes.`,
+		`Rows mode runs up to ${settings.rowsMax.toLocaleString('en')} web rows${Number.isFinite(settings.vanillaMax) ? `, built-in nodes up to ${settings.vanillaMax.toLocaleString('en')}` : ''}; "–" where a variant was not run.`,
+		...(before ? [`**before** is the shipped workflow in Table mode with the package as it was at \`${before.ref}\` (${before.commit.slice(0, 7)}, "${before.subject}"), in a second n8n user folder of the same n8n, measured in this run.`] : []),
+		'**DuckDB, same work** is the workflow\'s cleaning, joins, revenue and premium split as one SQL script, writing the three lists with every merged column; **DuckDB, 7 columns** does the least that finds the same figures. Neither reads xlsx: DuckDB needs its excel extension for that, which downloads at run time.',
+		"Time is n8n's own start → stop of the execution (for DuckDB: the script's own time); memory is the peak resident set of the whole process group (n8n with its task runner).",
+		"Every run is checked: its premium and ordinary lists must hold the generated month's counts and revenue, to the cent.",
 		'',
 	];
-	for (const format of settings.formats) {
-		const scales = [...new Set(records.filter((r) => r.format === format).map((r) => r.web_rows))].sort((a, b) => a - b);
-		if (!scales.length) continue;
-		lines.push(`## ${format} input`, '', `| web rows | ${VARIANTS.map((v) => LABELS[v]).join(' | ')} | built-in / ours | ours / DuckDB |`, '|---:|---:|---:|---:|---:|---:|---:|');
-		for (const rows of scales) {
-			const ours = find('table', format, rows);
-			lines.push(
-				`| ${rows.toLocaleString('en')} | ${cell(ours)} | ${cell(find('rows', format, rows))} | ${cell(find('vanilla', format, rows))} | ${cell(find('duckdb', format, rows))} | ${ratio(find('vanilla', format, rows), ours)} | ${ratio(ours, find('duckdb', format, rows))} |`,
-			);
+	if (before || runs.some((r) => r.variant === 'table')) {
+		const side = before ? `before (${before.commit.slice(0, 7)})` : 'before';
+		lines.push(
+			'## Before → after, in this run',
+			'',
+			"after is ours, Table mode, from this tree; every figure is a median of this run's records; met compares after with the goal (bench/targets.ts).",
+			'',
+			`| target | goal | ${side} | after | after / before | met |`,
+			'|---|---|---:|---:|---:|---|',
+		);
+		for (const target of TARGETS) {
+			const old = target.value(records, 'before');
+			const now = target.value(records, 'table');
+			const change = old !== undefined && now !== undefined && old !== 0 ? `${(now / old).toFixed(2)}×` : '–';
+			const met = target.goal && now !== undefined ? (target.goal.met(now) ? 'met' : '**not met**') : '–';
+			lines.push(`| ${target.what} | ${target.goal?.text ?? '–'} | ${figure(old, target.unit)} | ${figure(now, target.unit)} | ${change} | ${met} |`);
 		}
 		lines.push('');
 	}
-	lines.push('### Whole command (n8n start-up and exit included), median', '', `| format | web rows | ${VARIANTS.map((v) => LABELS[v]).join(' | ')} |`, '|---|---:|---:|---:|---:|---:|');
-	for (const format of settings.formats) {
-		for (const rows of [...new Set(records.filter((r) => r.format === format).map((r) => r.web_rows))].sort((a, b) => a - b)) {
-			const whole = (variant: Variant) => {
-				const record = find(variant, format, rows);
-				return record?.status === 'ok' && record.command_ms ? seconds(record.command_ms) : '–';
-			};
-			lines.push(`| ${format} | ${rows.toLocaleString('en')} | ${whole('table')} | ${whole('rows')} | ${whole('vanilla')} | ${whole('duckdb')} |`);
+	for (const html of [false, true]) {
+		for (const format of settings.formats) {
+			const scales = [...new Set(runs.filter((r) => r.format === format && r.html === html).map((r) => r.web_rows))].sort((a, b) => a - b);
+			if (!scales.length) continue;
+			lines.push(
+				`## ${format} input${html ? ', long HTML descriptions' : ''}`,
+				'',
+				`| web rows | ${[...variants.map((v) => LABELS[v]), ...ratios.map(([label]) => label)].join(' | ')} |`,
+				`|---:|${'---:|'.repeat(variants.length + ratios.length)}`,
+			);
+			for (const rows of scales) {
+				const cells = variants.map((v) => cell(find(v, format, rows, html)));
+				const quotients = ratios.map(([, a, b]) => ratio(find(a, format, rows, html), find(b, format, rows, html)));
+				lines.push(`| ${scaleLabel(rows)} | ${[...cells, ...quotients].join(' | ')} |`);
+			}
+			lines.push('');
+		}
+	}
+	const reports = records.filter((r) => r.kind === 'report');
+	if (reports.length) {
+		lines.push(
+			'## Warm `npm run report`, the real month (xlsx)',
+			'',
+			'The whole command as a user types it — build check, install check, imports, n8n start-up, the run and exit — after one untimed run.',
+			'',
+			'| package | whole command · peak memory |',
+			'|---|---:|',
+			...reports.map((r) => `| ${LABELS[r.variant]} | ${cell(r)} |`),
+			'',
+		);
+	}
+	lines.push('### Whole command (n8n start-up and exit included), median', '', `| format | web rows | ${variants.map((v) => LABELS[v]).join(' | ')} |`, `|---|---:|${'---:|'.repeat(variants.length)}`);
+	for (const html of [false, true]) {
+		for (const format of settings.formats) {
+			for (const rows of [...new Set(runs.filter((r) => r.format === format && r.html === html).map((r) => r.web_rows))].sort((a, b) => a - b)) {
+				const whole = (variant: Variant) => {
+					const record = find(variant, format, rows, html);
+					return record?.status === 'ok' && record.command_ms ? seconds(record.command_ms) : '–';
+				};
+				lines.push(`| ${format}${html ? ', HTML' : ''} | ${scaleLabel(rows)} | ${variants.map(whole).join(' | ')} |`);
+			}
 		}
 	}
 	lines.push('');
 	if (notes.length) lines.push('### Runs that did not finish', '', ...notes.map((note, index) => `${index + 1}. ${note}`), '');
-	lines.push(...profile(records));
+	lines.push(...profile(runs, settings));
 	return `${lines.join('\n')}\n`;
 }
 
 /**
- * Where the time of our Table-mode runs goes at the largest scale of each format: per node,
- * split by the node's own clock into reading its inputs, the SQL, report files and handing
- * its table on; what is left of n8n's execution time is n8n itself.
+ * Where the time of our Table-mode runs, now and before, goes at the largest scale of each
+ * format: per node, split by the node's own clock into reading its inputs, the SQL, report
+ * files and handing its table on; what is left of n8n's execution time is n8n itself.
  */
-function profile(records: BenchRecord[]): string[] {
-	const lines = ['## Where the time goes (ours, Table mode, largest scale of each format)', ''];
-	for (const record of records.filter((r) => r.variant === 'table' && r.status === 'ok')) {
-		const larger = records.some((r) => r.variant === 'table' && r.status === 'ok' && r.format === record.format && r.web_rows > record.web_rows);
-		const runs = (record.reps ?? []).filter((rep) => rep.nodeMs && rep.executionMs);
-		if (larger || !runs.length) continue;
-		const run = runs.sort((a, b) => a.executionMs! - b.executionMs!)[Math.floor((runs.length - 1) / 2)];
-		const nodes = Object.entries(run.nodeMs!).sort((a, b) => b[1] - a[1]);
-		const inNodes = nodes.reduce((sum, [, ms]) => sum + ms, 0);
-		const total = { load: 0, compute: 0, report: 0, handOff: 0 };
-		lines.push(
-			`### ${record.format}, ${record.web_rows.toLocaleString('en')} web rows (median run: execution ${seconds(run.executionMs!)}, whole command ${seconds(run.commandMs)})`,
-			'',
-			'| node | in the node | reading inputs | SQL | report files | hand-off (Parquet out) |',
-			'|---|---:|---:|---:|---:|---:|',
-		);
-		for (const [node, ms] of nodes.filter(([, ms]) => ms >= 20)) {
-			const phase = run.phases?.[node];
-			if (phase) {
-				total.load += phase.loadMs;
-				total.compute += phase.computeMs;
-				total.report += phase.reportMs;
-				total.handOff += phase.handOffMs;
+function profile(runs: BenchRecord[], settings: BenchSettings): string[] {
+	const lines = ['## Where the time goes (ours now and before, Table mode, largest scale of each format)', ''];
+	const plain = runs.filter((r) => !r.html && r.status === 'ok');
+	for (const format of settings.formats) {
+		for (const variant of ['table', 'before'] as const) {
+			const record = plain
+				.filter((r) => r.variant === variant && r.format === format)
+				.sort((a, b) => b.web_rows - a.web_rows)[0];
+			const timed = (record?.reps ?? []).filter((rep) => rep.nodeMs && rep.executionMs);
+			if (!record || !timed.length) continue;
+			const run = timed.sort((a, b) => a.executionMs! - b.executionMs!)[Math.floor((timed.length - 1) / 2)];
+			const nodes = Object.entries(run.nodeMs!).sort((a, b) => b[1] - a[1]);
+			const inNodes = nodes.reduce((sum, [, ms]) => sum + ms, 0);
+			const total = { load: 0, compute: 0, report: 0, handOff: 0 };
+			lines.push(
+				`### ${format}, ${scaleLabel(record.web_rows)} web rows, ${LABELS[variant]} (median run: execution ${seconds(run.executionMs!)}, whole command ${seconds(run.commandMs)})`,
+				'',
+				'| node | in the node | reading inputs | SQL | report files | hand-off (Parquet out) |',
+				'|---|---:|---:|---:|---:|---:|',
+			);
+			for (const [node, ms] of nodes.filter(([, ms]) => ms >= 20)) {
+				const phase = run.phases?.[node];
+				if (phase) {
+					total.load += phase.loadMs;
+					total.compute += phase.computeMs;
+					total.report += phase.reportMs;
+					total.handOff += phase.handOffMs;
+				}
+				const part = (value: number | undefined) => (phase ? seconds(value!) : '');
+				lines.push(`| ${node} | ${seconds(ms)} | ${part(phase?.loadMs)} | ${part(phase?.computeMs)} | ${part(phase?.reportMs)} | ${part(phase?.handOffMs)} |`);
 			}
-			const part = (value: number | undefined) => (phase ? seconds(value!) : '');
-			lines.push(`| ${node} | ${seconds(ms)} | ${part(phase?.loadMs)} | ${part(phase?.computeMs)} | ${part(phase?.reportMs)} | ${part(phase?.handOffMs)} |`);
+			const between = Math.max(0, run.executionMs! - inNodes);
+			const share = (ms: number) => `${seconds(ms)} (${((100 * ms) / run.executionMs!).toFixed(0)} %)`;
+			lines.push(
+				'',
+				`Summed over our nodes: reading inputs ${share(total.load)}, SQL ${share(total.compute)}, report files ${share(total.report)}, hand-off ${share(total.handOff)};` +
+					` n8n between the nodes ${share(between)}. Outside the execution, the CLI's start-up and exit take ${seconds(run.commandMs - run.executionMs!)}.`,
+				'',
+			);
 		}
-		const between = Math.max(0, run.executionMs! - inNodes);
-		const share = (ms: number) => `${seconds(ms)} (${((100 * ms) / run.executionMs!).toFixed(0)} %)`;
-		lines.push(
-			'',
-			`Summed over our nodes: reading inputs ${share(total.load)}, SQL ${share(total.compute)}, report files ${share(total.report)}, hand-off ${share(total.handOff)};` +
-				` n8n between the nodes ${share(between)}. Outside the execution, the CLI's start-up and exit take ${seconds(run.commandMs - run.executionMs!)}.`,
-			'',
-		);
 	}
 	return lines;
 }
 
-function chart(records: BenchRecord[], settings: BenchSettings): string {
+/** The plain months only: the HTML months and the report command have tables of their own. */
+function chart(all: BenchRecord[], settings: BenchSettings): string {
+	const records = all.filter((r) => r.kind === 'run' && !r.html);
 	const panelWidth = 380;
 	const panelHeight = 320;
 	const margin = { left: 64, right: 16, top: 40, bottom: 52 };
+	const legendWidth = 190;
 	const formats = settings.formats.filter((format) => records.some((r) => r.format === format));
-	const width = formats.length * panelWidth + 20;
-	const height = panelHeight + 70;
+	const width = Math.max(formats.length, 1) * panelWidth + 20;
+	const perLine = Math.max(1, Math.floor((width - 20) / legendWidth));
+	const legendLines = Math.ceil(settings.variants.length / perLine);
+	const height = panelHeight + 50 + legendLines * 20;
 	const times = records.filter((r) => r.status === 'ok').map((r) => r.median_ms!);
 	const rows = records.map((r) => r.web_rows);
 	const decade = (value: number, round: (x: number) => number) => 10 ** round(Math.log10(value));
@@ -215,9 +323,9 @@ function chart(records: BenchRecord[], settings: BenchSettings): string {
 			}
 		}
 	});
-	settings.variants.forEach((variant, index) => {
-		const lx = 20 + index * 190;
-		const ly = panelHeight + 40;
+	VARIANTS.filter((v) => settings.variants.includes(v)).forEach((variant, index) => {
+		const lx = 20 + (index % perLine) * legendWidth;
+		const ly = panelHeight + 40 + Math.floor(index / perLine) * 20;
 		parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${COLOURS[variant]}" stroke-width="2"/>`);
 		parts.push(`<text x="${lx + 30}" y="${ly + 4}">${LABELS[variant]}</text>`);
 	});

@@ -1,20 +1,30 @@
 /**
- * The four ways the benchmark computes the month, and how each is run once on one input.
- * n8n variants run with `n8n execute` in the same real n8n as the e2e tests; the floor runs
- * bench/duckdb-floor.ts in its own Node process.
+ * The ways the benchmark computes the month, and how each is run once on one input. n8n
+ * variants run with `n8n execute` in the same real n8n as the e2e tests (the before variant in
+ * a second user folder holding the package as it was at a git ref); the floors run
+ * bench/duckdb-floor.ts in their own Node process.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { configuredWorkflow, parseExecution, ROOT } from '../scripts/n8n/instance';
 import type { ExecutionResult, N8nInstance } from '../scripts/n8n/instance';
+import { FLOORS } from './duckdb-floor';
+import type { Floor } from './duckdb-floor';
 import { measure } from './measure';
+import { verifyOutputs } from './verify';
+import type { ExpectedFigures } from '../scripts/sample-data/generator';
 import type { Timings } from '../nodes/shared/table/clock';
 
-export type Variant = 'table' | 'rows' | 'vanilla' | 'duckdb';
+export type Variant = 'table' | 'before' | 'rows' | 'vanilla' | Floor;
+export type N8nVariant = Exclude<Variant, Floor>;
 export type Format = 'csv' | 'parquet' | 'xlsx';
-export const VARIANTS: Variant[] = ['table', 'rows', 'vanilla', 'duckdb'];
+export const VARIANTS: Variant[] = ['table', 'before', 'rows', 'vanilla', 'duckdb-same', 'duckdb'];
 export const FORMATS: Format[] = ['csv', 'parquet', 'xlsx'];
+
+export function isFloor(variant: Variant): variant is Floor {
+	return (FLOORS as Variant[]).includes(variant);
+}
 
 export interface RunOutcome {
 	status: 'ok' | 'failed' | 'timeout';
@@ -43,16 +53,20 @@ export interface RunRequest {
 /** Why a variant cannot run on a format at all; recorded as failed, not run. */
 export function unsupported(variant: Variant, format: Format): string | undefined {
 	if (variant === 'vanilla' && format === 'parquet') return "n8n's Extract From File has no Parquet reader";
-	if (variant === 'duckdb' && format === 'xlsx') return "DuckDB reads xlsx only through its excel extension, which downloads at run time (no internet here)";
+	if (isFloor(variant) && format === 'xlsx') return 'DuckDB reads xlsx only through its excel extension, which downloads at run time (no internet here)';
 	return undefined;
 }
 
 const SHIPPED = 'bottleneck-monthly-report.json';
 const NOTIFICATIONS = ['Notify Slack', 'Alert Slack', 'Email Reports'];
-export const WORKFLOW_IDS: Record<Exclude<Variant, 'duckdb'>, string> = { table: 'SalesMonthly0001', rows: 'SalesBenchRows01', vanilla: 'SalesBenchVanilla' };
+// before runs in its own user folder, so it keeps the shipped id too.
+export const WORKFLOW_IDS: Record<N8nVariant, string> = { table: 'SalesMonthly0001', before: 'SalesMonthly0001', rows: 'SalesBenchRows01', vanilla: 'SalesBenchVanilla' };
 
-/** The workflow run for an n8n variant, pointed at this input and output. */
-export function benchWorkflow(variant: Exclude<Variant, 'duckdb'>, format: Format, input: string, output: string) {
+/**
+ * The workflow run for an n8n variant, pointed at this input and output; for before, the
+ * shipped workflow of the old ref's tree (`beforeRoot`), configured the same way.
+ */
+export function benchWorkflow(variant: N8nVariant, format: Format, input: string, output: string, beforeRoot?: string) {
 	if (variant === 'vanilla') {
 		const workflow = JSON.parse(readFileSync(join(ROOT, 'bench/workflows/vanilla-monthly-report.json'), 'utf8'));
 		for (const node of workflow.nodes) {
@@ -64,8 +78,11 @@ export function benchWorkflow(variant: Exclude<Variant, 'duckdb'>, format: Forma
 		}
 		return workflow;
 	}
+	if (variant === 'before' && !beforeRoot) throw new Error('the before variant needs the old ref\'s tree');
+	// configuredWorkflow reads from this tree's workflows/: the old ref's file is reached from there.
+	const file = variant === 'before' ? relative(join(ROOT, 'workflows'), join(beforeRoot!, 'workflows', SHIPPED)) : SHIPPED;
 	// The shipped workflow as users run it, minus Slack and email (no receivers in a benchmark).
-	const workflow = configuredWorkflow(SHIPPED, { inputFolder: input, outputFolder: output }, NOTIFICATIONS);
+	const workflow = configuredWorkflow(file, { inputFolder: input, outputFolder: output }, NOTIFICATIONS);
 	if (variant === 'rows') {
 		workflow.id = WORKFLOW_IDS.rows;
 		workflow.name += ' (Rows mode)';
@@ -77,11 +94,53 @@ export function benchWorkflow(variant: Exclude<Variant, 'duckdb'>, format: Forma
 /** Record files bigger than this are not parsed for node timings (rows-mode runs print every item). */
 const MAX_RECORD_BYTES = 256 * 2 ** 20;
 
+export interface ReportRequest {
+	/** This tree, or the old ref's for before; env sets the cache folder the old scripts use. */
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	input: string;
+	output: string;
+	expected: ExpectedFigures;
+	capMs: number;
+	logPrefix: string;
+}
+
+/** How often, and how long apart, a report run is retried when another n8n holds the report's fixed ports. */
+const PORT_RETRIES = 6;
+const PORT_RETRY_MS = 20_000;
+
+/**
+ * The whole `npm run report` on one month, as a user types it: ok when it exits 0 and its
+ * lists hold the month's figures. Its user folder listens on fixed ports: while another
+ * `npm run report` on this machine holds them, it waits and tries again.
+ */
+export async function reportOnce(request: ReportRequest): Promise<RunOutcome> {
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await reportAttempt(request);
+		if (attempt === PORT_RETRIES || !/port \d+ is already in use/.test(outcome.note ?? '')) return outcome;
+		console.log(`[bench] npm run report: ${outcome.note}; trying again in ${PORT_RETRY_MS / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, PORT_RETRY_MS));
+	}
+}
+
+async function reportAttempt(request: ReportRequest): Promise<RunOutcome> {
+	const stdoutFile = `${request.logPrefix}.out`;
+	const stderrFile = `${request.logPrefix}.err`;
+	const args = ['run', '--silent', 'report', '--', '--input', request.input, '--out', request.output];
+	const measured = await measure('npm', args, { cwd: request.cwd, env: request.env, capMs: request.capMs, stdoutFile, stderrFile });
+	const base = { commandMs: measured.wallMs, peakRssMb: measured.peakRssMb };
+	if (measured.timedOut) return { ...base, status: 'timeout' };
+	if (measured.exitCode !== 0) return { ...base, status: 'failed', note: firstAndLastLines(stderrFile) || `npm run report: exit code ${measured.exitCode}` };
+	const wrong = await verifyOutputs(request.output, request.expected);
+	return wrong ? { ...base, status: 'failed', note: wrong } : { ...base, status: 'ok' };
+}
+
+/** Runs one variant once; `n8n` is the user folder holding that variant's package (for the floors, any: only its Node is used). */
 export async function runOnce(n8n: N8nInstance, request: RunRequest): Promise<RunOutcome> {
 	const stdoutFile = `${request.logPrefix}.out`;
 	const stderrFile = `${request.logPrefix}.err`;
-	if (request.variant === 'duckdb') {
-		const measured = await measure(n8n.node, ['--import', 'tsx', join(ROOT, 'bench/duckdb-floor.ts'), request.input, request.format, request.output], {
+	if (isFloor(request.variant)) {
+		const measured = await measure(n8n.node, ['--import', 'tsx', join(ROOT, 'bench/duckdb-floor.ts'), request.variant, request.input, request.format, request.output], {
 			cwd: ROOT,
 			capMs: request.capMs,
 			stdoutFile,
@@ -168,6 +227,12 @@ function latestExecution(n8n: N8nInstance, workflowId: string): StoredExecution 
 
 function lastLine(file: string): string {
 	return readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+}
+
+/** The report prints what went wrong first (n8n's own message) and its verdict last. */
+function firstAndLastLines(file: string): string {
+	const lines = readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
+	return [...new Set([lines[0], lines.at(-1)])].filter(Boolean).join(' … ').slice(0, 300);
 }
 
 /** The line that says why n8n died (heap, payload size, task runner), if it printed one. */
