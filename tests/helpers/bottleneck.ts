@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckSession } from '../../nodes/shared/duckdb';
 import { quoteLiteral } from '../../nodes/shared/sql';
-import { xlsxToNdjson } from '../../nodes/shared/table/formats/xlsx';
+import { readXlsxSheet } from '../../nodes/shared/xlsx/read';
 
 export type ExportName = 'erp' | 'liaison' | 'web';
 export type Format = 'xlsx' | 'csv' | 'parquet';
@@ -30,7 +30,7 @@ export async function bottleneckFiles(format: Format): Promise<Record<ExportName
 		try {
 			for (const name of EXPORTS) {
 				const ndjson = join(converted, `${name}.ndjson`);
-				await xlsxToNdjson(join(BOTTLENECK_DIR, `${name}.xlsx`), '', ndjson);
+				await readXlsxSheet(join(BOTTLENECK_DIR, `${name}.xlsx`), '', ndjson);
 				const select = `SELECT * FROM read_json(${quoteLiteral(ndjson)}, format = 'newline_delimited', sample_size = -1)`;
 				// Mixed number/text columns (sku, id_web) come back as JSON: written out as plain text.
 				await session.run(`CREATE TEMP TABLE ${name} AS ${select}`);
