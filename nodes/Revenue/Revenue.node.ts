@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { DuckSession } from '../shared/duckdb';
-import { xlsx } from '../shared/table/formats';
+import { xlsx, XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/table/formats';
+import type { SheetColumn } from '../shared/table/formats';
 import { storeFile } from '../shared/table/store';
-import { XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/reports/xlsx';
-import type { SheetColumn } from '../shared/reports/xlsx';
 import { quoteIdentifier } from '../shared/sql';
 import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Column, Table } from '../shared/table';

@@ -8,6 +8,8 @@ import { xlsx } from './xlsx';
 
 export * from './types';
 export { csv, json, parquet, xlsx };
+export { writeRevenueWorkbook, XLSX_MAX_ROWS } from './xlsx';
+export type { RevenueWorkbook, SheetColumn } from './xlsx';
 
 /** Every file format the package reads or writes. Add a format: one file, one entry here. */
 export const FILE_FORMATS: readonly TableFileFormat[] = [xlsx, csv, parquet, json];

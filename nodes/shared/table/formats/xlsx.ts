@@ -4,6 +4,9 @@ import { readJsonSql } from './json';
 import { FileProblem } from './types';
 import type { TableFileFormat } from './types';
 
+export { writeRevenueWorkbook, XLSX_MAX_ROWS } from '../../xlsx/write';
+export type { RevenueWorkbook, SheetColumn } from '../../xlsx/write';
+
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**

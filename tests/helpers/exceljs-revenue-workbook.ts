@@ -1,9 +1,10 @@
+/** The ExcelJS revenue workbook writer the package used before nodes/shared/xlsx/write.ts; kept for scripts/xlsx-write-speed.ts to compare against. */
 import ExcelJS from 'exceljs';
-import type { DuckSession } from '../duckdb';
-import { quoteIdentifier } from '../sql';
-import type { Column } from '../table/types';
-import { rowsToJson } from '../table/values';
-import { excelCurrencyFormat } from './currency';
+import type { DuckSession } from '../../nodes/shared/duckdb';
+import { quoteIdentifier } from '../../nodes/shared/sql';
+import type { Column } from '../../nodes/shared/table/types';
+import { rowsToJson } from '../../nodes/shared/table/values';
+import { excelCurrencyFormat } from '../../nodes/shared/reports/currency';
 
 export interface SheetColumn extends Column {
 	format?: 'currency' | 'percent' | 'integer';
