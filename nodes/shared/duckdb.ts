@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue, JS } from '@duckdb/node-api';
-import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ function instanceFor(limits: EngineLimits): Promise<DuckDBInstance> {
 	const key = instanceKey(limits);
 	let instance = instances.get(key);
 	if (!instance) {
-		const options: Record<string, string> = { temp_directory: spillFolder(instances.size) };
+		const options: Record<string, string> = { temp_directory: spillFolder() };
 		if (limits.memoryLimit) options.memory_limit = limits.memoryLimit;
 		if (limits.threads) options.threads = String(limits.threads);
 		instance = DuckDBInstance.create(':memory:', options);
@@ -43,11 +43,12 @@ function instanceFor(limits: EngineLimits): Promise<DuckDBInstance> {
 	return instance;
 }
 
-/** Where DuckDB spills what exceeds its memory limit; it makes the folder only when it spills. */
-function spillFolder(index: number): string {
-	const folder = join(tmpdir(), `sales-analytics-duckdb-spill-${process.pid}-${index}`);
-	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-	return folder;
+/**
+ * Where DuckDB spills what exceeds its memory limit: one folder per instance, made by DuckDB only
+ * when it spills, its files removed by DuckDB as soon as the query that needed them ends.
+ */
+function spillFolder(): string {
+	return join(tmpdir(), `sales-analytics-duckdb-spill-${randomUUID()}`);
 }
 
 /**
