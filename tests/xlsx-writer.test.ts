@@ -25,6 +25,9 @@ const shown = (title: string) => title.replace(/[\u0001\u0007\uFFFF]/g, '');
 
 const FORMULA_LOOKING = new Set([1, 2, 3, 4]);
 
+/** A column name that must be escaped in the header and quoted in SQL. */
+const NOTE = 'Note & <"remarks">';
+
 /** 30 columns, so the last ones are AA…AD. */
 async function createReport(session: DuckSession): Promise<SheetColumn[]> {
 	await session.run(`CREATE TEMP TABLE core (id BIGINT, title VARCHAR, qty INTEGER, price DECIMAL(18,2), share DOUBLE, sold_on DATE, active BOOLEAN, note VARCHAR)`);
@@ -44,7 +47,7 @@ async function createReport(session: DuckSession): Promise<SheetColumn[]> {
 	const extras = Array.from({ length: 20 }, (_, k) =>
 		k % 2 === 0 ? `CAST(id * ${k + 10} AS INTEGER) AS extra_${k + 10}` : `'text ' || id || ' of ' || ${k + 10} AS extra_${k + 10}`,
 	);
-	await session.run(`CREATE TEMP TABLE report AS SELECT id, title, qty, price, CAST(price * qty AS DECIMAL(18,2)) AS revenue, share, sold_on, active, note,
+	await session.run(`CREATE TEMP TABLE report AS SELECT id, title, qty, price, CAST(price * qty AS DECIMAL(18,2)) AS revenue, share, sold_on, active, note AS "Note & <""remarks"">",
 		${extras.join(', ')}, share * 2 AS cumulative_share FROM core ORDER BY id`);
 	const described = await session.rows('DESCRIBE report');
 	const formats: Record<string, SheetColumn['format']> = { id: 'integer', qty: 'integer', price: 'currency', revenue: 'currency', share: 'percent', cumulative_share: 'percent' };
@@ -270,8 +273,8 @@ describe('bulk xlsx writer', () => {
 			const path = session.scratchPath('atomic.xlsx');
 			await writeRevenueWorkbook(session, workbook(path, columns));
 			const before = readFileSync(path);
-			// 'note' read as BOOLEAN: the stats pass only tests for NULLs, the row query then fails to cast 'plain'.
-			const broken = columns.map((column) => (column.name === 'note' ? { ...column, type: 'BOOLEAN' } : column));
+			// The note read as BOOLEAN: the stats pass only tests for NULLs, the row query then fails to cast 'plain'.
+			const broken = columns.map((column) => (column.name === NOTE ? { ...column, type: 'BOOLEAN' } : column));
 			await assert.rejects(writeRevenueWorkbook(session, workbook(path, broken)), /Conversion Error|Could not convert/);
 			assert.deepEqual(readFileSync(path), before);
 			assert.deepEqual(readdirSync(session.scratchDir).filter((name) => name.startsWith('atomic')), ['atomic.xlsx']);
