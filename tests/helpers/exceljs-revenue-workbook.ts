@@ -1,30 +1,15 @@
 /** The ExcelJS revenue workbook writer the package used before nodes/shared/xlsx/write.ts; kept for scripts/xlsx-write-speed.ts to compare against. */
 import ExcelJS from 'exceljs';
+import type { RevenueWorkbook, SheetColumn } from '../../nodes/shared/xlsx/write';
 import type { DuckSession } from '../../nodes/shared/duckdb';
 import { quoteIdentifier } from '../../nodes/shared/sql';
-import type { Column } from '../../nodes/shared/table/types';
 import { rowsToJson } from '../../nodes/shared/table/values';
 import { excelCurrencyFormat } from '../../nodes/shared/reports/currency';
 
-export interface SheetColumn extends Column {
-	format?: 'currency' | 'percent' | 'integer';
-}
+export type { RevenueWorkbook, SheetColumn };
 
-export interface RevenueWorkbook {
-	path: string;
-	relation: string;
-	columns: SheetColumn[];
-	currency: string;
-	/** Names of the columns summed in the totals row. */
-	totals: string[];
-	summary: Array<[string, string | number]>;
-	top: { label: string; rows: Array<{ label: string; revenue: number }> };
-}
-
+/** Rows read from DuckDB per page. */
 const PAGE = 50_000;
-
-/** Rows in an Excel sheet, header included. */
-export const XLSX_MAX_ROWS = 1_048_576;
 
 function letter(index: number): string {
 	let n = index + 1;

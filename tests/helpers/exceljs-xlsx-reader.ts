@@ -1,44 +1,13 @@
 /**
  * The ExcelJS-based xlsx reader the loader used before nodes/shared/xlsx/read.ts, kept unchanged
- * (with its NdjsonWriter, so it survives the loader's refactors) as the reference the new reader
+ * as the reference the new reader
  * is compared with in tests/xlsx-reader.test.ts and scripts/xlsx-read-speed.ts.
  */
 import ExcelJS from 'exceljs';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { NdjsonWriter } from '../../nodes/shared/table/formats/ndjson';
+import type { XlsxProblem, XlsxReadResult } from '../../nodes/shared/xlsx/read';
 
-/** Streams JSON rows to a newline-delimited file with back-pressure, so big inputs never sit in one string. */
-class NdjsonWriter {
-	private readonly stream;
-	rows = 0;
-
-	constructor(path: string) {
-		this.stream = createWriteStream(path, { encoding: 'utf8' });
-	}
-
-	async write(row: unknown): Promise<void> {
-		this.rows++;
-		if (!this.stream.write(JSON.stringify(row) + '\n')) await once(this.stream, 'drain');
-	}
-
-	async close(): Promise<void> {
-		this.stream.end();
-		await once(this.stream, 'finish');
-	}
-}
-
-export interface XlsxReadResult {
-	sheet: string;
-	sheets: string[];
-	rows: number;
-	columns: string[];
-}
-
-/** What went wrong with a workbook, for the loader to put into a NodeOperationError. */
-export interface XlsxProblem {
-	problem: string;
-	hint: string;
-}
+export type { XlsxProblem, XlsxReadResult };
 
 /** Excel cell objects (rich text, formulas, hyperlinks, errors) reduced to the value a user sees. */
 function cellValue(value: ExcelJS.CellValue): string | number | boolean | null {
