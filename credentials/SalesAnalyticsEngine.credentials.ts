@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-/** Limits for the DuckDB engine inside every Sales Analytics node. Optional: without it DuckDB's defaults apply. */
+/** Limits for the DuckDB engine shared by every Sales Analytics node in an n8n process. Optional: without it, 1GB and all cores. */
 export class SalesAnalyticsEngine implements ICredentialType {
 	name = 'salesAnalyticsEngine';
 
@@ -18,7 +18,7 @@ export class SalesAnalyticsEngine implements ICredentialType {
 			default: '',
 			placeholder: '4GB',
 			description:
-				'Most memory one node may use, e.g. 2GB or 50%. Bigger work spills to temporary files. Empty: 80% of the machine.',
+				'Most memory DuckDB may hold in this n8n process, for all Sales Analytics nodes together, e.g. 4GB or 50%. Bigger work spills to temporary files. Empty: 1GB.',
 		},
 		{
 			displayName: 'Threads',
@@ -26,7 +26,7 @@ export class SalesAnalyticsEngine implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 256 },
 			default: 0,
-			description: 'CPU threads one node may use. 0: all cores.',
+			description: 'CPU threads DuckDB may use in this n8n process. 0: all cores.',
 		},
 	];
 }

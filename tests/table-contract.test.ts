@@ -131,3 +131,40 @@ describe('Table hand-off: what is written, and where the time goes', () => {
 		}
 	});
 });
+
+describe('row order without sorting: tables in insertion order are written as scanned', () => {
+	test('300,000 rows through a Clean filter and Premium Score keep their order in the Parquet and CSV files', async () => {
+		const path = join(dir, 'ordered.csv');
+		const setup = await DuckSession.open();
+		// Prices rise and fall so that premium rows are scattered through the file.
+		await setup.run(`COPY (SELECT range AS id, 'sku-' || range AS sku, (range * 7919) % 1000 AS price FROM range(300000)) TO '${path}' (HEADER)`);
+		const result = await runWorkflow({
+			nodeTypes,
+			nodes: [
+				{ name: 'File', type: 'test.files', parameters: { files: [{ path }] } as unknown as INodeParameters },
+				{ name: 'Clean', type: type('cleanTable'), parameters: { outputMode: 'table', steps: { step: [{ stepType: 'filterRows', filterColumn: 'id', filterOperator: 'notEquals', filterValue: '5' }] } } },
+				{ name: 'Premium', type: type('premiumScore'), parameters: { outputMode: 'table', scoreColumn: 'price', threshold: 1, createCsv: true } },
+			],
+			edges: [
+				['File', 'Clean'],
+				['Clean', 'Premium'],
+			],
+		});
+		try {
+			assert.equal(result.error, undefined, result.error?.message);
+			const [premium] = result.output('Premium', 0);
+			const [ordinary] = result.output('Premium', 1);
+			const files = [binaryPath(result.output('Clean')[0]), binaryPath(premium), binaryPath(ordinary), binaryPath(premium, 'csv'), binaryPath(ordinary, 'csv')];
+			for (const [index, file] of files.entries()) {
+				const reader = index > 2 ? `read_csv('${file}')` : `read_parquet('${file}')`;
+				await setup.run(`CREATE OR REPLACE TEMP TABLE written AS SELECT id FROM ${reader}`);
+				const rows = await setup.count('SELECT count(*) FROM written');
+				assert.ok(rows > 1000, `${file}: ${rows} rows`);
+				const outOfOrder = await setup.count('SELECT count(*) FROM written a JOIN written b ON b.rowid = a.rowid + 1 WHERE b.id <= a.id');
+				assert.equal(outOfOrder, 0, `${file}: rows out of order`);
+			}
+		} finally {
+			await setup.close();
+		}
+	});
+});

@@ -1,4 +1,5 @@
 import { quoteIdentifier } from '../shared/sql';
+import { selectInOrder } from '../shared/table';
 
 export interface ScorePlan {
 	source: string;
@@ -40,7 +41,7 @@ export function statsSql(plan: ScorePlan): string {
  * fence. A zero spread leaves every score empty.
  */
 export function scoredSql(plan: ScorePlan): string {
-	return `SELECT *, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)} FROM ${plan.source} ORDER BY ${plan.sourceOrder}`;
+	return selectInOrder(plan.source, plan.sourceOrder, `*, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)}`);
 }
 
 /**
@@ -58,5 +59,5 @@ export function premiumRule(plan: ScorePlan, centre: number | null, spread: numb
 export function splitSql(scored: string, plan: ScorePlan, rule: PremiumRule | null, premium: boolean): string {
 	const tested = rule?.on === 'value' ? numericValue(plan) : quoteIdentifier(plan.scoreName);
 	const isPremium = rule ? `coalesce(${tested} > $1, false)` : 'false';
-	return `SELECT * FROM ${scored} WHERE ${premium ? isPremium : `NOT ${isPremium}`} ORDER BY rowid`;
+	return `SELECT * FROM ${scored} WHERE ${premium ? isPremium : `NOT ${isPremium}`}`;
 }

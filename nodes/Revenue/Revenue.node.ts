@@ -126,15 +126,14 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 						? 'integer'
 						: undefined,
 	}));
-	const reportRelation = quoteIdentifier('report_rows');
-	await session.run(`CREATE TEMP TABLE ${reportRelation} AS SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${result.relation} ORDER BY rowid`);
 	const topRows = await session.rows(
 		`SELECT CAST(${quoteIdentifier(label.name)} AS VARCHAR) AS label, CAST(${quoteIdentifier(plan.names.revenue)} AS DOUBLE) AS revenue FROM ${result.relation} WHERE ${quoteIdentifier(plan.names.revenue)} IS NOT NULL ORDER BY rowid LIMIT 10`,
 	);
 	const path = session.scratchPath('report.xlsx');
 	await writeRevenueWorkbook(session, {
 		path,
-		relation: reportRelation,
+		// The writer reads only the sheet's columns, in the table's own order: no copy needed.
+		relation: result.relation,
 		columns: sheetColumns,
 		currency: statistics.currency as string,
 		totals: [plan.names.revenue, plan.quantity.name].filter((name) => columns.some((c) => c.name === name)),

@@ -106,6 +106,35 @@ describe('hostile files: each is refused with what, which file and how to fix, o
 		assert.deepEqual(summary(result).preview[0], { désignation: 'Côtes du Rhône', 'prix unitaire': 12.5, qté: 3 });
 	});
 
+	test('a CSV whose column turns from numbers to text after the rows DuckDB samples keeps every value, as text', async () => {
+		const lines = ['sku,code'];
+		for (let row = 0; row < 50_000; row++) lines.push(`W${row},${row}`);
+		lines.push('LAST,ref-A12');
+		writeFileSync(join(dir, 'late-text.csv'), lines.join('\n') + '\n');
+		const result = await load(join(dir, 'late-text.csv'), { tableOptions: { previewRows: 1 } });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(summary(result).rowCount, 50_001);
+		assert.deepEqual(summary(result).columns, [
+			{ name: 'sku', type: 'VARCHAR' },
+			{ name: 'code', type: 'VARCHAR' },
+		]);
+	});
+
+
+	test('an xlsx sheet and a JSON file whose column turns to text after the sampled rows keep every value', async () => {
+		const rows: Array<[string, number | string]> = Array.from({ length: 25_000 }, (_, row) => [`W${row}`, row]);
+		rows.push(['LAST', 'ref-A12']);
+		const sheet = await workbook('late-text.xlsx', (b) => b.addWorksheet('Sheet1').addRows([['sku', 'code'], ...rows]));
+		const jsonPath = join(dir, 'late-text.ndjson');
+		writeFileSync(jsonPath, rows.map(([sku, code]) => JSON.stringify({ sku, code })).join('\n') + '\n');
+		for (const path of [sheet, jsonPath]) {
+			const result = await load(path, { tableOptions: { previewRows: 1 } });
+			assert.equal(result.error, undefined, `${path}: ${result.error?.message}`);
+			assert.equal(summary(result).rowCount, 25_001, path);
+			assert.equal(summary(result).columns[1].type, 'VARCHAR', path);
+		}
+	});
+
 	test('a 1,000,000-row CSV goes through in Table mode', async () => {
 		const path = join(dir, 'million.csv');
 		const session = await DuckSession.open();

@@ -5,7 +5,7 @@ import { describeColumns } from './columns';
 import { parquet } from './formats';
 import { storeFile } from './store';
 import type { Column, Table } from './types';
-import { isTableBinary, TABLE_MARKER } from './types';
+import { isTableBinary, selectInOrder, TABLE_MARKER } from './types';
 import { rowsToJson } from './values';
 
 interface TableOptions {
@@ -57,7 +57,7 @@ export class TableEmitter {
 		}
 		const columns = await describeColumns(this.session, request.table.relation);
 		const orderBy = request.orderBy ?? request.table.order;
-		const ordered = `SELECT * FROM ${request.table.relation} ORDER BY ${orderBy}`;
+		const ordered = selectInOrder(request.table.relation, orderBy);
 		if (this.mode === 'rows') {
 			const rows = rowsToJson(await this.session.rows(ordered), columns);
 			if (request.summary) this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });

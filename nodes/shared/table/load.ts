@@ -13,7 +13,7 @@ import type { FileOptions, ReadResult, TableFileFormat } from './formats';
 import { readJsonSql } from './formats/json';
 import { NdjsonWriter } from './formats/ndjson';
 import type { Column, Table, TableSource } from './types';
-import { TABLE_MARKER } from './types';
+import { INSERTION_ORDER, TABLE_MARKER } from './types';
 
 interface InputSettings {
 	mode: 'auto' | 'items' | 'binary';
@@ -44,6 +44,11 @@ export interface CreatedTable {
 	order: string;
 	rows: number;
 	columns: Column[];
+}
+
+/** Several reads stacked by column name. */
+function stacked(reads: string[]): string {
+	return `(${reads.map((sql) => `SELECT * FROM ${sql}`).join(' UNION ALL BY NAME ')})`;
 }
 
 export class TableLoader {
@@ -96,8 +101,13 @@ export class TableLoader {
 	}
 
 	private async copyRows(name: string, read: ReadResult): Promise<CreatedTable> {
-		const select = `SELECT * FROM ${read.sql}${read.order ? ` ORDER BY ${read.order}` : ''}`;
-		const created = await this.createTable(name, select);
+		// No ORDER BY: DuckDB keeps a file's row order in CREATE TABLE AS (preserve_insertion_order),
+		// and sorting a million wide rows by file_row_number cost seconds and memory.
+		const { exactSql } = read;
+		const created = await this.createTable(name, `SELECT * FROM ${read.sql}`).catch(async (error: unknown) =>
+			// A sampled type guess that a later row breaks: read again, every row sampled.
+			exactSql && !isOutOfMemory(error) ? await this.createTable(name, `SELECT * FROM ${exactSql}`) : Promise.reject(error),
+		);
 		if (!(await this.textifyMixedColumns(created.relation))) return created;
 		return { ...created, columns: await this.columnsOf(created.relation) };
 	}
@@ -107,7 +117,7 @@ export class TableLoader {
 		const relation = quoteIdentifier(name);
 		await this.session.run(`CREATE OR REPLACE TEMP TABLE ${relation} AS ${select}`, params);
 		const rows = await this.session.count(`SELECT count(*) FROM ${relation}`);
-		return { relation, order: 'rowid', rows, columns: await this.columnsOf(relation) };
+		return { relation, order: INSERTION_ORDER, rows, columns: await this.columnsOf(relation) };
 	}
 
 	async columnsOf(relation: string): Promise<Column[]> {
@@ -128,7 +138,7 @@ export class TableLoader {
 				description: `Expected one row per item, or a file in the binary property "${this.settings.binaryPropertyName}". Check the previous node's output, or set Input to "File or Table in a Binary Property".`,
 			});
 		}
-		return { read: { sql: readJsonSql(path) }, source: { kind: 'items', detail: `${items.length} n8n item(s), one row each` } };
+		return { read: readJsonSql(path), source: { kind: 'items', detail: `${items.length} n8n item(s), one row each` } };
 	}
 
 	private async readFiles(items: INodeExecutionData[], where: string): Promise<{ read: ReadResult; source: TableSource }> {
@@ -184,7 +194,10 @@ export class TableLoader {
 		const read: ReadResult =
 			reads.length === 1
 				? reads[0]
-				: { sql: `(${reads.map((r) => `SELECT * FROM ${r.sql}`).join(' UNION ALL BY NAME ')})` };
+				: {
+						sql: stacked(reads.map((r) => r.sql)),
+						exactSql: reads.some((r) => r.exactSql) ? stacked(reads.map((r) => r.exactSql ?? r.sql)) : undefined,
+					};
 		if (tables === items.length) {
 			return { read, source: { kind: 'table', format: 'parquet', files: names, detail: `table from a Sales Analytics node (${names.join(', ')})` } };
 		}
@@ -245,7 +258,7 @@ export class TableLoader {
 			);
 			if (scalarOnly) {
 				await this.session.run(
-					`CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT * REPLACE (${name} ->> '$' AS ${name}) FROM ${relation} ORDER BY rowid`,
+					`CREATE OR REPLACE TEMP TABLE ${relation} AS SELECT * REPLACE (${name} ->> '$' AS ${name}) FROM ${relation}`,
 				);
 				changed = true;
 			}

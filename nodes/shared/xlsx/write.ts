@@ -444,14 +444,14 @@ async function* sheetBlocks(start: string, rows: AsyncIterable<Uint8Array>, end:
 
 /**
  * The relation itself when its rowids are 0…n-1 (what CREATE TABLE … AS gives), else a dense
- * copy in rowid order, since the sheet row numbers are rowid + 2.
+ * copy in rowid order (a plain scan keeps it), since the sheet row numbers are rowid + 2.
  */
 async function denseRelation(session: DuckSession, book: RevenueWorkbook, rowCount: number): Promise<{ relation: string; drop?: string }> {
 	const span = await session.count(`SELECT coalesce(max(rowid) + 1, 0) FROM ${book.relation}`);
 	if (span === rowCount) return { relation: book.relation };
 	const copy = quoteIdentifier(`xlsx_rows_${randomUUID()}`);
 	const columns = book.columns.map((column) => quoteIdentifier(column.name)).join(', ');
-	await session.run(`CREATE TEMP TABLE ${copy} AS SELECT ${columns} FROM ${book.relation} ORDER BY rowid`);
+	await session.run(`CREATE TEMP TABLE ${copy} AS SELECT ${columns} FROM ${book.relation}`);
 	return { relation: copy, drop: `DROP TABLE IF EXISTS ${copy}` };
 }
 

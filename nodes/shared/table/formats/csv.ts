@@ -2,6 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { open } from 'node:fs/promises';
 import { quoteIdentifier, quoteLiteral } from '../../sql';
 import { isNumericType } from '../columns';
+import { selectInOrder } from '../types';
+import { typedBySample } from './types';
 import type { TableFileFormat } from './types';
 
 export interface CsvOptions {
@@ -79,11 +81,11 @@ export async function detectCsvDialect(path: string, options: CsvOptions): Promi
 }
 
 /** read_csv call for a detected dialect. Paths and dialect values are ours or single characters, quoted as literals. */
-export function readCsvSql(path: string, dialect: CsvDialect): string {
+export function readCsvSql(path: string, dialect: CsvDialect, sampleRows: number): string {
 	return (
 		`read_csv(${quoteLiteral(path)}, header = true, delim = ${quoteLiteral(dialect.delimiter)}, ` +
 		`decimal_separator = ${quoteLiteral(dialect.decimalSeparator)}, encoding = ${quoteLiteral(dialect.encoding)}, ` +
-		`sample_size = -1)`
+		`sample_size = ${sampleRows})`
 	);
 }
 
@@ -134,7 +136,7 @@ export const csv: TableFileFormat = {
 			encoding: (options.encoding as CsvOptions['encoding']) ?? 'auto',
 			decimalSeparator: (options.decimalSeparator as CsvOptions['decimalSeparator']) ?? 'auto',
 		});
-		return { sql: readCsvSql(path, dialect) };
+		return typedBySample((sampleRows) => readCsvSql(path, dialect, sampleRows));
 	},
 	/**
 	 * French Excel wants ';' and decimal commas; DuckDB cannot write a decimal comma itself, so
@@ -150,7 +152,7 @@ export const csv: TableFileFormat = {
 			})
 			.join(', ');
 		await session.run(
-			`COPY (SELECT ${projection} FROM ${relation}${orderBy ? ` ORDER BY ${orderBy}` : ''}) TO ${quoteLiteral(path)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
+			`COPY (${selectInOrder(relation, orderBy, projection)}) TO ${quoteLiteral(path)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
 		);
 	},
 };

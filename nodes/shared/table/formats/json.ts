@@ -1,9 +1,10 @@
 import { quoteLiteral } from '../../sql';
-import type { TableFileFormat } from './types';
+import { typedBySample } from './types';
+import type { ReadResult, TableFileFormat } from './types';
 
-/** DuckDB's JSON reader over a whole file: an array of objects or one object per line. */
-export function readJsonSql(path: string, format: 'newline_delimited' | 'auto' = 'newline_delimited'): string {
-	return `read_json(${quoteLiteral(path)}, format = ${quoteLiteral(format)}, sample_size = -1)`;
+/** DuckDB's JSON reader over a whole file (an array of objects or one object per line), typed from a sample. */
+export function readJsonSql(path: string, format: 'newline_delimited' | 'auto' = 'newline_delimited'): Pick<ReadResult, 'sql' | 'exactSql'> {
+	return typedBySample((sampleRows) => `read_json(${quoteLiteral(path)}, format = ${quoteLiteral(format)}, sample_size = ${sampleRows})`);
 }
 
 export const json: TableFileFormat = {
@@ -13,6 +14,6 @@ export const json: TableFileFormat = {
 	mimeTypes: ['application/json', 'application/x-ndjson'],
 	options: [],
 	async read({ path }) {
-		return { sql: readJsonSql(path, 'auto') };
+		return readJsonSql(path, 'auto');
 	},
 };

@@ -1,4 +1,5 @@
 import { quoteLiteral } from '../../sql';
+import { selectInOrder } from '../types';
 import type { TableFileFormat } from './types';
 
 export const PARQUET_MIME = 'application/vnd.apache.parquet';
@@ -17,7 +18,6 @@ export const parquet: TableFileFormat = {
 		return { sql: `read_parquet(${quoteLiteral(path)})`, order: 'file_row_number' };
 	},
 	async write({ session, relation, orderBy, path }) {
-		const select = `SELECT * FROM ${relation}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
-		await session.run(`COPY (${select}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+		await session.run(`COPY (${selectInOrder(relation, orderBy)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
 	},
 };

@@ -14,6 +14,18 @@ export interface ReadRequest {
 	scratchPath(suffix: string): string;
 }
 
+/**
+ * Rows DuckDB samples to guess column types (its own default). Guessing from every row doubled
+ * the read of big files (1M-row CSV: 4.4 s against 2.3 s; 100k-row NDJSON: 1.33 s against
+ * 0.59 s, measured). A file whose later rows break the guess is read again with `exactSql`.
+ */
+const TYPE_SAMPLE_ROWS = 20480;
+
+/** A read typed from a sample of rows, with the every-row read to fall back on. */
+export function typedBySample(readSql: (sampleRows: number) => string): Pick<ReadResult, 'sql' | 'exactSql'> {
+	return { sql: readSql(TYPE_SAMPLE_ROWS), exactSql: readSql(-1) };
+}
+
 export interface ReadResult {
 	/** A relation DuckDB can select from, e.g. `read_parquet('…')`. */
 	sql: string;
@@ -25,6 +37,11 @@ export interface ReadResult {
 	order?: string;
 	/** Added to the source description, e.g. the sheet that was read. */
 	detail?: string;
+	/**
+	 * The same read with column types guessed from every row, for when `sql` guessed them from a
+	 * sample and a later row does not fit (the loader retries with it). Slower: a whole extra pass.
+	 */
+	exactSql?: string;
 }
 
 export interface WriteRequest {

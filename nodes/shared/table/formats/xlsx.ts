@@ -39,6 +39,6 @@ export const xlsx: TableFileFormat = {
 			const columns = result.columns.map((c) => `NULL::VARCHAR AS ${quoteIdentifier(c)}`).join(', ');
 			return { sql: `(SELECT ${columns} LIMIT 0)`, detail };
 		}
-		return { sql: readJsonSql(ndjson), detail };
+		return { ...readJsonSql(ndjson), detail };
 	},
 };
