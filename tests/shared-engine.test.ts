@@ -8,14 +8,18 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DuckSession, SCRATCH_PREFIX, withSession } from '../nodes/shared/duckdb';
+import { DuckSession, ENGINE_FOLDER_PREFIX, SCRATCH_PREFIX, withSession } from '../nodes/shared/duckdb';
 import { json, runNode } from './helpers/small';
 
 // A temp folder of this test's own, so other processes' scratch folders are not counted.
 const ownTmp = mkdtempSync(join(tmpdir(), 'shared-engine-'));
 process.env.TMPDIR = ownTmp;
 after(() => rmSync(ownTmp, { recursive: true, force: true }));
-const scratchFolders = () => readdirSync(ownTmp).filter((name) => name.startsWith(SCRATCH_PREFIX)).length;
+/** Scratch folders of unconfined sessions (in tmpdir) and of nodes' sessions (in the confined engine's folder). */
+const scratchFolders = () =>
+	readdirSync(ownTmp).flatMap((name) =>
+		name.startsWith(SCRATCH_PREFIX) ? [name] : name.startsWith(ENGINE_FOLDER_PREFIX) ? readdirSync(join(ownTmp, name)).filter((inner) => inner.startsWith(SCRATCH_PREFIX)) : [],
+	).length;
 
 /** A month of `products` rows whose revenue total is known: price i, quantity 2. */
 function month(products: number) {

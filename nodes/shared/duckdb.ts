@@ -1,9 +1,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue, JS } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { quoteLiteral } from './sql';
 
 export type SqlValue = DuckDBValue;
 
@@ -11,6 +12,13 @@ export interface EngineLimits {
 	/** DuckDB memory_limit, e.g. "2GB" or "75%"; empty means DEFAULT_MEMORY_LIMIT. */
 	memoryLimit?: string;
 	threads?: number;
+	/**
+	 * Confine the engine to its own folder: DuckDB may then read and write nothing but the
+	 * scratch folders of its sessions and its spill folder (enable_external_access off,
+	 * allowed_directories, configuration locked). Every node runs confined; unconfined sessions
+	 * are for scripts and tests that make fixtures.
+	 */
+	confined?: boolean;
 }
 
 /**
@@ -22,45 +30,97 @@ export interface EngineLimits {
  */
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
-/** Prefix of every scratch folder a session makes in the temp folder (tests count them). */
+/** Prefix of every session's scratch folder, in tmpdir or in a confined engine's folder (tests count them). */
 export const SCRATCH_PREFIX = 'n8n-sales-analytics-';
 
+/** Prefix of the folder a confined engine keeps its sessions' scratch folders and its spill files in. */
+export const ENGINE_FOLDER_PREFIX = 'sales-analytics-duckdb-';
+
 /**
- * One in-memory DuckDB instance per n8n process and engine-settings credential, opened on first
- * use: opening one costs ~50 ms, a connection far less. Nothing a node creates lives in the
- * shared database itself: every table is TEMP, and temporary objects belong to the connection
- * that made them, so executions running at the same time never see each other's tables.
+ * One in-memory DuckDB instance per n8n process and engine settings, opened on first use:
+ * opening one costs ~50 ms, a connection far less. Nothing a node creates lives in the shared
+ * database itself: every table is TEMP, and temporary objects belong to the connection that made
+ * them, so executions running at the same time never see each other's tables.
  */
-const instances = new Map<string, Promise<DuckDBInstance>>();
+class Engine {
+	private sessions = 0;
+	private folderWork: Promise<unknown> = Promise.resolve();
+
+	private constructor(
+		readonly instance: DuckDBInstance,
+		/** Where sessions make their scratch folders: tmpdir, or a confined engine's own folder. */
+		readonly root: string,
+		private readonly confined: boolean,
+	) {}
+
+	static async open(limits: EngineLimits): Promise<Engine> {
+		// A confined engine's folder is made when a session needs it and removed when the last one
+		// ends, so an idle n8n leaves nothing in tmpdir. Named by UUID: the scanner forbids the pid.
+		const root = limits.confined ? join(tmpdir(), `${ENGINE_FOLDER_PREFIX}${randomUUID()}`) : tmpdir();
+		const options: Record<string, string> = {
+			// Made by DuckDB only when it spills; its files go as soon as the query that needed them ends.
+			temp_directory: limits.confined ? join(root, 'spill') : join(root, `${ENGINE_FOLDER_PREFIX}spill-${randomUUID()}`),
+			memory_limit: memoryLimitOf(limits),
+		};
+		if (limits.threads) options.threads = String(limits.threads);
+		const instance = await DuckDBInstance.create(':memory:', options);
+		if (limits.confined) {
+			// allowed_directories must be set before external access is switched off, and locking the
+			// configuration stops any later statement from widening it again.
+			const setup = await instance.connect();
+			try {
+				await setup.run(`SET allowed_directories = [${quoteLiteral(root + sep)}]; SET enable_external_access = false; SET lock_configuration = true`);
+			} finally {
+				setup.closeSync();
+			}
+		}
+		return new Engine(instance, root, Boolean(limits.confined));
+	}
+
+	/** A new scratch folder for a session, the engine's folder made first when needed. */
+	async scratchFolder(): Promise<string> {
+		return await this.serialised(async () => {
+			this.sessions++;
+			if (this.confined) await mkdir(this.root, { recursive: true });
+			return await mkdtemp(join(this.root, SCRATCH_PREFIX));
+		});
+	}
+
+	async removeScratchFolder(folder: string): Promise<void> {
+		await this.serialised(async () => {
+			await rm(folder, { recursive: true, force: true });
+			if (--this.sessions === 0 && this.confined) await rm(this.root, { recursive: true, force: true });
+		});
+	}
+
+	/** Folder changes one at a time: a session starting must not see its folder removed by one ending. */
+	private serialised<T>(work: () => Promise<T>): Promise<T> {
+		const result = this.folderWork.then(work);
+		this.folderWork = result.catch(() => undefined);
+		return result;
+	}
+}
+
+const instances = new Map<string, Promise<Engine>>();
 
 function instanceKey(limits: EngineLimits): string {
-	return JSON.stringify([memoryLimitOf(limits), limits.threads ?? 0]);
+	return JSON.stringify([memoryLimitOf(limits), limits.threads ?? 0, limits.confined ?? false]);
 }
 
 function memoryLimitOf(limits: EngineLimits): string {
 	return limits.memoryLimit?.trim() || DEFAULT_MEMORY_LIMIT;
 }
 
-function instanceFor(limits: EngineLimits): Promise<DuckDBInstance> {
+function engineFor(limits: EngineLimits): Promise<Engine> {
 	const key = instanceKey(limits);
-	let instance = instances.get(key);
-	if (!instance) {
-		const options: Record<string, string> = { temp_directory: spillFolder(), memory_limit: memoryLimitOf(limits) };
-		if (limits.threads) options.threads = String(limits.threads);
-		instance = DuckDBInstance.create(':memory:', options);
+	let engine = instances.get(key);
+	if (!engine) {
+		engine = Engine.open(limits);
 		// A failed open (a bad limit) must not stay cached for the next execution.
-		instance.catch(() => instances.delete(key));
-		instances.set(key, instance);
+		engine.catch(() => instances.delete(key));
+		instances.set(key, engine);
 	}
-	return instance;
-}
-
-/**
- * Where DuckDB spills what exceeds its memory limit: one folder per instance, made by DuckDB only
- * when it spills, its files removed by DuckDB as soon as the query that needed them ends.
- */
-function spillFolder(): string {
-	return join(tmpdir(), `sales-analytics-duckdb-spill-${randomUUID()}`);
+	return engine;
 }
 
 /**
@@ -78,19 +138,21 @@ export class DuckSession {
 
 	private constructor(
 		private readonly connection: DuckDBConnection,
+		private readonly engine: Engine,
 		readonly scratchDir: string,
 		private readonly instanceKey: string,
 	) {}
 
 	static async open(limits: EngineLimits = {}): Promise<DuckSession> {
-		const scratchDir = await mkdtemp(join(tmpdir(), SCRATCH_PREFIX));
+		const engine = await engineFor(limits);
+		const scratchDir = await engine.scratchFolder();
 		let session: DuckSession | undefined;
 		try {
-			session = new DuckSession(await (await instanceFor(limits)).connect(), scratchDir, instanceKey(limits));
+			session = new DuckSession(await engine.instance.connect(), engine, scratchDir, instanceKey(limits));
 			DuckSession.openCount++;
 			return session;
 		} finally {
-			if (!session) await rm(scratchDir, { recursive: true, force: true });
+			if (!session) await engine.removeScratchFolder(scratchDir);
 		}
 	}
 
@@ -145,7 +207,7 @@ export class DuckSession {
 			this.connection.closeSync();
 		} finally {
 			DuckSession.openCount--;
-			await rm(this.scratchDir, { recursive: true, force: true });
+			await this.engine.removeScratchFolder(this.scratchDir);
 		}
 	}
 }

@@ -33,7 +33,7 @@ export async function runTableNode(
 ): Promise<INodeExecutionData[][]> {
 	try {
 		const clock = new StepClock();
-		const outputs = await withSession(await engineLimits(ctx), async (session) =>
+		const outputs = await withSession({ ...(await engineLimits(ctx)), confined: true }, async (session) =>
 			work({ session, clock, loader: new TableLoader(ctx, session, clock), emitter: new TableEmitter(ctx, session, clock) }),
 		);
 		const timings = clock.timings();

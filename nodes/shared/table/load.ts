@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { createWriteStream, existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, link, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { isOutOfMemory } from '../duckdb';
 import type { DuckSession, SqlValue } from '../duckdb';
@@ -227,15 +227,23 @@ export class TableLoader {
 		});
 	}
 
-	/** A file DuckDB can open: the binary's own file in filesystem mode, otherwise a scratch copy. */
+	/**
+	 * The binary as a file in this session's scratch folder, the only folder the confined engine
+	 * may read. In filesystem mode it is a hard link to n8n's own file (instant; n8n never changes
+	 * a stored file), or a copy when the store is on another filesystem than tmpdir.
+	 */
 	private async localPath(binary: IBinaryData, itemIndex: number): Promise<string> {
 		const target = this.scratchFile('input');
 		if (binary.id) {
+			let stored: string | undefined;
 			try {
-				const path = this.ctx.helpers.getBinaryPath(binary.id);
-				if (path && existsSync(path)) return path;
+				stored = this.ctx.helpers.getBinaryPath(binary.id);
 			} catch {
-				// Not a filesystem-backed binary (S3, database): stream it to a scratch file below.
+				// Not a filesystem-backed binary (S3, database): streamed to the scratch file below.
+			}
+			if (stored && existsSync(stored)) {
+				await link(stored, target).catch(async () => await copyFile(stored, target));
+				return target;
 			}
 			await pipeline(await this.ctx.helpers.getBinaryStream(binary.id), createWriteStream(target));
 			return target;
