@@ -1,5 +1,5 @@
 import type { Column, Table } from '../shared/table';
-import { isNumericType, isTextType } from '../shared/table';
+import { keyText } from '../shared/keys';
 import { quoteIdentifier } from '../shared/sql';
 import type { JoinType } from './description';
 
@@ -18,16 +18,10 @@ export interface JoinPlan {
 	ignoreCase: boolean;
 }
 
-/** The key as compared: by default its written form, so 15298, 15298.0 and " 15298" all meet. */
+/** The key as compared: exactly, or as the shared key text (nodes/shared/keys.ts), so 15298, 15298.0 and " 15298" all meet. */
 function keyExpression(alias: string, column: Column, plan: JoinPlan): string {
-	const ref = `${alias}.${quoteIdentifier(column.name)}`;
-	if (plan.comparison === 'exact') return ref;
-	let text: string;
-	if (isTextType(column.type)) text = `trim(${ref})`;
-	else if (isNumericType(column.type)) text = `CAST(${ref} AS VARCHAR)`;
-	else text = `CAST(${ref} AS VARCHAR)`;
-	text = `regexp_replace(${text}, '^(-?[0-9]+)\\.0+$', '\\1')`;
-	return plan.ignoreCase ? `lower(${text})` : text;
+	if (plan.comparison === 'exact') return `${alias}.${quoteIdentifier(column.name)}`;
+	return keyText(column, { alias, ignoreCase: plan.ignoreCase });
 }
 
 export function joinCondition(plan: JoinPlan): string {

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../../shared/sql';
+import { keyText } from '../../shared/keys';
 import { findColumn } from '../../shared/table';
 import type { CheckKind } from './types';
 import { rowLevel } from './types';
@@ -6,7 +6,7 @@ import { rowLevel } from './types';
 export const referentialIntegrity: CheckKind = {
 	value: 'referentialIntegrity',
 	name: 'Referential Integrity',
-	description: 'Every key exists in the reference table connected to the second input',
+	description: 'Every key exists in the reference table connected to the second input, matched as Merge Tables matches keys; an empty key counts as missing',
 	properties: [
 		{ displayName: 'Key Column', name: 'referenceKey', type: 'string', default: '', placeholder: 'id_web' },
 		{ displayName: 'Column in Reference Table', name: 'referenceColumn', type: 'string', default: '', placeholder: 'sku' },
@@ -15,11 +15,11 @@ export const referentialIntegrity: CheckKind = {
 		const key = findColumn(input.table, input.parameters.referenceKey as string);
 		const reference = await input.reference();
 		const target = findColumn(reference, input.parameters.referenceColumn as string);
-		// Keys compared by their written form, as Merge Tables does: 15298 meets "15298".
-		const text = (ref: string) => `trim(CAST(${ref} AS VARCHAR))`;
+		// Keys compared as Merge Tables compares them; a row without a key has no partner either.
+		const keyed = keyText(key);
 		const where =
-			`${quoteIdentifier(key.name)} IS NOT NULL AND ${text(quoteIdentifier(key.name))} NOT IN ` +
-			`(SELECT ${text(quoteIdentifier(target.name))} FROM ${reference.relation} WHERE ${quoteIdentifier(target.name)} IS NOT NULL)`;
+			`(${keyed} IS NULL OR ${keyed} NOT IN ` +
+			`(SELECT reference_key FROM (SELECT ${keyText(target)} AS reference_key FROM ${reference.relation}) WHERE reference_key IS NOT NULL))`;
 		return rowLevel(input, where, [], `every ${key.name} in ${reference.label}.${target.name}`);
 	},
 };
