@@ -94,7 +94,7 @@ export const mergeProperties: INodeProperties[] = [
 					{
 						name: 'As Text (15298 Matches "15298")',
 						value: 'text',
-						description: 'Numbers and text compare by their written form, spaces trimmed; right for ids from different exports',
+						description: 'One rule for ids from different exports, shared with the referential-integrity check: 15298, 15298.0 and " 15298 " match; 0015298 does not; an empty key matches nothing',
 					},
 					{ name: 'Exactly (Same Type and Value)', value: 'exact' },
 				],
