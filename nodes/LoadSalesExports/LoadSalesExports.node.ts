@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allowedFolder } from '../shared/files/access';
+import { failedItem } from '../shared/table';
 import { formatOfFile, readableExtensions } from '../shared/table/formats';
 import { loadExportsProperties } from './description';
 
@@ -35,64 +36,80 @@ export class LoadSalesExports implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const source = this.getNodeParameter('source', 0) as string;
-		const wanted = (this.getNodeParameter('exports.export', 0, []) as Wanted[]).filter((w) => w.name?.trim() && w.match?.trim());
-		const expectedName = (this.getNodeParameter('expectedFile', 0, '') as string).trim();
-		const uploaded = uploadedFiles(items);
-		const useUpload = source === 'upload' || (source === 'auto' && uploaded.length > 0);
-		let where: string;
-		let candidates: Candidate[];
-		if (useUpload) {
-			where = 'the uploaded files';
-			candidates = uploaded;
-		} else {
-			const folder = await allowedFolder(this, this.getNodeParameter('folder', 0) as string, 'read the exports from');
-			where = `folder ${folder}`;
-			candidates = await folderFiles(this, folder);
+		try {
+			return [[await loadExports(this)]];
+		} catch (error) {
+			const nodeError =
+				error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), `Could not load the exports: ${(error as Error)?.message ?? String(error)}`, {
+							description: 'Check that the export files still exist and n8n may read them, then run the node again.',
+						});
+			// As the table nodes do: with Continue On Fail the error is the node's one item, never a half-filled one.
+			if (this.continueOnFail()) return [[failedItem(nodeError)]];
+			throw nodeError;
 		}
-
-		const binary: Record<string, IBinaryData> = {};
-		const files: IDataObject = {};
-		// Any file a table node can read is an export, but the reference figures file is not.
-		const isExpected = (c: Candidate) => c.fileName.toLowerCase() === expectedName.toLowerCase();
-		const exportsOnly = candidates.filter((c) => formatOfFile(c.fileName)?.read && !isExpected(c));
-		for (const { name, match } of wanted) {
-			const found = exportsOnly.filter((c) => c.fileName.toLowerCase().includes(match.trim().toLowerCase()));
-			const seen = exportsOnly.map((c) => c.fileName).join(', ') || `no ${readableExtensions()} file`;
-			if (found.length !== 1) {
-				throw new NodeOperationError(
-					this.getNode(),
-					found.length ? `Several files in ${where} match "${match}" for the ${name} export` : `No file in ${where} matches "${match}" for the ${name} export`,
-					{ description: `Files found: ${seen}. Give each export a file name that contains its word (${wanted.map((w) => w.match).join(', ')}), once.` },
-				);
-			}
-			binary[name] = await found[0].open();
-			files[name] = found[0].fileName;
-		}
-
-		const expectedFile = expectedName ? candidates.find(isExpected) : undefined;
-		let expected: IDataObject = {};
-		if (expectedFile) {
-			const data = await expectedFile.open();
-			// Stored binaries are read through n8n's store; inline ones (memory mode) carry base64.
-			const bytes = data.id ? await this.helpers.binaryToBuffer(await this.helpers.getBinaryStream(data.id)) : Buffer.from(data.data, 'base64');
-			const text = bytes.toString('utf8');
-			try {
-				expected = JSON.parse(text) as IDataObject;
-			} catch (error) {
-				throw new NodeOperationError(this.getNode(), `${expectedFile.fileName} is not valid JSON (${(error as Error).message})`, {
-					description: 'Fix the file, e.g. {"erp_rows": 825, "revenue_total": "70568.60"}, or remove it to skip those checks.',
-				});
-			}
-			if (!expected || typeof expected !== 'object' || Array.isArray(expected)) {
-				throw new NodeOperationError(this.getNode(), `${expectedFile.fileName} must hold one JSON object of figures`, {
-					description: 'For example {"erp_rows": 825, "merged_rows": 714}.',
-				});
-			}
-		}
-		return [[{ json: { source: where, files, expected, expectedFile: expectedFile?.fileName ?? null }, binary, pairedItem: { item: 0 } }]];
 	}
+}
+
+async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> {
+	const items = ctx.getInputData();
+	const source = ctx.getNodeParameter('source', 0) as string;
+	const wanted = (ctx.getNodeParameter('exports.export', 0, []) as Wanted[]).filter((w) => w.name?.trim() && w.match?.trim());
+	const expectedName = (ctx.getNodeParameter('expectedFile', 0, '') as string).trim();
+	const uploaded = uploadedFiles(items);
+	const useUpload = source === 'upload' || (source === 'auto' && uploaded.length > 0);
+	let where: string;
+	let candidates: Candidate[];
+	if (useUpload) {
+		where = 'the uploaded files';
+		candidates = uploaded;
+	} else {
+		const folder = await allowedFolder(ctx, ctx.getNodeParameter('folder', 0) as string, 'read the exports from');
+		where = `folder ${folder}`;
+		candidates = await folderFiles(ctx, folder);
+	}
+
+	const binary: Record<string, IBinaryData> = {};
+	const files: IDataObject = {};
+	// Any file a table node can read is an export, but the reference figures file is not.
+	const isExpected = (c: Candidate) => c.fileName.toLowerCase() === expectedName.toLowerCase();
+	const exportsOnly = candidates.filter((c) => formatOfFile(c.fileName)?.read && !isExpected(c));
+	for (const { name, match } of wanted) {
+		const found = exportsOnly.filter((c) => c.fileName.toLowerCase().includes(match.trim().toLowerCase()));
+		const seen = exportsOnly.map((c) => c.fileName).join(', ') || `no ${readableExtensions()} file`;
+		if (found.length !== 1) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				found.length ? `Several files in ${where} match "${match}" for the ${name} export` : `No file in ${where} matches "${match}" for the ${name} export`,
+				{ description: `Files found: ${seen}. Give each export a file name that contains its word (${wanted.map((w) => w.match).join(', ')}), once.` },
+			);
+		}
+		binary[name] = await found[0].open();
+		files[name] = found[0].fileName;
+	}
+
+	const expectedFile = expectedName ? candidates.find(isExpected) : undefined;
+	let expected: IDataObject = {};
+	if (expectedFile) {
+		const data = await expectedFile.open();
+		// Stored binaries are read through n8n's store; inline ones (memory mode) carry base64.
+		const bytes = data.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(data.id)) : Buffer.from(data.data, 'base64');
+		const text = bytes.toString('utf8');
+		try {
+			expected = JSON.parse(text) as IDataObject;
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `${expectedFile.fileName} is not valid JSON (${(error as Error).message})`, {
+				description: 'Fix the file, e.g. {"erp_rows": 825, "revenue_total": "70568.60"}, or remove it to skip those checks.',
+			});
+		}
+		if (!expected || typeof expected !== 'object' || Array.isArray(expected)) {
+			throw new NodeOperationError(ctx.getNode(), `${expectedFile.fileName} must hold one JSON object of figures`, {
+				description: 'For example {"erp_rows": 825, "merged_rows": 714}.',
+			});
+		}
+	}
+	return { json: { source: where, files, expected, expectedFile: expectedFile?.fileName ?? null }, binary, pairedItem: { item: 0 } };
 }
 
 /** Files on the incoming items (a multipart webhook upload puts one per form field). */

@@ -62,6 +62,9 @@ export interface NodeSpec {
 	type: string;
 	parameters?: INodeParameters;
 	typeVersion?: number;
+	/** The node's "On Error" setting and the older "Continue On Fail" flag, both read by n8n's continueOnFail(). */
+	onError?: INode['onError'];
+	continueOnFail?: boolean;
 }
 
 export interface WorkflowSpec {
@@ -95,6 +98,8 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 		position: [index * 200, 0],
 		parameters: node.parameters ?? {},
 		...(node.type.startsWith('test.') ? {} : { credentials: credentialIds }),
+		...(node.onError ? { onError: node.onError } : {}),
+		...(node.continueOnFail ? { continueOnFail: true } : {}),
 	}));
 	const connections: IConnections = {};
 	for (const [from, to, toInput = 0, fromOutput = 0] of spec.edges) {

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runWorkflow } from './engine';
-import type { WorkflowResult } from './engine';
+import type { NodeSpec, WorkflowResult } from './engine';
 import { nodeTypes, type } from './nodes';
 
 /** Runs one of our nodes on JSON items (or files), one source per input. */
@@ -8,6 +8,7 @@ export async function runNode(
 	nodeName: string,
 	parameters: IDataObject,
 	inputs: Array<IDataObject[] | { files: Array<{ path: string; property?: string; fileName?: string }> }>,
+	settings: Pick<NodeSpec, 'onError' | 'continueOnFail'> = {},
 ): Promise<WorkflowResult> {
 	const sources = inputs.map((input, index) => ({
 		name: `Source ${index + 1}`,
@@ -20,7 +21,7 @@ export async function runNode(
 		nodes: [
 			{ name: 'Start', type: 'test.items', parameters: { items: [{}] } as unknown as INodeParameters },
 			...sources,
-			{ name: 'Node', type: type(nodeName), parameters: parameters as INodeParameters },
+			{ name: 'Node', type: type(nodeName), parameters: parameters as INodeParameters, ...settings },
 		],
 		edges: [
 			...sources.map((source) => ['Start', source.name] as [string, string]),

@@ -41,12 +41,14 @@ export async function runTableNode(
 		return outputs;
 	} catch (error) {
 		const nodeError = toNodeError(ctx, error);
-		if (ctx.continueOnFail()) {
-			const failed = [{ json: { error: nodeError.message, description: nodeError.description ?? '' } }];
-			return Array.from({ length: outputCount }, (_, index) => (index === 0 ? failed : []));
-		}
+		if (ctx.continueOnFail()) return Array.from({ length: outputCount }, (_, index) => (index === 0 ? [failedItem(nodeError)] : []));
 		throw nodeError;
 	}
+}
+
+/** The one item a node hands on in place of its output when "Continue On Fail" is set. */
+export function failedItem(nodeError: NodeOperationError): INodeExecutionData {
+	return { json: { error: nodeError.message, description: nodeError.description ?? '' }, pairedItem: { item: 0 } };
 }
 
 /** The optional engine-settings credential; nodes work without one. */
