@@ -126,6 +126,7 @@ function sane(ctx: IExecuteFunctions, label: string, raw: unknown): number {
 async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, premium: Table, ordinary: Table) {
 	const options = ctx.getNodeParameter('csvOptions', 0, {}) as IDataObject;
 	const style = options.style ?? 'standard';
+	const formulaSafe = options.formulaSafe !== false;
 	const property = (options.binaryPropertyName as string)?.trim() || 'csv';
 	const files: Record<'premium' | 'ordinary', IBinaryKeyData> = { premium: {}, ordinary: {} };
 	for (const [key, table, fileName] of [
@@ -133,7 +134,7 @@ async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, premium: T
 		['ordinary', ordinary, (options.ordinaryFileName as string)?.trim() || 'vins_ordinaires.csv'],
 	] as const) {
 		const path = session.scratchPath(`${key}.csv`);
-		await csvFormat.write!({ session, relation: table.relation, orderBy: table.order, columns: table.columns, path, options: { style } });
+		await csvFormat.write!({ session, relation: table.relation, orderBy: table.order, columns: table.columns, path, options: { style, formulaSafe } });
 		files[key] = { [property]: await storeFile(ctx, path, fileName, csvFormat) };
 	}
 	return files;

@@ -92,6 +92,14 @@ export const premiumProperties: INodeProperties[] = [
 					{ name: 'French Excel (Semicolon, Decimal Comma)', value: 'french' },
 				],
 			},
+			{
+				displayName: 'Protect Against Spreadsheet Formulas',
+				name: 'formulaSafe',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to put a ' before text that starts with =, +, -, @, a tab or a carriage return, so Excel or LibreOffice shows it instead of running it as a formula. Numbers are never changed. Turn off when a program, not a person, reads the files and needs the exact text.",
+			},
 			{ displayName: 'Binary Property', name: 'binaryPropertyName', type: 'string', default: 'csv' },
 		],
 	},

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { open } from 'node:fs/promises';
 import { quoteIdentifier, quoteLiteral } from '../../sql';
-import { isNumericType } from '../columns';
-import { selectInOrder } from '../types';
+import { isNumericType, isTextType } from '../columns';
+import { INSERTION_ORDER } from '../types';
 import { typedBySample } from './types';
 import type { TableFileFormat } from './types';
 
@@ -124,6 +124,23 @@ const csvOptions: INodeProperties[] = [
 
 export type CsvStyle = 'standard' | 'french';
 
+/**
+ * A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection",
+ * CWE-1236); a leading single quote makes it show the text instead.
+ */
+const FORMULA_FIRST_CHARACTERS = ['=', '+', '-', '@', '\t', '\r'];
+
+/** The column's text cells, quote-prefixed in SQL when a spreadsheet could run them. */
+function formulaSafeSql(name: string): string {
+	const starts = FORMULA_FIRST_CHARACTERS.map(quoteLiteral).join(', ');
+	return `CASE WHEN left(${name}, 1) IN (${starts}) THEN '''' || ${name} ELSE ${name} END`;
+}
+
+/** The header row holds column names, which come from user files too. */
+function formulaSafeHeader(name: string): string {
+	return FORMULA_FIRST_CHARACTERS.includes(name.charAt(0)) ? `'${name}` : name;
+}
+
 export const csv: TableFileFormat = {
 	value: 'csv',
 	name: 'CSV',
@@ -140,19 +157,25 @@ export const csv: TableFileFormat = {
 	},
 	/**
 	 * French Excel wants ';' and decimal commas; DuckDB cannot write a decimal comma itself, so
-	 * numeric columns are formatted in SQL.
+	 * numeric columns are formatted in SQL. Unless `formulaSafe` is false, text cells and headers
+	 * a spreadsheet would run as formulas get a leading quote; numbers are never changed.
 	 */
 	async write({ session, relation, orderBy, columns, path, options }) {
 		const french = (options.style as CsvStyle) === 'french';
+		const formulaSafe = options.formulaSafe !== false;
+		// Always sorted: with the formula guard in the projection, DuckDB 1.5.6's CSV writer let a
+		// scan's 12,288-row chunks out of order (tests/table-contract.test.ts, 300k rows).
 		const projection = columns
 			.map((column) => {
 				const name = quoteIdentifier(column.name);
-				if (!french || !isNumericType(column.type)) return name;
-				return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${name}`;
+				const header = quoteIdentifier(formulaSafe ? formulaSafeHeader(column.name) : column.name);
+				if (french && isNumericType(column.type)) return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${header}`;
+				if (formulaSafe && isTextType(column.type)) return `${formulaSafeSql(name)} AS ${header}`;
+				return `${name} AS ${header}`;
 			})
 			.join(', ');
 		await session.run(
-			`COPY (${selectInOrder(relation, orderBy, projection)}) TO ${quoteLiteral(path)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
+			`COPY (SELECT ${projection} FROM ${relation} ORDER BY ${orderBy ?? INSERTION_ORDER}) TO ${quoteLiteral(path)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
 		);
 	},
 };
