@@ -4,6 +4,7 @@ import { ColumnNotFoundError, isTableBinary, runTableNode, TABLE_NODE_DEFAULTS }
 import type { Table } from '../shared/table';
 import { findCheckKind } from './checks';
 import { qualityProperties } from './description';
+import { failureAlert } from './alert';
 import { checkResult, qualityReport } from './report';
 import type { CheckResult } from './report';
 
@@ -78,7 +79,7 @@ export class DataQualityCheck implements INodeType {
 					description: failing.map((c) => c.message).join('\n'),
 				});
 			}
-			if (failing.length) return [[], [{ json: report, pairedItem: { item: 0 } }]];
+			if (failing.length) return [[], [{ json: { ...report, alert: failureAlert(this.getNode().name, failing) }, pairedItem: { item: 0 } }]];
 			const statistics: IDataObject = { input: table.source.detail, rows: table.rows, ...report };
 			// Report files riding with the table (Revenue's Excel report) travel on with it.
 			const incoming = this.getInputData(0)[0];

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { allowedFolder } from '../shared/files/access';
 import { isTableBinary } from '../shared/table/types';
+import { composeMessage } from './message';
 
 /** Evaluated by the editor to draw one input per group of files. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>
@@ -60,70 +61,164 @@ export class SaveReportFiles implements INodeType {
 				name: 'summary',
 				type: 'json',
 				default: '',
-				description: 'Optional: written as summary.json with the files, and handed on as "summary"',
+				description:
+					'Optional: one JSON object, written as summary.json with the files and handed on as "summary", with the Slack and email messages composed from it as "message" (from its period, currency, figures, checks and topPremium)',
 			},
 			{ displayName: 'Summary File Name', name: 'summaryFileName', type: 'string', default: 'summary.json' },
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const folder = await allowedFolder(this, this.getNodeParameter('folder', 0) as string, 'save the reports in');
-		const inputCount = Number(this.getNodeParameter('numberInputs', 0, 1));
-		const wanted = (this.getNodeParameter('properties', 0, '') as string).split(',').map((p) => p.trim()).filter(Boolean);
-		const summaryRaw = this.getNodeParameter('summary', 0, '') as string | IDataObject;
-		const summary = typeof summaryRaw === 'string' ? (summaryRaw.trim() ? (JSON.parse(summaryRaw) as IDataObject) : undefined) : summaryRaw;
-
-		const pending: Pending[] = [];
-		const taken = new Set<string>();
-		const stage = (fileName: string, data?: IBinaryData) => {
-			const safeName = basename(fileName);
-			if (taken.has(safeName.toLowerCase())) {
-				throw new NodeOperationError(this.getNode(), `Two files are named ${safeName}`, { description: 'Give each report file its own name in the node that creates it.' });
-			}
-			taken.add(safeName.toLowerCase());
-			const key = safeName.replace(/\.[^.]+$/, '').replace(/\W+/g, '_');
-			pending.push({ key, fileName: safeName, temporary: join(folder, `.${safeName}.${randomBytes(6).toString('hex')}.partial`), final: join(folder, safeName), data });
-		};
-		for (let input = 0; input < inputCount; input++) {
-			for (const item of this.getInputData(input)) {
-				for (const [property, data] of Object.entries(item.binary ?? {})) {
-					if (wanted.length ? !wanted.includes(property) : isTableBinary(item, data)) continue;
-					stage(data.fileName ?? `${property}.bin`, data);
-				}
-			}
-		}
-		const summaryName = (this.getNodeParameter('summaryFileName', 0, 'summary.json') as string).trim() || 'summary.json';
-		if (summary) stage(summaryName);
-		if (!pending.length) {
-			throw new NodeOperationError(this.getNode(), 'No file to save', { description: 'Connect the nodes that create report files, or check "Binary Properties".' });
-		}
-
-		// Every file is written under a hidden temporary name first; only when all are complete
-		// are they renamed into place, so a failure leaves no half-written report behind.
 		try {
-			await mkdir(folder, { recursive: true });
-			await removeAbandonedTemporaries(folder);
-			for (const file of pending) {
-				if (file.data) await pipeline(await binaryStream(this, file.data), createWriteStream(file.temporary, { flags: 'wx' }));
-				else await writeFile(file.temporary, JSON.stringify(summary, null, 2) + '\n', { flag: 'wx' });
-				const handle = await open(file.temporary, 'r');
-				await handle.sync();
-				await handle.close();
+			return [[await saveReports(this)]];
+		} catch (caught) {
+			// Given a NodeOperationError, the constructor returns it unchanged.
+			const error = new NodeOperationError(this.getNode(), caught as Error);
+			if (this.continueOnFail()) return [[{ json: { error: error.message, description: error.description ?? '' }, pairedItem: { item: 0 } }]];
+			throw error;
+		}
+	}
+}
+
+/** Writes every file, or none: a failure removes what this run began and leaves earlier reports as they were. */
+async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> {
+	const folder = await allowedFolder(ctx, ctx.getNodeParameter('folder', 0) as string, 'save the reports in');
+	const inputCount = Number(ctx.getNodeParameter('numberInputs', 0, 1));
+	const wanted = (ctx.getNodeParameter('properties', 0, '') as string).split(',').map((p) => p.trim()).filter(Boolean);
+	const summary = summaryParameter(ctx);
+
+	const pending: Pending[] = [];
+	const taken = new Set<string>();
+	const stage = (fileName: string, data?: IBinaryData) => {
+		const safeName = basename(fileName);
+		if (taken.has(safeName.toLowerCase())) {
+			throw new NodeOperationError(ctx.getNode(), `Two files are named ${safeName}`, { description: 'Give each report file its own name in the node that creates it.' });
+		}
+		taken.add(safeName.toLowerCase());
+		const key = safeName.replace(/\.[^.]+$/, '').replace(/\W+/g, '_');
+		pending.push({ key, fileName: safeName, temporary: join(folder, `.${safeName}.${randomBytes(6).toString('hex')}.partial`), final: join(folder, safeName), data });
+	};
+	for (let input = 0; input < inputCount; input++) {
+		for (const item of ctx.getInputData(input)) {
+			for (const [property, data] of Object.entries(item.binary ?? {})) {
+				if (wanted.length ? !wanted.includes(property) : isTableBinary(item, data)) continue;
+				stage(data.fileName ?? `${property}.bin`, data);
 			}
+		}
+	}
+	const summaryName = (ctx.getNodeParameter('summaryFileName', 0, 'summary.json') as string).trim() || 'summary.json';
+	if (summary) stage(summaryName);
+	if (!pending.length) {
+		throw new NodeOperationError(ctx.getNode(), 'No file to save', { description: 'Connect the nodes that create report files, or check "Binary Properties".' });
+	}
+	// Settled, not all: a cleanup failure (e.g. the folder is a file) must not hide why the save failed.
+	const removeTemporaries = () => Promise.allSettled(pending.map((file) => rm(file.temporary, { force: true })));
+
+	// Every file is written under a hidden temporary name first; only when all are complete
+	// are they renamed into place, so a failure leaves no half-written report behind.
+	try {
+		await mkdir(folder, { recursive: true });
+		await removeAbandonedTemporaries(folder);
+		for (const file of pending) {
+			if (file.data) await pipeline(await binaryStream(ctx, file.data), createWriteStream(file.temporary, { flags: 'wx' }));
+			else await writeFile(file.temporary, JSON.stringify(summary, null, 2) + '\n', { flag: 'wx' });
+			const handle = await open(file.temporary, 'r');
+			await handle.sync();
+			await handle.close();
+		}
+	} catch (error) {
+		await removeTemporaries();
+		throw new NodeOperationError(ctx.getNode(), `Could not write the reports to ${folder}`, {
+			description: `${(error as Error).message}. Check that the folder exists or can be created, has free space, and that n8n may write there. No report file was changed.`,
+		});
+	}
+	const renamed: string[] = [];
+	try {
+		for (const file of pending) {
+			await rename(file.temporary, file.final);
+			renamed.push(file.fileName);
+		}
+	} catch (error) {
+		await removeTemporaries();
+		throw new NodeOperationError(ctx.getNode(), `Could not put the reports in place in ${folder}`, {
+			description: `${(error as Error).message}. ${renamed.length ? `Already replaced by this run: ${renamed.join(', ')}; the other files kept their earlier version.` : 'No report file was changed.'} Check that n8n may replace files in the folder, then run again.`,
+		});
+	}
+
+	const binary: Record<string, IBinaryData> = {};
+	for (const file of pending) if (file.data) binary[file.key] = file.data;
+	const json: IDataObject = { folder, files: pending.map((file) => file.final) };
+	if (summary) {
+		json.summary = summary;
+		json.message = composeMessage(summary, folder);
+	}
+	return { json, binary, pairedItem: { item: 0 } };
+}
+
+/** The Summary JSON parameter: nothing when empty, otherwise exactly one JSON object. */
+function summaryParameter(ctx: IExecuteFunctions): IDataObject | undefined {
+	const raw = ctx.getNodeParameter('summary', 0, '') as unknown;
+	let value = raw;
+	if (typeof raw === 'string') {
+		if (!raw.trim()) return undefined;
+		try {
+			value = JSON.parse(raw);
 		} catch (error) {
-			await Promise.all(pending.map((file) => rm(file.temporary, { force: true })));
-			throw new NodeOperationError(this.getNode(), `Could not write the reports to ${folder}`, {
-				description: `${(error as Error).message}. Check that the folder exists or can be created, has free space, and that n8n may write there. No report file was changed.`,
+			const message = (error as Error).message;
+			// V8 words some errors ("Unexpected token …") without a position: find it then.
+			const position = Number(/at position (\d+)/.exec(message)?.[1] ?? jsonErrorPosition(raw));
+			const before = raw.slice(0, position).split('\n');
+			throw new NodeOperationError(ctx.getNode(), `Summary JSON is not valid JSON: error at position ${position} (line ${before.length}, column ${before[before.length - 1].length + 1})`, {
+				description: `${message}. Correct the text or expression of "Summary JSON" so that it gives one JSON object, e.g. {"period": "2026-10"}.`,
 			});
 		}
-		for (const file of pending) await rename(file.temporary, file.final);
-
-		const binary: Record<string, IBinaryData> = {};
-		for (const file of pending) if (file.data) binary[file.key] = file.data;
-		const json: IDataObject = { folder, files: pending.map((file) => file.final) };
-		if (summary) json.summary = summary;
-		return [[{ json, binary, pairedItem: { item: 0 } }]];
 	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		const kind = value === null || value === undefined ? String(value) : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+		throw new NodeOperationError(ctx.getNode(), `Summary JSON must be a JSON object, not ${kind}`, {
+			description: 'Give one object such as {"period": "2026-10", "figures": {…}}: it is written as the summary file, and the messages are composed from it.',
+		});
+	}
+	return value as IDataObject;
+}
+
+/** Offset of the first character that is not valid JSON: where a strict parser gives up. */
+function jsonErrorPosition(text: string): number {
+	const lexeme = /[ \t\n\r]*("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
+	const tokens: Array<{ text: string; at: number }> = [];
+	for (let match = lexeme.exec(text); match; match = lexeme.exec(text)) tokens.push({ text: match[1], at: lexeme.lastIndex - match[1].length });
+	// The last token stands for the end of the text, or the first character no JSON token starts with.
+	const end = /[ \t\n\r]*/y;
+	end.lastIndex = tokens.length ? tokens[tokens.length - 1].at + tokens[tokens.length - 1].text.length : 0;
+	end.exec(text);
+	tokens.push({ text: '', at: end.lastIndex });
+
+	let i = 0;
+	const accept = () => {
+		i++;
+		return true;
+	};
+	const value = (): boolean => {
+		const open = tokens[i].text;
+		if (open !== '{' && open !== '[') return '{}[]:,'.includes(open) ? false : accept(); // '' (the end) is included too
+		const close = open === '{' ? '}' : ']';
+		i++;
+		if (tokens[i].text === close) return accept();
+		for (;;) {
+			if (close === '}') {
+				if (!tokens[i].text.startsWith('"')) return false;
+				i++;
+				if (tokens[i].text !== ':') return false;
+				i++;
+			}
+			if (!value()) return false;
+			if (tokens[i].text === close) return accept();
+			if (tokens[i].text !== ',') return false;
+			i++;
+		}
+	};
+	value();
+	return tokens[i].at;
 }
 
 async function binaryStream(ctx: IExecuteFunctions, data: IBinaryData) {
