@@ -86,7 +86,12 @@ export function benchWorkflow(variant: N8nVariant, format: Format, input: string
 	if (variant === 'rows') {
 		workflow.id = WORKFLOW_IDS.rows;
 		workflow.name += ' (Rows mode)';
-		for (const node of workflow.nodes) if ('outputMode' in node.parameters) node.parameters.outputMode = 'rows';
+		// No Rows Output Limit: the variant measures what Rows mode costs, up to --rows-max.
+		for (const node of workflow.nodes) {
+			if (!('outputMode' in node.parameters)) continue;
+			node.parameters.outputMode = 'rows';
+			node.parameters.tableOptions = { ...(node.parameters.tableOptions as object), rowsOutputLimit: 0 };
+		}
 	}
 	return workflow;
 }

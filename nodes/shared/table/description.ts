@@ -46,6 +46,25 @@ export const tableInputProperties: INodeProperties[] = [
 	},
 ];
 
+/**
+ * Rows output holds every row as an n8n item in n8n's heap: 4.2 GB on the Node 24 that runs n8n
+ * here (24 GB of RAM), about 2 GB on an 8 GB machine. Measured on the generated web export (28
+ * columns): 2.3 KB of heap per item and 4.5 KB per row at the hand-off's peak (DuckDB's rows and
+ * the items at once), so 1M rows need more than the whole heap. In a real n8n server (Webhook →
+ * Load → Clean Table, Rows output) the process peaked at 2.3 GB for 100k rows (3.1 GB with long
+ * HTML descriptions) and 4.4 GB for 300k, DuckDB's 1 GB included: about 1 GB per 100k rows, once
+ * n8n has copied the items to save the run. 100k leaves room on a 2 GB heap; 300k would not.
+ */
+export const DEFAULT_ROWS_OUTPUT_LIMIT = 100_000;
+
+/**
+ * The data a Rows output may hold per row allowed, as DuckDB estimates it (text bytes, 12 per
+ * other value), so a few very wide rows are stopped too: 411 bytes per row of the web export,
+ * about 1.6 KB with HTML descriptions. The estimate scans 1M rows in 130-280 ms (a cast of every
+ * column to text took 0.5-1.2 s), and runs only on tables within the row limit.
+ */
+export const ROWS_OUTPUT_BYTES_PER_ROW = 2048;
+
 /** How every node hands its result on. */
 export function tableOutputProperties(defaultFileName: string): INodeProperties[] {
 	return [
@@ -67,7 +86,7 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 		},
 		{
 			displayName:
-				'Table output keeps every row inside a Parquet file: use it for more than a few thousand rows, or when the next node is another Sales Analytics node',
+				'Table output keeps every row inside a Parquet file: use it for more than a few thousand rows, or when the next node is another Sales Analytics node. Rows output stops above its Rows Output Limit (Table Options).',
 			name: 'tableNotice',
 			type: 'notice',
 			default: '',
@@ -79,19 +98,20 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 			type: 'collection',
 			placeholder: 'Add option',
 			default: {},
-			displayOptions: { show: { outputMode: ['table'] } },
 			options: [
 				{
 					displayName: 'Output Binary Property',
 					name: 'binaryPropertyName',
 					type: 'string',
 					default: 'data',
+					displayOptions: { show: { '/outputMode': ['table'] } },
 				},
 				{
 					displayName: 'File Name',
 					name: 'fileName',
 					type: 'string',
 					default: defaultFileName,
+					displayOptions: { show: { '/outputMode': ['table'] } },
 				},
 				{
 					displayName: 'Preview Rows',
@@ -99,6 +119,16 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 					type: 'number',
 					typeOptions: { minValue: 0, maxValue: 100 },
 					default: 5,
+					displayOptions: { show: { '/outputMode': ['table'] } },
+				},
+				{
+					displayName: 'Rows Output Limit',
+					name: 'rowsOutputLimit',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_ROWS_OUTPUT_LIMIT,
+					description: `The most rows handed on as items; a table with more, or with more than ${ROWS_OUTPUT_BYTES_PER_ROW / 1024} KB of data per row allowed, stops the node instead of exhausting n8n's memory. 0 means no limit.`,
+					displayOptions: { show: { '/outputMode': ['rows'] } },
 				},
 			],
 		},

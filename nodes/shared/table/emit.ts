@@ -1,7 +1,10 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { DuckSession } from '../duckdb';
+import { quoteIdentifier } from '../sql';
 import type { StepClock } from './clock';
-import { describeColumns } from './columns';
+import { describeColumns, isNumericType, isTextType } from './columns';
+import { DEFAULT_ROWS_OUTPUT_LIMIT, ROWS_OUTPUT_BYTES_PER_ROW } from './description';
 import { parquet } from './formats';
 import { storeFile } from './store';
 import type { Column, Table } from './types';
@@ -12,7 +15,13 @@ interface TableOptions {
 	binaryPropertyName?: string;
 	fileName?: string;
 	previewRows?: number;
+	rowsOutputLimit?: number;
 }
+
+/** Values that become a number, a boolean or a short text of bounded length (dates, times, UUIDs)... */
+const isFixedSize = (type: string) => isNumericType(type) || /^(BOOLEAN|DATE|TIME|TIMESTAMP(_\w+)?|INTERVAL|UUID)\b/.test(type);
+/** ...about this long as JSON text. */
+const FIXED_VALUE_BYTES = 12;
 
 export interface EmitRequest {
 	/** The table to hand on, already in the session. */
@@ -41,6 +50,10 @@ export class TableEmitter {
 		private readonly clock: StepClock,
 	) {}
 
+	/** Rows and estimated bytes already handed on as items by this execution (a node with several outputs). */
+	private rowsHandedOn = 0;
+	private bytesHandedOn = 0;
+
 	get mode(): 'rows' | 'table' {
 		return this.ctx.getNodeParameter('outputMode', 0, 'rows') as 'rows' | 'table';
 	}
@@ -59,6 +72,7 @@ export class TableEmitter {
 		const orderBy = request.orderBy ?? request.table.order;
 		const ordered = selectInOrder(request.table.relation, orderBy);
 		if (this.mode === 'rows') {
+			await this.checkRowsLimit(request.table.relation, columns);
 			const rows = rowsToJson(await this.session.rows(ordered), columns);
 			if (request.summary) this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });
 			const items: INodeExecutionData[] = rows.map((json) => ({ json, pairedItem: { item: 0 } }));
@@ -72,6 +86,49 @@ export class TableEmitter {
 		const item = await this.tableItem(ordered, orderBy, columns, request);
 		item.binary = { ...item.binary, ...request.attachments };
 		return [item];
+	}
+
+	/**
+	 * Stops a Rows output too big for n8n's memory before a single row reaches JavaScript: every
+	 * item stays in n8n's heap for the whole execution, and a heap out of memory ends the n8n
+	 * process with every workflow running in it. Counted and sized in DuckDB, which is cheap.
+	 */
+	private async checkRowsLimit(relation: string, columns: Column[]): Promise<void> {
+		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
+		const limit = Math.max(0, Math.floor(options.rowsOutputLimit ?? DEFAULT_ROWS_OUTPUT_LIMIT));
+		if (!limit) return;
+		const rows = this.rowsHandedOn + (await this.session.count(`SELECT count(*) FROM ${relation}`));
+		const shape = `${rows.toLocaleString('en')} rows (${columns.length} columns)`;
+		if (rows > limit) throw this.tooBig(`${shape} are too many for Rows output (limit ${limit.toLocaleString('en')})`);
+		const bytes = this.bytesHandedOn + (await this.estimatedBytes(relation, columns));
+		const budget = limit * ROWS_OUTPUT_BYTES_PER_ROW;
+		if (bytes > budget) {
+			throw this.tooBig(`${shape} hold about ${megabytes(bytes)}, too much for Rows output (limit ${limit.toLocaleString('en')} rows, ${megabytes(budget)})`);
+		}
+		this.rowsHandedOn = rows;
+		this.bytesHandedOn = bytes;
+	}
+
+	/**
+	 * The table's size as JSON text, roughly: the bytes of its text (and nested or binary values,
+	 * as text), plus a number's worth per other value. Text lengths are read from DuckDB's string
+	 * headers, not scanned.
+	 */
+	private async estimatedBytes(relation: string, columns: Column[]): Promise<number> {
+		const sized = columns.filter((column) => !isFixedSize(column.type));
+		const terms = sized.map((column) => {
+			const name = quoteIdentifier(column.name);
+			return `coalesce(sum(strlen(${isTextType(column.type) ? name : `${name}::VARCHAR`})), 0)`;
+		});
+		const fixed = `count(*) * ${(columns.length - sized.length) * FIXED_VALUE_BYTES}`;
+		return await this.session.count(`SELECT ${[fixed, ...terms].join(' + ')} FROM ${relation}`);
+	}
+
+	private tooBig(message: string): NodeOperationError {
+		return new NodeOperationError(this.ctx.getNode(), `${this.ctx.getNode().name}: ${message}`, {
+			description:
+				"Rows output makes one n8n item per row, all held in n8n's memory. Set Output to Table (one item; the rows travel in a Parquet file that every Sales Analytics node reads), or keep fewer rows first (a filter or limit step), or raise Rows Output Limit under Table Options (0 means no limit).",
+		});
 	}
 
 	/** The incoming Table item with this node's statistics, or undefined when it is not one. */
@@ -119,4 +176,8 @@ export class TableEmitter {
 		if (!outputName) return base;
 		return base.replace(/(\.parquet)?$/i, `_${outputName.toLowerCase().replace(/\W+/g, '_')}.parquet`);
 	}
+}
+
+function megabytes(bytes: number): string {
+	return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 2 ** 20))} MB`;
 }
