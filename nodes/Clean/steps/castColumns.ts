@@ -65,7 +65,8 @@ export const castColumns: CleanStep = {
 	],
 	label: (p: IDataObject) => `cast ${p.castColumns as string} to ${TARGET_TYPES[p.castType as string]?.name ?? p.castType}`,
 	async build({ session, table, parameters, fail }) {
-		const columns = findColumns(table, parameters.castColumns as string);
+		// A column listed twice is converted once (REPLACE refuses a name twice).
+		const columns = [...new Set(findColumns(table, parameters.castColumns as string))];
 		if (!columns.length) fail('No column to convert', 'List the columns to convert, e.g. "price".');
 		const targetKey = parameters.castType as string;
 		const target = TARGET_TYPES[targetKey];

@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { findColumn, isNumericType, sqlTypeOf } from '../../shared/table';
+import { findColumn, isNumericType, isTextType, sqlTypeOf } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 
@@ -23,6 +23,9 @@ const OPERATORS: Record<string, { name: string; needsValue: boolean; sql: Compar
 	isEmpty: { name: 'Is Empty', needsValue: false, sql: (c) => `(${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '')` },
 	isNotEmpty: { name: 'Is Not Empty', needsValue: false, sql: (c) => `(${c} IS NOT NULL AND trim(CAST(${c} AS VARCHAR)) <> '')` },
 };
+
+/** Operators that compare the column with the value converted to the column's type. */
+const TYPED_COMPARISONS = ['equals', 'notEquals', 'greaterThan', 'greaterOrEqual', 'lessThan', 'lessOrEqual'];
 
 export const filterRows: CleanStep = {
 	value: 'filterRows',
@@ -61,12 +64,15 @@ export const filterRows: CleanStep = {
 		const name = quoteIdentifier(column.name);
 		if (!operator.needsValue) return { select: `SELECT * FROM ${table.relation} WHERE ${operator.sql(name, sqlTypeOf(column))}` };
 		const value = String(parameters.filterValue ?? '');
-		if (isNumericType(column.type) && ['greaterThan', 'greaterOrEqual', 'lessThan', 'lessOrEqual', 'equals'].includes(parameters.filterOperator as string)) {
+		// A value the column's type cannot hold would compare as NULL: "is not equal to" would then drop
+		// the empty rows and keep the rest, while "is equal to" keeps nothing. Both refuse it instead.
+		if (!isTextType(column.type) && TYPED_COMPARISONS.includes(parameters.filterOperator as string)) {
 			const converts = await session.value(`SELECT try_cast($1 AS ${sqlTypeOf(column)}) IS NOT NULL`, [value]);
 			if (!converts) {
+				const numeric = isNumericType(column.type);
 				fail(
-					`The value "${value}" is not a number, but column "${column.name}" holds numbers (${column.type})`,
-					'Enter a number such as 10 or 24.5 (with a point).',
+					`The value "${value}" is not ${numeric ? 'a number' : `a ${column.type} value`}, but column "${column.name}" holds ${numeric ? 'numbers' : 'that type'} (${column.type})`,
+					numeric ? 'Enter a number such as 10 or 24.5 (with a point).' : 'Enter a value of that type (e.g. 2024-01-31 for a date, true or false), or convert the column to text first.',
 				);
 			}
 		}

@@ -26,7 +26,8 @@ export const trimText: CleanStep = {
 	],
 	label: (p: IDataObject) => `trim ${(p.trimColumns as string)?.trim() || 'all text columns'}`,
 	async build({ table, parameters, fail }) {
-		const chosen = findColumns(table, parameters.trimColumns as string);
+		// A column listed twice is trimmed once (REPLACE refuses a name twice).
+		const chosen = [...new Set(findColumns(table, parameters.trimColumns as string))];
 		const columns = (chosen.length ? chosen : table.columns).filter((column) => isTextType(column.type));
 		if (chosen.length && columns.length < chosen.length) {
 			const notText = chosen.filter((column) => !isTextType(column.type));
