@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
 import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT } from '../../scripts/n8n/instance';
+import { SlackReceiver, SmtpReceiver } from './receivers';
 
 export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
 
@@ -52,11 +54,41 @@ export async function startReportServer(options: { port: number; token: string; 
 	]);
 	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', { slackWebhookUrl: options.slackUrl }));
 	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: options.inputFolder, outputFolder: options.outputFolder, slackWebhookUrl: options.slackUrl, emailTo: 'management@bottleneck.test' }));
-	const published = n8n.cli(['publish:workflow', '--id=SalesMonthly0001']);
-	if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
+	// n8n 2.x runs an error workflow only once it is published, like the webhook's workflow.
+	for (const id of ['SalesMonthlyErr1', 'SalesMonthly0001']) {
+		const published = n8n.cli(['publish:workflow', `--id=${id}`]);
+		if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
+	}
 	const base = await n8n.startServer();
 	const webhook = `${base}/${WEBHOOK_PATH}`;
 	// Webhooks go live a moment after the server is ready.
 	for (let attempt = 0; attempt < 100 && (await fetch(webhook, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
 	return { n8n, home, webhook };
+}
+
+/**
+ * For one test file: the report server on `port` with its own Slack and SMTP receivers and
+ * folders, started before the file's tests and stopped, with every folder removed, after them.
+ */
+export function reportServerForTests(port: number, token: string, name: string) {
+	const server = {
+		slack: new SlackReceiver(),
+		smtp: new SmtpReceiver(),
+		out: freshDir(`${name}-out-`),
+		uploads: freshDir(`${name}-uploads-`),
+		home: '',
+		webhook: '',
+		n8n: undefined as N8nInstance | undefined,
+	};
+	before(async () => {
+		const { slack, smtp, out, uploads } = server;
+		Object.assign(server, await startReportServer({ port, token, slackUrl: await slack.start(), smtpAddress: await smtp.start(), outputFolder: out, inputFolder: uploads }));
+	});
+	after(async () => {
+		await server.n8n?.stopServer();
+		await server.slack.stop();
+		await server.smtp.stop();
+		for (const dir of [server.home, server.out, server.uploads]) if (dir) rmSync(dir, { recursive: true, force: true });
+	});
+	return server;
 }

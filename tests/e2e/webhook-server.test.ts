@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import type { N8nInstance } from '../../scripts/n8n/instance';
 import { generateSample } from '../../scripts/sample-data/generator';
 import { BOTTLENECK_DIR, EXPORTS, SKIP_BOTTLENECK } from '../helpers/bottleneck';
-import { freshDir, REFERENCE, startReportServer } from './helpers';
-import { SlackReceiver, SmtpReceiver } from './receivers';
+import { REFERENCE, reportServerForTests } from './helpers';
 
 const PORT = 5700;
 const TOKEN = 'e2e-webhook-token-7f3a';
 
-const slack = new SlackReceiver();
-const smtp = new SmtpReceiver();
-let home = '';
-let webhook = '';
-const out = freshDir('server-out-');
-const uploads = freshDir('server-uploads-');
-let n8n: N8nInstance;
+const server = reportServerForTests(PORT, TOKEN, 'server');
+const { slack, smtp, out, uploads } = server;
 
 /** The month to upload: the real exports, or a generated month when ../shared is absent. */
 async function month(): Promise<{ files: Record<string, string>; expected: Record<string, unknown> }> {
@@ -35,19 +28,8 @@ async function upload(headers: Record<string, string>): Promise<Response> {
 	const form = new FormData();
 	for (const [name, path] of Object.entries(files)) form.append(name, new Blob([readFileSync(path)]), `${name}.xlsx`);
 	form.append('expected', new Blob([JSON.stringify(expected)], { type: 'application/json' }), 'expected.json');
-	return fetch(webhook, { method: 'POST', body: form, headers });
+	return fetch(server.webhook, { method: 'POST', body: form, headers });
 }
-
-before(async () => {
-	({ n8n, home, webhook } = await startReportServer({ port: PORT, token: TOKEN, slackUrl: await slack.start(), smtpAddress: await smtp.start(), outputFolder: out, inputFolder: uploads }));
-});
-
-after(async () => {
-	await n8n?.stopServer();
-	await slack.stop();
-	await smtp.stop();
-	for (const dir of [home, out, uploads]) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('the shipped workflow in a running n8n server, triggered by its webhook', () => {
 	test('no token, or a wrong one: refused, and nothing is sent or written', async () => {
@@ -64,7 +46,7 @@ describe('the shipped workflow in a running n8n server, triggered by its webhook
 	test('the three exports uploaded: the summary comes back, one Slack message, one email with three attachments', async () => {
 		const response = await upload({ 'X-Report-Token': TOKEN });
 		const text = await response.text();
-		assert.equal(response.status, 200, `${text}\n${n8n.serverLog.join('').slice(-3000)}`);
+		assert.equal(response.status, 200, `${text}\n${server.n8n?.serverLog.join('').slice(-3000)}`);
 		const summary = JSON.parse(text);
 		const expected = (await month()).expected;
 		assert.equal(summary.figures.revenue_total, expected.revenue_total);
