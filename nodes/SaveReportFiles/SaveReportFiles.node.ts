@@ -158,6 +158,8 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 /** The Summary JSON parameter: nothing when empty, otherwise exactly one JSON object. */
 function summaryParameter(ctx: IExecuteFunctions): IDataObject | undefined {
 	const raw = ctx.getNodeParameter('summary', 0, '') as unknown;
+	// An expression that finds nothing (e.g. statistics read from Rows-mode items) gives no summary.
+	if (raw === undefined || raw === null) return undefined;
 	let value = raw;
 	if (typeof raw === 'string') {
 		if (!raw.trim()) return undefined;

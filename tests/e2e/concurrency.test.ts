@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ENGINE_FOLDER_PREFIX, SCRATCH_PREFIX } from '../../nodes/shared/duckdb';
 import type { N8nInstance } from '../../scripts/n8n/instance';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { GeneratedSample } from '../../scripts/sample-data/generator';
@@ -22,7 +23,11 @@ const samples: GeneratedSample[] = [];
 let n8n: N8nInstance;
 // The server's own temp folder, so only its executions' scratch folders are counted.
 const serverTmp = freshDir('n8n-concurrency-tmp-');
-const scratch = () => readdirSync(serverTmp).filter((name) => name.startsWith('n8n-sales-analytics-')).length;
+/** Scratch folders of the executions running now: each node's is inside the confined engine's folder. */
+const scratch = () =>
+	readdirSync(serverTmp)
+		.filter((name) => name.startsWith(ENGINE_FOLDER_PREFIX))
+		.flatMap((engine) => readdirSync(join(serverTmp, engine)).filter((name) => name.startsWith(SCRATCH_PREFIX))).length;
 
 before(async () => {
 	// Four different months, mixed formats, so each run's figures are its own.
@@ -71,5 +76,6 @@ describe(`${RUNS} executions of the shipped workflow at once on the real n8n ser
 		assert.deepEqual(readdirSync(out).filter((name) => name.endsWith('.partial')), [], 'no temporary report file left');
 		assert.ok(mostAtOnce > 1, `executions had scratch folders of their own at the same time (most at once: ${mostAtOnce})`);
 		assert.equal(scratch(), 0, 'every DuckDB scratch folder removed');
+		assert.deepEqual(readdirSync(serverTmp).filter((name) => name.startsWith(ENGINE_FOLDER_PREFIX)), [], 'the engine folder is gone once no node runs');
 	});
 });
