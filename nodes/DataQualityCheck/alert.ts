@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { escapeSlackMrkdwn } from '../shared/escape';
+import { shownValue as show } from './report';
 import type { CheckResult } from './report';
-
-const show = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
 
 /**
  * The alert for checks that failed, ready for Slack: `text` (the notification line) and

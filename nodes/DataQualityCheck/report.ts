@@ -13,12 +13,14 @@ export interface CheckResult extends IDataObject {
 	message: string;
 }
 
+/** A check's observed or expected value as people read it: a dash when there is none. */
+export const shownValue = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
+
 export function checkResult(name: string, type: string, severity: 'error' | 'warning', outcome: CheckOutcome): CheckResult {
 	const status: CheckStatus = outcome.skipped ? 'skipped' : outcome.passed ? 'pass' : severity === 'error' ? 'fail' : 'warn';
-	const show = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
 	const message = outcome.skipped
 		? `${name}: skipped (${outcome.skipped})`
-		: `${name}: ${status.toUpperCase()} — observed ${show(outcome.observed)}, expected ${show(outcome.expected)}`;
+		: `${name}: ${status.toUpperCase()} — observed ${shownValue(outcome.observed)}, expected ${shownValue(outcome.expected)}`;
 	const result: CheckResult = {
 		name,
 		type,

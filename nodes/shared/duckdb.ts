@@ -59,7 +59,7 @@ class Engine {
 		const root = limits.confined ? join(tmpdir(), `${ENGINE_FOLDER_PREFIX}${randomUUID()}`) : tmpdir();
 		const options: Record<string, string> = {
 			// Made by DuckDB only when it spills; its files go as soon as the query that needed them ends.
-			temp_directory: limits.confined ? join(root, 'spill') : join(root, `${ENGINE_FOLDER_PREFIX}spill-${randomUUID()}`),
+			temp_directory: limits.confined ? join(root, 'spill') : join(root, `sales-analytics-spill-${randomUUID()}`),
 			memory_limit: memoryLimitOf(limits),
 		};
 		if (limits.threads) options.threads = String(limits.threads);

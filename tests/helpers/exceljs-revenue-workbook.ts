@@ -1,5 +1,6 @@
 /** The ExcelJS revenue workbook writer the package used before nodes/shared/xlsx/write.ts; kept for scripts/xlsx-write-speed.ts to compare against. */
 import ExcelJS from 'exceljs';
+import { columnLetter } from '../../nodes/shared/xlsx/write';
 import type { RevenueWorkbook, SheetColumn } from '../../nodes/shared/xlsx/write';
 import type { DuckSession } from '../../nodes/shared/duckdb';
 import { quoteIdentifier } from '../../nodes/shared/sql';
@@ -10,17 +11,6 @@ export type { RevenueWorkbook, SheetColumn };
 
 /** Rows read from DuckDB per page. */
 const PAGE = 50_000;
-
-function letter(index: number): string {
-	let n = index + 1;
-	let s = '';
-	while (n > 0) {
-		const r = (n - 1) % 26;
-		s = String.fromCharCode(65 + r) + s;
-		n = Math.floor((n - 1) / 26);
-	}
-	return s;
-}
 
 /**
  * The revenue report: a sheet of rows (bold frozen header, autofilter, number formats,
@@ -59,7 +49,7 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 		}
 	}
 	const lastDataRow = rowCount + 1;
-	sheet.autoFilter = { from: 'A1', to: `${letter(book.columns.length - 1)}${lastDataRow}` };
+	sheet.autoFilter = { from: 'A1', to: `${columnLetter(book.columns.length - 1)}${lastDataRow}` };
 
 	const totalsRow = sheet.addRow(book.columns.map((_, index) => (index === 0 ? 'Total' : null)));
 	totalsRow.font = { bold: true };
@@ -67,7 +57,7 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 		const index = book.columns.findIndex((c) => c.name === name);
 		if (index < 0) continue;
 		const sum = await session.value(`SELECT CAST(coalesce(sum(${quoteIdentifier(name)}), 0) AS DOUBLE) FROM ${book.relation}`);
-		const column = letter(index);
+		const column = columnLetter(index);
 		totalsRow.getCell(index + 1).value = { formula: `SUM(${column}2:${column}${lastDataRow})`, result: Number(sum) };
 	}
 	totalsRow.commit();

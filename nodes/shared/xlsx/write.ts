@@ -57,7 +57,8 @@ function styleIndex(format: Format | undefined, bold = false): number {
 	return (format ? FORMATS.indexOf(format) + 1 : 0) + (bold ? FORMATS.length + 1 : 0);
 }
 
-function columnLetter(index: number): string {
+/** Excel's column letters for a 0-based index: A … Z, AA … */
+export function columnLetter(index: number): string {
 	let n = index + 1;
 	let letters = '';
 	while (n > 0) {
