@@ -40,7 +40,7 @@ describe('Clean Table steps', () => {
 	test('drop missing: chosen columns, any column, blank text', async () => {
 		const rows = [{ a: 'x', b: 1 }, { a: '  ', b: 2 }, { a: null, b: 3 }, { a: 'y', b: null }];
 		assert.deepEqual(json(await clean([{ stepType: 'dropMissing', missingColumns: 'a' }], rows)).map((r) => r.b), [1, null]);
-		assert.deepEqual(json(await clean([{ stepType: 'dropMissing', missingColumns: '' }], rows)).map((r) => r.b), [1]);
+		assert.deepEqual(json(await clean([{ stepType: 'dropMissing', missingScope: 'any' }], rows)).map((r) => r.b), [1]);
 		assert.deepEqual(json(await clean([{ stepType: 'dropMissing', missingColumns: 'a', blankIsMissing: false }], rows)).map((r) => r.b), [1, 2, null]);
 	});
 

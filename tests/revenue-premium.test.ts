@@ -99,9 +99,11 @@ describe('Premium Score', () => {
 		const ordinary = json(result, 1);
 		assert.equal(ordinary.length, 11);
 		assert.deepEqual(ordinary.filter((r) => r.premium_score === null).map((r) => r.price), [null, 'N/A']);
+		// The node's sentence once (not again for Ordinary), then what the user should know, as a warning.
 		const hints = result.hints('Node');
-		assert.equal(hints.length, 1);
-		assert.match(hints[0], /^1 premium, 11 ordinary \(z-score > 2, population standard deviation; premium above price [\d.]+\)\. 2 row\(s\) without/);
+		assert.equal(hints.length, 2);
+		assert.match(hints[0], /^1 premium and 11 ordinary of 12 rows: premium when price is above \d+(\.\d{1,2})? \(z-score > 2, population standard deviation\)\.$/);
+		assert.match(hints[1], /^2 row\(s\) without a numeric price/);
 	});
 
 	test('CSV files: named by the parameters, header row, decimal point, one file per output', async () => {

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { DuckSession } from '../nodes/shared/duckdb';
 import { XLSX_MAX_ROWS, writeRevenueWorkbook, type RevenueWorkbook, type SheetColumn } from '../nodes/shared/xlsx/write';
+import { readWorkbook } from './helpers/workbook';
 
 const LONG_HTML = `<div class="description">${'<p>Vin rouge &amp; fromage — 14,5 % vol. <b>"Grand cru"</b></p>\n'.repeat(400)}</div>`;
 
@@ -81,12 +82,6 @@ async function withReport<T>(work: (session: DuckSession, columns: SheetColumn[]
 	} finally {
 		await session.close();
 	}
-}
-
-async function readWorkbook(path: string): Promise<ExcelJS.Workbook> {
-	const book = new ExcelJS.Workbook();
-	await book.xlsx.readFile(path);
-	return book;
 }
 
 /** What the source value must read back as: numbers as numbers (DECIMAL exact to the cent), dates as ISO text. */

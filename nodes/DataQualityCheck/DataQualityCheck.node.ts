@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { ColumnNotFoundError, isTableBinary, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
+import { countText } from '../shared/reading';
 import { findCheckKind } from './checks';
 import { qualityProperties } from './description';
 import { failureAlert } from './alert';
@@ -15,8 +16,8 @@ export class DataQualityCheck implements INodeType {
 		displayName: 'Data Quality Check',
 		name: 'dataQualityCheck',
 		icon: { light: 'file:dataQualityCheck.svg', dark: 'file:dataQualityCheck.dark.svg' },
-		subtitle: '={{ ($parameter["checks"]?.check ?? []).length + " checks · " + ($parameter["onFailure"] === "route" ? "route failures" : "stop on error") }}',
-		description: 'Validates a table with declared checks (row counts, nulls, uniqueness, ranges, totals, freshness, custom SQL) and stops or routes on failure',
+		subtitle: '={{ ($parameter["checks"]?.check ?? []).length + (($parameter["checks"]?.check ?? []).length === 1 ? " check" : " checks") + ($parameter["onFailure"] === "route" ? " · failures to 2nd output" : "") }}',
+		description: 'Check a table before anything is sent: row counts, unique keys, empty values, ranges, totals',
 		inputs: [
 			{ type: NodeConnectionTypes.Main, displayName: 'Table' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Reference', required: false },
@@ -73,19 +74,25 @@ export class DataQualityCheck implements INodeType {
 			const report = qualityReport(results);
 			const failing = results.filter((check) => check.status === 'fail');
 			const warned = results.filter((check) => check.status === 'warn');
-			const summary = `${results.length} check(s): ${report.errors} failed, ${report.warnings} warning(s), ${report.skipped} skipped.${[...failing, ...warned].map((c) => ` ${c.message}.`).join('')}`;
+			const passed = results.filter((check) => check.status === 'pass').length;
+			const counted = [`${passed} passed`, `${failing.length} failed`, ...(warned.length ? [`${warned.length} with a warning`] : []), ...(report.skipped ? [`${report.skipped} skipped`] : [])];
+			const summary = `${results.length} ${results.length === 1 ? 'check' : 'checks'} on ${countText(table.rows)} rows: ${counted.join(', ')}.${[...failing, ...warned].map((c) => ` ${c.message}.`).join('')}`;
+			const figures: IDataObject = { checksPassed: passed, checksFailed: failing.length, ...(warned.length ? { checksWarned: warned.length } : {}), ...(report.skipped ? { checksSkipped: report.skipped } : {}), rows: table.rows };
 			if (failing.length && this.getNodeParameter('onFailure', 0, 'stop') === 'stop') {
 				throw new NodeOperationError(this.getNode(), `${failing.length} data quality check(s) failed: ${failing.map((c) => c.name).join(', ')}`, {
 					description: failing.map((c) => c.message).join('\n'),
 				});
 			}
-			if (failing.length) return [[], [{ json: { ...report, alert: failureAlert(this.getNode().name, failing) }, pairedItem: { item: 0 } }]];
+			if (failing.length) {
+				this.addExecutionHints({ message: summary, type: 'danger', location: 'outputPane' });
+				return [[], [{ json: { summary, ...figures, ...report, alert: failureAlert(this.getNode().name, failing) }, pairedItem: { item: 0 } }]];
+			}
 			const statistics: IDataObject = { input: table.source.detail, rows: table.rows, ...report };
 			// Report files riding with the table (Revenue's Excel report) travel on with it.
 			const incoming = this.getInputData(0)[0];
 			const attachments = Object.fromEntries(Object.entries(incoming?.binary ?? {}).filter(([, data]) => !isTableBinary(incoming, data)));
 			const unchangedFrom = this.getInputData(0).length === 1 ? incoming : undefined;
-			return [await emitter.emit({ table, statistics, summary, attachments: Object.keys(attachments).length ? attachments : undefined, unchangedFrom }), []];
+			return [await emitter.emit({ table, statistics, summary, figures, warnings: warned.map((c) => c.message), attachments: Object.keys(attachments).length ? attachments : undefined, unchangedFrom }), []];
 		});
 	}
 }

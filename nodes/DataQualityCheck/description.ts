@@ -40,9 +40,10 @@ export const qualityProperties: INodeProperties[] = [
 		name: 'onFailure',
 		type: 'options',
 		default: 'stop',
+		description: 'Warnings never stop the run: they are only reported',
 		options: [
-			{ name: 'Stop the Workflow With an Error Listing Every Failing Check', value: 'stop' },
-			{ name: 'Send the Report to the Failed Output', value: 'route', description: 'The Passed output stays empty, so the success path does not run' },
+			{ name: 'Stop the Workflow', value: 'stop', description: 'Stop with an error that lists every failing check' },
+			{ name: 'Send to the Failed Output', value: 'route', description: 'The report goes to the Failed output; the Passed output stays empty, so the success path does not run' },
 		],
 	},
 	{

@@ -28,7 +28,7 @@ export class LoadSalesExports implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["source"] === "upload" ? "from the upload" : $parameter["folder"] || "uploaded files or folder" }}',
-		description: 'Finds this month\'s ERP, liaison and web exports (and expected.json) in a folder or an upload',
+		description: 'Read the month\'s export files (xlsx, csv…) from a folder or an upload',
 		defaults: { name: 'Load Sales Exports' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { quoteList } from '../shared/sql';
-import { findColumns, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
+import { countText } from '../shared/reading';
+import { findColumns, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Table } from '../shared/table';
 import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
 import type { DuckSession } from '../shared/duckdb';
@@ -30,9 +31,10 @@ export class MergeTables implements INodeType {
 		displayName: 'Merge Tables',
 		name: 'mergeTables',
 		icon: { light: 'file:mergeTables.svg', dark: 'file:mergeTables.dark.svg' },
-		subtitle: '={{ ($parameter["joins"]?.join ?? []).map(j => j.joinType).join(", ") + " join of " + ($parameter["numberInputs"] || 2) + " tables" }}',
-		description: 'Join two or more tables on key columns with DuckDB (inner, left, right, full, anti)',
+		subtitle: '={{ ($parameter["joins"]?.join ?? []).length ? ($parameter["joins"]?.join ?? []).map(j => j.joinType || "inner").filter((type, index, all) => all.indexOf(type) === index).join(" + ") + " join of " + ($parameter["numberInputs"] || 2) + " tables" : ($parameter["numberInputs"] || 2) + " tables, no join yet" }}',
+		description: 'Combine two or more tables on matching key columns, like a spreadsheet lookup (inner, left, right, full or anti join)',
 		inputs: `={{(${configuredInputs})($parameter)}}`,
+		outputs: tableNodeOutputs(['Table']),
 		// A join never runs on part of its tables: if a check upstream routed a table away, it waits.
 		requiredInputs: '={{ $parameter["numberInputs"] || 2 }}',
 		properties: mergeProperties,
@@ -104,11 +106,20 @@ export class MergeTables implements INodeType {
 				rowsOut: result.rows,
 				joins: joinStatistics,
 			};
-			const summary = joinStatistics
-				.map((j) => `join ${j.join as number} (${j.type as string} on ${j.keys as string}): ${j.rowsLeft as number} × ${j.rowsRight as number} → ${j.rowsOut as number} rows, ${j.unmatchedLeftKeys as number} left / ${j.unmatchedRightKeys as number} right keys unmatched`)
-				.join('; ');
-			return [await emitter.emit({ table: result, statistics, summary })];
-		});
+			// Each join's left side is table 1, then what the joins before it made.
+			const leftName = (join: number) => (join === 1 ? 'table 1' : `join ${join - 1}`);
+			const figures: IDataObject = { rowsOut: result.rows };
+			for (const j of joinStatistics) {
+				figures[`unmatched · ${leftName(j.join as number)}`] = j.unmatchedLeftRows;
+				figures[`unmatched · table ${j.input as number}`] = j.unmatchedRightRows;
+			}
+			const perJoin = joinStatistics.map(
+				(j) =>
+					`join ${j.join as number} (${j.type as string} on ${j.keys as string}): ${countText(j.unmatchedLeftRows as number)} rows of ${leftName(j.join as number)} and ${countText(j.unmatchedRightRows as number)} of table ${j.input as number} found no match`,
+			);
+			const summary = `Merged ${tables.length} tables into ${countText(result.rows)} rows. ${perJoin.join('; ').replace(/^./, (first) => first.toUpperCase())}.`;
+			return [await emitter.emit({ table: result, statistics, summary, figures })];
+		}, { previewOutput: true });
 	}
 }
 

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { tableInputProperties, tableOutputProperties } from '../shared/table';
+import { COLUMN_LIST_FIELD, tableInputProperties, tableOutputProperties } from '../shared/table';
 
 export const MAX_INPUTS = 6;
 
@@ -37,11 +37,13 @@ export const mergeProperties: INodeProperties[] = [
 				name: 'join',
 				values: [
 					{
-						displayName: 'Input to Join',
+						displayName: 'Table to Join',
 						name: 'input',
-						type: 'number',
-						typeOptions: { minValue: 2, maxValue: MAX_INPUTS },
+						type: 'options',
+						// Values stay the input numbers, as when this was a number field: saved workflows keep working.
+						options: Array.from({ length: MAX_INPUTS - 1 }, (_, index) => ({ name: `Table ${index + 2}`, value: index + 2 })),
 						default: 2,
+						description: 'The input whose table this join adds to the result so far',
 					},
 					{
 						displayName: 'Join Type',
@@ -51,28 +53,31 @@ export const mergeProperties: INodeProperties[] = [
 						options: Object.entries(JOIN_TYPES).map(([value, name]) => ({ name, value })),
 					},
 					{
-						displayName: 'Key Columns in Result So Far',
+						displayName: 'Keys in Result So Far',
 						name: 'leftKeys',
 						type: 'string',
 						default: '',
 						placeholder: 'product_id',
-						description: 'Comma-separated; matched in order with the keys of the joined input',
+						...COLUMN_LIST_FIELD,
+						description: 'Key columns of the result so far (Table 1 and the tables joined above), matched in order with the keys of the table to join',
 					},
 					{
-						displayName: 'Key Columns in Joined Input',
+						displayName: 'Keys in Table to Join',
 						name: 'rightKeys',
 						type: 'string',
 						default: '',
 						placeholder: 'product_id',
+						...COLUMN_LIST_FIELD,
+						description: 'Key columns of the table to join, as many as in the result so far',
 					},
 					{
-						displayName: 'Suffix for Clashing Columns',
+						displayName: 'Suffix for Same Names',
 						name: 'clashSuffix',
 						type: 'string',
 						default: '',
 						placeholder: '_web',
 						description:
-							'Added to columns of the joined input whose name is already taken. Empty: _input2, _input3…',
+							'Added to columns of the table to join whose name is already in the result. Empty: _input2, _input3…',
 					},
 				],
 			},
@@ -100,10 +105,11 @@ export const mergeProperties: INodeProperties[] = [
 				],
 			},
 			{
-				displayName: 'Ignore Letter Case in Keys',
+				displayName: 'Ignore Case in Keys',
 				name: 'ignoreCase',
 				type: 'boolean',
 				default: false,
+				description: 'Whether keys that differ only in upper and lower case letters match (ABC12 and abc12)',
 			},
 		],
 	},

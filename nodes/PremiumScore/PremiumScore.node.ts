@@ -1,10 +1,11 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { DuckSession } from '../shared/duckdb';
 import { csv as csvFormat } from '../shared/table/formats';
 import { storeFile } from '../shared/table/store';
-import { quoteIdentifier } from '../shared/sql';
-import { findColumn, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
+import { quoteIdentifier, quoteList } from '../shared/sql';
+import { countText, identifyingColumns, percentText, rounded, rowLabel } from '../shared/reading';
+import { findColumn, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Table } from '../shared/table';
 import { premiumProperties } from './description';
 import { premiumRule, scoredSql, splitSql, statsSql, numericValue } from './sql';
@@ -17,10 +18,9 @@ export class PremiumScore implements INodeType {
 		displayName: 'Premium Score',
 		name: 'premiumScore',
 		icon: { light: 'file:premiumScore.svg', dark: 'file:premiumScore.dark.svg' },
-		subtitle: '={{ $parameter["method"] === "iqr" ? "IQR fence, k = " + $parameter["iqrK"] : "z-score > " + $parameter["threshold"] }} on {{ $parameter["scoreColumn"] }}',
-		description: 'Splits a table into premium and ordinary products by z-score or IQR fence on a price column',
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Premium', 'Ordinary'],
+		subtitle: '={{ $parameter["method"] === "iqr" ? ($parameter["scoreColumn"] || "price") + " above the IQR fence, k = " + $parameter["iqrK"] : "z-score of " + ($parameter["scoreColumn"] || "price") + " > " + $parameter["threshold"] }}',
+		description: 'Find premium products: prices far above the average (z-score) or above the usual range (IQR fence)',
+		outputs: tableNodeOutputs(['Premium', 'Ordinary']),
 		properties: premiumProperties,
 		defaults: { name: 'Premium Score' },
 	};
@@ -60,10 +60,12 @@ export class PremiumScore implements INodeType {
 			const notes = scoringNotes(plan, stats);
 			const unscored = Number(stats.rows) - Number(stats.scored);
 
+			const shown = identifyingColumns(premium.columns, [plan.column, plan.scoreName]);
 			const statistics: IDataObject = {
 				input: input.source.detail,
 				method: plan.method === 'zscore' ? `z-score > ${plan.threshold}, ${plan.deviation} standard deviation` : `IQR fence: Q3 + ${plan.k} × IQR`,
 				column: plan.column,
+				scoreColumn: plan.scoreName,
 				rows: Number(stats.rows),
 				scoredRows: Number(stats.scored),
 				unscoredRows: unscored,
@@ -80,19 +82,48 @@ export class PremiumScore implements INodeType {
 				q3: num('q3'),
 				max: num('max'),
 				premiumFrom,
-				topPremium: rowsToJson(await session.rows(`SELECT * FROM ${premium.relation} ORDER BY ${quoteIdentifier(plan.scoreName)} DESC, ${numericValue(plan)} DESC, rowid LIMIT 5`)),
+				topPremium: rowsToJson(
+					await session.rows(`SELECT ${quoteList(shown.map((c) => c.name))} FROM ${premium.relation} ORDER BY ${quoteIdentifier(plan.scoreName)} DESC, ${numericValue(plan)} DESC, rowid LIMIT 5`),
+					shown,
+				),
 				notes,
 			};
 			const csv = this.getNodeParameter('createCsv', 0, false) ? await clock.measure('report', async () => await csvFiles(this, session, premium, ordinary)) : undefined;
-			const noteText = notes.join('; ').replace(/^./, (first) => first.toUpperCase());
-			const summary = `${premium.rows} premium, ${ordinary.rows} ordinary (${statistics.method as string}${premiumFrom !== null ? `; premium above ${plan.column} ${premiumFrom.toFixed(4)}` : ''}).${notes.length ? ` ${noteText}.` : ''}`;
-			// One hint for the node: both outputs share the same summary.
+			const cut = rounded(premiumFrom);
+			const summary =
+				`${countText(premium.rows)} premium and ${countText(ordinary.rows)} ordinary of ${countText(Number(stats.rows))} rows` +
+				`${cut !== null ? `: premium when ${plan.column} is above ${cut}` : ''} (${statistics.method as string}).`;
+			const top = statistics.topPremium as IDataObject[];
+			const figures: IDataObject = {
+				premiumCount: premium.rows,
+				ordinaryCount: ordinary.rows,
+				premiumShare: percentText(Number(stats.rows) ? premium.rows / Number(stats.rows) : null),
+				premiumAbove: cut,
+				mean: rounded(num('mean')),
+				...(top.length ? { topPremium: top.map((row) => topName(row, plan)).join(', ') } : {}),
+			};
+			// The Ordinary output has its own few figures; the scoring's statistics live with Premium.
+			const ordinaryFigures: IDataObject = { ordinaryCount: ordinary.rows, premiumCount: premium.rows, ordinaryBelow: cut };
+			const ordinarySummary = `${countText(ordinary.rows)} ordinary rows${cut !== null ? `: ${plan.column} up to ${cut}` : ''}; ${countText(premium.rows)} premium went to the Premium output.`;
 			return [
-				await emitter.emit({ table: premium, statistics, summary, outputName: 'premium', attachments: csv?.premium }),
-				await emitter.emit({ table: ordinary, statistics, outputName: 'ordinary', attachments: csv?.ordinary }),
+				await emitter.emit({ table: premium, statistics, summary, figures, warnings: notes, outputName: 'premium', attachments: csv?.premium }),
+				await emitter.emit({
+					table: ordinary,
+					statistics: { input: statistics.input, method: statistics.method, ordinaryCount: ordinary.rows, premiumFrom },
+					summary: ordinarySummary,
+					figures: ordinaryFigures,
+					outputName: 'ordinary',
+					attachments: csv?.ordinary,
+				}),
 			];
-		});
+		}, { previewOutput: true });
 	}
+}
+
+/** A premium product as a person names it, with the value it was scored on: "Château X (250)". */
+function topName(row: IDataObject, plan: ScorePlan): string {
+	const value = row[plan.column];
+	return `${rowLabel(row, [plan.column, plan.scoreName]) ?? '?'} (${typeof value === 'number' ? rounded(value) : String(value)})`;
 }
 
 /** What the user should know about the scoring: degenerate columns and rows left out. */

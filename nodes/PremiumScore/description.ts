@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { tableInputProperties, tableOutputProperties } from '../shared/table';
+import { COLUMN_FIELD, tableInputProperties, tableOutputProperties } from '../shared/table';
 
 export const premiumProperties: INodeProperties[] = [
 	...tableInputProperties,
@@ -9,6 +9,7 @@ export const premiumProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'price',
 		placeholder: 'price',
+		...COLUMN_FIELD,
 		description:
 			'The numeric column that makes a product premium. Rows where it is empty or not a number get an empty score, go to Ordinary, and are counted in the summary.',
 	},
@@ -93,7 +94,7 @@ export const premiumProperties: INodeProperties[] = [
 				],
 			},
 			{
-				displayName: 'Protect Against Spreadsheet Formulas',
+				displayName: 'Show Formulas as Text',
 				name: 'formulaSafe',
 				type: 'boolean',
 				default: true,

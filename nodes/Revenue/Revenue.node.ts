@@ -5,8 +5,9 @@ import type { DuckSession } from '../shared/duckdb';
 import { xlsx, XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/table/formats';
 import type { SheetColumn } from '../shared/table/formats';
 import { storeFile } from '../shared/table/store';
-import { quoteIdentifier } from '../shared/sql';
-import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
+import { quoteIdentifier, quoteList } from '../shared/sql';
+import { countText, identifyingColumns, isLabelColumn, moneyText, rowLabel } from '../shared/reading';
+import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Column, Table } from '../shared/table';
 import { revenueProperties } from './description';
 import { GROUP_ROW_COUNT, revenueSql, totalsSql } from './sql';
@@ -19,8 +20,9 @@ export class Revenue implements INodeType {
 		displayName: 'Revenue',
 		name: 'revenue',
 		icon: { light: 'file:revenue.svg', dark: 'file:revenue.dark.svg' },
-		subtitle: '={{ $parameter["priceColumn"] + " × " + $parameter["quantityColumn"] + ($parameter["groupBy"] ? " by " + $parameter["groupBy"] : "") }}',
-		description: 'Revenue per product, exact to the cent, with shares of the total and an optional Excel report',
+		subtitle: '={{ ($parameter["priceColumn"] || "price") + " × " + ($parameter["quantityColumn"] || "quantity") + ($parameter["groupBy"] ? " per " + $parameter["groupBy"] : "") }}',
+		description: 'Total revenue per product (price × quantity), exact to the cent, with an optional Excel report',
+		outputs: tableNodeOutputs(['Table']),
 		properties: revenueProperties,
 		defaults: { name: 'Revenue' },
 	};
@@ -50,7 +52,11 @@ export class Revenue implements INodeType {
 			const negativePriceRows = await session.count(
 				`SELECT count(*) FROM ${input.relation} WHERE try_cast(${quoteIdentifier(plan.price.name)} AS DOUBLE) < 0`,
 			);
-			const [top] = rowsToJson(await session.rows(`SELECT * FROM ${relation} WHERE ${quoteIdentifier(plan.names.revenue)} IS NOT NULL ORDER BY rowid LIMIT 1`), result.columns);
+			const shown = identifyingColumns(result.columns, [plan.price.name, plan.quantity.name, plan.names.revenue]);
+			const [top] = rowsToJson(
+				await session.rows(`SELECT ${quoteList(shown.map((c) => c.name))} FROM ${relation} WHERE ${quoteIdentifier(plan.names.revenue)} IS NOT NULL ORDER BY rowid LIMIT 1`),
+				shown,
+			);
 			const statistics: IDataObject = {
 				input: input.source.detail,
 				totalRevenue: String(totals.total_revenue),
@@ -70,9 +76,21 @@ export class Revenue implements INodeType {
 			const attachments = this.getNodeParameter('createReport', 0, false)
 				? await clock.measure('report', async () => await report(this, session, result, plan, statistics))
 				: undefined;
-			const summary = `Total revenue ${statistics.totalRevenue as string} ${currency} over ${statistics.rowsWithRevenue as number} row(s).${warnings.length ? ` ${warnings.join('; ')}.` : ''} Input: ${input.source.detail}.`;
-			return [await emitter.emit({ table: result, statistics, summary, attachments })];
-		});
+			const total = moneyText(statistics.totalRevenue as string, currency);
+			const rowsWithRevenue = Number(totals.rows_with_revenue);
+			const topName = top ? rowLabel(top, [plan.price.name, plan.quantity.name, plan.names.revenue]) : undefined;
+			const summary =
+				`Total revenue ${total} from ${countText(rowsWithRevenue)} ${rowsWithRevenue === 1 ? 'row' : 'rows'} (${countText(Number(totals.units))} units)` +
+				`${topName ? `; top: ${topName}, ${moneyText(top![plan.names.revenue] as number, currency)}` : ''}. Input: ${input.source.detail}.`;
+			const figures: IDataObject = {
+				totalRevenue: total,
+				rowsWithRevenue,
+				unitsSold: Number(totals.units),
+				...(topName ? { topProduct: topName } : {}),
+				...(statistics.report ? { reportFile: (statistics.report as IDataObject).fileName } : {}),
+			};
+			return [await emitter.emit({ table: result, statistics, summary, figures, warnings, attachments })];
+		}, { previewOutput: true });
 	}
 }
 
@@ -96,14 +114,13 @@ function checkOutputNames(ctx: IExecuteFunctions, plan: RevenuePlan, input: Tabl
 	}
 }
 
-const LABEL_NAMES = /^(post_title|title|name|product_name|product|label|designation|libelle)$/i;
 
 async function report(ctx: IExecuteFunctions, session: DuckSession, result: Table, plan: RevenuePlan, statistics: IDataObject) {
 	const options = ctx.getNodeParameter('reportOptions', 0, {}) as IDataObject;
 	// The header and the totals row take two of the sheet's rows.
 	if (result.rows + 2 > XLSX_MAX_ROWS) {
 		throw new NodeOperationError(ctx.getNode(), `The Excel report cannot hold ${result.rows} rows`, {
-			description: `An Excel sheet stops at ${XLSX_MAX_ROWS.toLocaleString('en')} rows. Set Group By (e.g. product_id) for one row per product, or turn off Create Excel Report and use Table output.`,
+			description: `An Excel sheet stops at ${countText(XLSX_MAX_ROWS)} rows. Set Group By (e.g. product_id) for one row per product, or turn off Create Excel Report and use Table output.`,
 		});
 	}
 	const fileName = (options.fileName as string)?.trim() || 'rapport_ca.xlsx';
@@ -113,7 +130,7 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 	const columns: Column[] = chosen.length ? [...chosen, ...result.columns.filter((c) => kept.has(c.name) && !chosen.includes(c))] : result.columns;
 	const label = (options.labelColumn as string)?.trim()
 		? findColumn(result, options.labelColumn as string)
-		: (result.columns.find((c) => LABEL_NAMES.test(c.name)) ?? result.columns.find((c) => c.type === 'VARCHAR') ?? result.columns[0]);
+		: (result.columns.find((c) => isLabelColumn(c.name)) ?? result.columns.find((c) => c.type === 'VARCHAR') ?? result.columns[0]);
 
 	const sheetColumns: SheetColumn[] = columns.map((column) => ({
 		...column,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { currencyOptions } from '../shared/reports/currency';
-import { tableInputProperties, tableOutputProperties } from '../shared/table';
+import { COLUMN_FIELD, COLUMN_LIST_FIELD, tableInputProperties, tableOutputProperties } from '../shared/table';
 
 export const revenueProperties: INodeProperties[] = [
 	...tableInputProperties,
@@ -10,6 +10,7 @@ export const revenueProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'price',
 		placeholder: 'price',
+		...COLUMN_FIELD,
 		description:
 			'Each row\'s revenue is price × quantity in exact decimals (4 places each), rounded half away from zero to the cent; totals add up those cents exactly. Rows whose price or quantity is empty or not a number get no revenue and are counted; negative prices are counted and reported.',
 	},
@@ -19,6 +20,8 @@ export const revenueProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'total_sales',
 		placeholder: 'total_sales',
+		...COLUMN_FIELD,
+		description: 'The number of units sold in each row',
 	},
 	{
 		displayName: 'Group By',
@@ -26,8 +29,9 @@ export const revenueProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'product_id',
+		...COLUMN_LIST_FIELD,
 		description:
-			'Comma-separated columns to add revenue up by. Leave empty for one row per input row, which keeps every column.',
+			'Columns to add revenue up by, e.g. product_id for one row per product. Leave empty for one row per input row, which keeps every column.',
 	},
 	{
 		displayName: 'Currency',
@@ -78,6 +82,7 @@ export const revenueProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'post_title',
+				...COLUMN_FIELD,
 				description: 'Column naming each product in the top 10. Empty: the first text column.',
 			},
 			{
@@ -86,7 +91,8 @@ export const revenueProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'product_id, sku, post_title, price, total_sales',
-				description: 'Comma-separated. Empty: every column.',
+				...COLUMN_LIST_FIELD,
+				description: 'Columns shown in the report, in this order; the revenue and share columns follow. Empty: every column.',
 			},
 			{ displayName: 'Binary Property', name: 'binaryPropertyName', type: 'string', default: 'report' },
 		],

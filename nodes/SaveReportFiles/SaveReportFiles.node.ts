@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -9,10 +9,29 @@ import { pipeline } from 'node:stream/promises';
 import { allowedFolder } from '../shared/files/access';
 import { isTableBinary } from '../shared/table/types';
 import { composeMessage } from './message';
+import { runSummary, upstreamNodes } from './summary';
 
 /** Evaluated by the editor to draw one input per group of files. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>
 	Array.from({ length: (parameters.numberInputs as number) || 1 }, (_, index) => ({ type: 'main', displayName: `Files ${index + 1}` }));
+
+const SUMMARY_MODE: INodeProperties = {
+	displayName: 'Summary',
+	name: 'summaryMode',
+	type: 'options',
+	noDataExpression: true,
+	default: 'run',
+	options: [
+		{
+			name: 'Built From This Run',
+			value: 'run',
+			description: 'Period, figures, every check and the top premium products, read from the Sales Analytics nodes before this one',
+		},
+		{ name: 'Custom JSON', value: 'custom', description: 'One JSON object of your own, e.g. from an expression' },
+		{ name: 'None', value: 'none', description: 'Save the files only: no summary file and no messages' },
+	],
+	description: 'What to write as the summary file and hand on as "summary", with the Slack and email messages composed from it as "message"',
+};
 
 interface Pending {
 	key: string;
@@ -29,9 +48,12 @@ export class SaveReportFiles implements INodeType {
 		icon: { light: 'file:saveReportFiles.svg', dark: 'file:saveReportFiles.dark.svg' },
 		usableAsTool: true,
 		group: ['output'],
-		version: 1,
-		subtitle: '={{ $parameter["folder"] }}',
-		description: 'Writes the report files of the run into a folder all at once: every file appears complete, or none does',
+		// Version 2 builds the summary from the run by default; version 1 nodes (saved workflows
+		// whose Summary JSON is an expression) keep Custom JSON as their default, see summaryMode.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: '={{ $parameter["folder"] ? "into " + $parameter["folder"] : "no folder set" }}',
+		description: 'Save the report files into a folder all at once: every file complete, or none',
 		defaults: { name: 'Save Report Files' },
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		// Saving part of a report is worse than saving none: every input must bring its files.
@@ -56,15 +78,30 @@ export class SaveReportFiles implements INodeType {
 				placeholder: 'report, csv',
 				description: 'Comma-separated properties to save. Empty: every file except the Parquet tables passed between Sales Analytics nodes.',
 			},
+			// n8n saves a parameter left at its default as absent, and drops a hidden one: with "run"
+			// as the only default, a saved version 1 node would lose its Summary JSON expression.
+			// Each version therefore has its own default; the choices are the same.
+			{ ...SUMMARY_MODE, default: 'custom', displayOptions: { show: { '@version': [1] } } },
+			{ ...SUMMARY_MODE, default: 'run', displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } },
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR',
+				displayOptions: { show: { summaryMode: ['run'] } },
+				description: 'Shown beside the revenue. Empty: the currency the Revenue node used.',
+			},
 			{
 				displayName: 'Summary JSON',
 				name: 'summary',
 				type: 'json',
 				default: '',
+				displayOptions: { show: { summaryMode: ['custom'] } },
 				description:
-					'Optional: one JSON object, written as summary.json with the files and handed on as "summary", with the Slack and email messages composed from it as "message" (from its period, currency, figures, checks and topPremium)',
+					'One JSON object, written as the summary file; the messages are composed from its period, currency, figures, checks and topPremium. Empty: no summary.',
 			},
-			{ displayName: 'Summary File Name', name: 'summaryFileName', type: 'string', default: 'summary.json' },
+			{ displayName: 'Summary File Name', name: 'summaryFileName', type: 'string', default: 'summary.json', displayOptions: { hide: { summaryMode: ['none'] } } },
 		],
 	};
 
@@ -85,7 +122,7 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 	const folder = await allowedFolder(ctx, ctx.getNodeParameter('folder', 0) as string, 'save the reports in');
 	const inputCount = Number(ctx.getNodeParameter('numberInputs', 0, 1));
 	const wanted = (ctx.getNodeParameter('properties', 0, '') as string).split(',').map((p) => p.trim()).filter(Boolean);
-	const summary = summaryParameter(ctx);
+	const summary = chosenSummary(ctx);
 
 	const pending: Pending[] = [];
 	const taken = new Set<string>();
@@ -153,6 +190,21 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 		json.message = composeMessage(summary, folder);
 	}
 	return { json, binary, pairedItem: { item: 0 } };
+}
+
+/** The summary to write and compose the messages from, as the Summary setting asks. */
+function chosenSummary(ctx: IExecuteFunctions): IDataObject | undefined {
+	const mode = ctx.getNodeParameter('summaryMode', 0) as 'run' | 'custom' | 'none';
+	if (mode === 'custom') return summaryParameter(ctx);
+	if (mode === 'none') return undefined;
+	const summary = runSummary(upstreamNodes(ctx), ctx.getNodeParameter('currency', 0, '') as string);
+	if (!summary) {
+		ctx.addExecutionHints({
+			message: 'No Sales Analytics node runs before this one, so no summary was written. Set Summary to Custom JSON to give one, or to None.',
+			location: 'outputPane',
+		});
+	}
+	return summary;
 }
 
 /** The Summary JSON parameter: nothing when empty, otherwise exactly one JSON object. */

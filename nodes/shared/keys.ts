@@ -17,7 +17,7 @@
  *   "2026-11-29".
  * - NULL, and text that is empty once trimmed, is no key: it meets nothing, not even another
  *   NULL or blank, so Merge Tables leaves it unmatched and the check reports it missing.
- * - Letter case counts unless `ignoreCase` (Merge Tables' "Ignore Letter Case in Keys").
+ * - Letter case counts unless `ignoreCase` (Merge Tables' "Ignore Case in Keys").
  */
 import { quoteIdentifier } from './sql';
 import { isNumericType } from './table';

@@ -33,6 +33,23 @@ async function revenueInWorkbook(path: string): Promise<number> {
 	return (sheet.getRow(sheet.rowCount).getCell(6).value as { result: number }).result;
 }
 
+/**
+ * The reference figures in summary.json, which Save Reports builds from the run: one
+ * `<node>_rows` per Clean Table and check of the shipped workflow, the totals by their own names.
+ */
+function referenceFigures(figures: Record<string, unknown>) {
+	return {
+		erp_rows: figures.check_erp_rows,
+		liaison_rows: figures.check_liaison_rows,
+		web_clean_rows: figures.check_web_rows,
+		web_dedup_rows: figures.check_web_dedup_rows,
+		merged_rows: figures.merged_rows,
+		revenue_total: figures.revenue_total,
+		premium_count: figures.premium_count,
+		ordinary_count: figures.ordinary_count,
+	};
+}
+
 describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 	test('the real BottleNeck month: the files, the seven figures exactly, every check passing', { skip: SKIP_BOTTLENECK }, async () => {
 		const input = bottleneckMonth(REFERENCE);
@@ -42,7 +59,7 @@ describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 		assert.equal(result.code, 0, result.stderr + result.stdout);
 		for (const file of REPORT_FILES) assert.ok(existsSync(join(out, file)), `${file} written`);
 		const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-		assert.deepEqual(summary.figures, { ...REFERENCE, ordinary_count: 684 });
+		assert.deepEqual(referenceFigures(summary.figures), { ...REFERENCE, ordinary_count: 684 });
 		assert.deepEqual(summary.checks.filter((c: { status: string }) => c.status !== 'pass'), []);
 		assert.equal(summary.checks.length, 13);
 		assert.equal(await revenueInWorkbook(join(out, 'rapport_ca.xlsx')), 70568.6);
@@ -57,7 +74,7 @@ describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 		assert.equal(result.code, 0, result.stderr + result.stdout);
 		const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
 		const { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count } = sample.expected;
-		assert.deepEqual(summary.figures, { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count });
+		assert.deepEqual(referenceFigures(summary.figures), { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count });
 		assert.ok(summary.checks.every((c: { status: string }) => c.status === 'pass'));
 	});
 

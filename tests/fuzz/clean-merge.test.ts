@@ -37,7 +37,7 @@ async function loaded(rows: IDataObject[]): Promise<TableSummary> {
 const typeOf = (table: TableSummary, name: string) => table.columns.find((column) => column.name === name)!.type;
 
 /** A step's settings that name no column: the step says which setting is wrong. */
-const SETTING_ERROR = /^Step \d+ \([^)]*\): (Unknown (type|condition|rule)|No (key )?column|unknown step)/;
+const SETTING_ERROR = /^Step \d+ \([^)]*\): (Unknown (type|condition|rule)|No (key )?column|unknown step|no columns given)/;
 
 /** The step's failure names the column (or, for a setting that names none, the step), or the input. */
 function assertStepError(result: WorkflowResult, references: string[]): void {
@@ -253,7 +253,9 @@ async function checkSingleStep({ table, chosen, step }: { table: ItemTable; chos
 	const list = chosen.map((name) => `"${name.replace(/"/g, '""')}"`).join(', ');
 	const key = COLUMNS_SETTING[step.stepType as string];
 	if (step.stepType === 'castColumns') fc.pre(chosen.length > 0);
-	const result = await clean(table.rows, [{ ...step, [key]: list }]);
+	// An empty list means "any column" only when the step says so (Look In: Any Column).
+	const scope = step.stepType === 'dropMissing' && !chosen.length ? { missingScope: 'any' } : {};
+	const result = await clean(table.rows, [{ ...step, ...scope, [key]: list }]);
 	const columns = chosen.length ? chosen : input.columns.map((column) => column.name);
 
 	if (step.stepType === 'trimText') {

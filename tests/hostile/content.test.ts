@@ -38,7 +38,7 @@ describe('hostile content', () => {
 	});
 
 	test('all rows dropped by cleaning: the empty table flows on and Revenue totals 0.00', async () => {
-		const cleaned = await runNode('cleanTable', { outputMode: 'table', steps: { step: [{ stepType: 'dropMissing', missingColumns: '' }] } }, [HOSTILE_SALES.filter((r) => r.price === null)]);
+		const cleaned = await runNode('cleanTable', { outputMode: 'table', steps: { step: [{ stepType: 'dropMissing', missingScope: 'any' }] } }, [HOSTILE_SALES.filter((r) => r.price === null)]);
 		const table = json(cleaned)[0] as { rowCount: number };
 		assert.equal(table.rowCount, 0);
 		const revenue = await runNode('revenue', { outputMode: 'table', priceColumn: 'product_id' }, [{ files: [{ path: binaryPath(cleaned.output('Node')[0]), fileName: 'cleaned.parquet' }] }]);

@@ -1,17 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
-import { findColumns, isTextType } from '../../shared/table';
+import { COLUMN_LIST_FIELD, findColumns, isTextType } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
+import { listInWords } from './words';
 
 /** The only type names that reach SQL: chosen from this list, never typed by the user. */
-const TARGET_TYPES: Record<string, { name: string; sql: (scale: number) => string }> = {
-	text: { name: 'Text', sql: () => 'VARCHAR' },
-	integer: { name: 'Whole Number', sql: () => 'BIGINT' },
-	decimal: { name: 'Exact Decimal (Money)', sql: (scale) => `DECIMAL(18, ${scale})` },
-	number: { name: 'Number (Floating Point)', sql: () => 'DOUBLE' },
-	date: { name: 'Date', sql: () => 'DATE' },
-	timestamp: { name: 'Date and Time', sql: () => 'TIMESTAMP' },
-	boolean: { name: 'True/False', sql: () => 'BOOLEAN' },
+const TARGET_TYPES: Record<string, { name: string; words: string; sql: (scale: number) => string }> = {
+	text: { name: 'Text', words: 'text', sql: () => 'VARCHAR' },
+	integer: { name: 'Whole Number', words: 'whole number', sql: () => 'BIGINT' },
+	decimal: { name: 'Exact Decimal (Money)', words: 'money', sql: (scale) => `DECIMAL(18, ${scale})` },
+	number: { name: 'Number (Floating Point)', words: 'number', sql: () => 'DOUBLE' },
+	date: { name: 'Date', words: 'date', sql: () => 'DATE' },
+	timestamp: { name: 'Date and Time', words: 'date and time', sql: () => 'TIMESTAMP' },
+	boolean: { name: 'True/False', words: 'true/false', sql: () => 'BOOLEAN' },
 };
 
 const NUMERIC_TARGETS = new Set(['integer', 'decimal', 'number']);
@@ -26,8 +27,8 @@ export const castColumns: CleanStep = {
 			name: 'castColumns',
 			type: 'string',
 			default: '',
-			placeholder: 'price, total_sales',
-			description: 'Comma-separated column names',
+			placeholder: 'e.g. price, total_sales',
+			...COLUMN_LIST_FIELD,
 		},
 		{
 			displayName: 'To Type',
@@ -63,7 +64,7 @@ export const castColumns: CleanStep = {
 			],
 		},
 	],
-	label: (p: IDataObject) => `cast ${p.castColumns as string} to ${TARGET_TYPES[p.castType as string]?.name ?? p.castType}`,
+	label: (p: IDataObject) => `convert ${listInWords(p.castColumns, 'and')} to ${TARGET_TYPES[p.castType as string]?.words ?? p.castType}`,
 	async build({ session, table, parameters, fail }) {
 		// A column listed twice is converted once (REPLACE refuses a name twice).
 		const columns = [...new Set(findColumns(table, parameters.castColumns as string))];

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
-import { findColumn, findColumns } from '../../shared/table';
+import { COLUMN_FIELD, COLUMN_LIST_FIELD, findColumn, findColumns } from '../../shared/table';
 import { quoteIdentifier, quoteList } from '../../shared/sql';
 import type { CleanStep } from './types';
+import { listInWords } from './words';
 
 const STRATEGIES: Record<string, string> = {
 	highest: 'Keep the Row With the Highest Value',
@@ -9,6 +10,15 @@ const STRATEGIES: Record<string, string> = {
 	first: 'Keep the First Row (File Order)',
 	last: 'Keep the Last Row (File Order)',
 	failOnConflict: 'Stop if Duplicates Disagree',
+};
+
+/** How each rule reads in a step's label. */
+const KEEP_IN_WORDS: Record<string, (p: IDataObject) => string> = {
+	highest: (p) => `keep highest ${listInWords(p.dedupOrderColumn, 'and')}`,
+	lowest: (p) => `keep lowest ${listInWords(p.dedupOrderColumn, 'and')}`,
+	first: () => 'keep first',
+	last: () => 'keep last',
+	failOnConflict: () => 'stop if they disagree',
 };
 
 // Helper columns, named so they cannot meet a real export's columns.
@@ -25,8 +35,9 @@ export const deduplicate: CleanStep = {
 			name: 'dedupKeys',
 			type: 'string',
 			default: '',
-			placeholder: 'sku',
-			description: 'Comma-separated columns that identify a row; rows with the same values are duplicates',
+			placeholder: 'e.g. sku',
+			description: 'Columns that identify a row; rows with the same values are duplicates',
+			...COLUMN_LIST_FIELD,
 		},
 		{
 			displayName: 'Which Row to Keep',
@@ -40,8 +51,9 @@ export const deduplicate: CleanStep = {
 			name: 'dedupOrderColumn',
 			type: 'string',
 			default: '',
-			placeholder: 'total_sales',
+			placeholder: 'e.g. total_sales',
 			description: 'The column whose highest or lowest value wins; ties keep the first row in file order',
+			...COLUMN_FIELD,
 			displayOptions: { show: { dedupStrategy: ['highest', 'lowest'] } },
 		},
 		{
@@ -49,16 +61,14 @@ export const deduplicate: CleanStep = {
 			name: 'dedupCompareColumns',
 			type: 'string',
 			default: '',
-			placeholder: 'total_sales, price',
-			description: 'Comma-separated. Duplicates that differ in these columns stop the run. Leave empty to compare every column.',
+			placeholder: 'e.g. total_sales, price',
+			description: 'Duplicates that differ in these columns stop the run. Leave empty to compare every column.',
+			...COLUMN_LIST_FIELD,
 			displayOptions: { show: { dedupStrategy: ['failOnConflict'] } },
 		},
 	],
-	label: (p: IDataObject) => {
-		const strategy = p.dedupStrategy as string;
-		const by = strategy === 'highest' || strategy === 'lowest' ? ` ${p.dedupOrderColumn as string}` : '';
-		return `deduplicate on ${p.dedupKeys as string} (${strategy}${by})`;
-	},
+	label: (p: IDataObject) => `remove duplicate ${listInWords(p.dedupKeys, 'and')} (${KEEP_IN_WORDS[p.dedupStrategy as string]?.(p) ?? p.dedupStrategy})`,
+	removed: (p: IDataObject) => `duplicate ${listInWords(p.dedupKeys, 'and')} removed`,
 	async build({ session, table, parameters, fail }) {
 		const keys = findColumns(table, parameters.dedupKeys as string);
 		if (!keys.length) fail('No key column given', 'List the columns that identify a row, e.g. "sku".');

@@ -1,7 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
-import { findColumns, isTextType } from '../../shared/table';
+import { COLUMN_LIST_FIELD, findColumns, isTextType } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
+import { listInWords } from './words';
 import type { CleanStep } from './types';
+
+/** Steps saved before "Look In" existed have no `missingScope`: they looked in their columns. */
+const lookInAnyColumn = (p: IDataObject) => p.missingScope === 'any';
 
 export const dropMissing: CleanStep = {
 	value: 'dropMissing',
@@ -9,12 +13,24 @@ export const dropMissing: CleanStep = {
 	description: 'Remove rows where the chosen columns (or any column) are empty',
 	properties: [
 		{
+			displayName: 'Look In',
+			name: 'missingScope',
+			type: 'options',
+			default: 'columns',
+			options: [
+				{ name: 'Chosen Columns', value: 'columns', description: 'Drop a row when one of the listed columns is empty' },
+				{ name: 'Any Column', value: 'any', description: 'Drop a row when any of its values is empty' },
+			],
+		},
+		{
 			displayName: 'Columns',
 			name: 'missingColumns',
 			type: 'string',
 			default: '',
-			placeholder: 'sku',
-			description: 'Comma-separated column names. Leave empty to drop rows with a missing value in any column.',
+			placeholder: 'e.g. sku, price',
+			description: 'Rows with an empty value in one of these columns are removed',
+			...COLUMN_LIST_FIELD,
+			displayOptions: { show: { missingScope: ['columns'] } },
 		},
 		{
 			displayName: 'Treat Blank Text as Missing',
@@ -24,10 +40,18 @@ export const dropMissing: CleanStep = {
 			description: 'Whether text made only of spaces counts as missing',
 		},
 	],
-	label: (p: IDataObject) => `drop rows with missing ${(p.missingColumns as string)?.trim() || 'values in any column'}`,
-	async build({ table, parameters }) {
-		const chosen = findColumns(table, parameters.missingColumns as string);
-		const columns = chosen.length ? chosen : table.columns;
+	label: (p: IDataObject) =>
+		lookInAnyColumn(p) ? 'drop rows with any empty value' : `drop rows without ${listInWords(p.missingColumns, 'or')}`,
+	removed: (p: IDataObject) => (lookInAnyColumn(p) ? 'with an empty value dropped' : `without ${listInWords(p.missingColumns, 'or')} dropped`),
+	async build({ table, parameters, fail }) {
+		const columns = lookInAnyColumn(parameters) ? table.columns : findColumns(table, parameters.missingColumns as string);
+		// An empty list used to mean "any column" and silently emptied tables: now it has to be said.
+		if (!columns.length) {
+			fail(
+				'no columns given — list the columns, e.g. sku, or set Look In to Any Column',
+				'Type the column names in Columns, comma-separated (or drag them from the input panel), or set Look In to Any Column to drop rows with an empty value in any column.',
+			);
+		}
 		const blankIsMissing = parameters.blankIsMissing !== false;
 		const missing = columns.map((column) => {
 			const name = quoteIdentifier(column.name);

@@ -1,27 +1,28 @@
 import type { IDataObject } from 'n8n-workflow';
-import { findColumn, isNumericType, isTextType, sqlTypeOf } from '../../shared/table';
+import { COLUMN_FIELD, findColumn, isNumericType, isTextType, sqlTypeOf } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 
 type Comparison = (column: string, type: string) => string;
 
 /** Each operator's SQL uses the column (quoted) and at most one bound value, $1. */
-const OPERATORS: Record<string, { name: string; needsValue: boolean; sql: Comparison }> = {
-	equals: { name: 'Is Equal To', needsValue: true, sql: (c, t) => `${c} = try_cast($1 AS ${t})` },
-	notEquals: { name: 'Is Not Equal To', needsValue: true, sql: (c, t) => `${c} IS DISTINCT FROM try_cast($1 AS ${t})` },
-	greaterThan: { name: 'Is Greater Than', needsValue: true, sql: (c, t) => `${c} > try_cast($1 AS ${t})` },
-	greaterOrEqual: { name: 'Is Greater Than or Equal To', needsValue: true, sql: (c, t) => `${c} >= try_cast($1 AS ${t})` },
-	lessThan: { name: 'Is Less Than', needsValue: true, sql: (c, t) => `${c} < try_cast($1 AS ${t})` },
-	lessOrEqual: { name: 'Is Less Than or Equal To', needsValue: true, sql: (c, t) => `${c} <= try_cast($1 AS ${t})` },
-	contains: { name: 'Contains', needsValue: true, sql: (c) => `contains(CAST(${c} AS VARCHAR), $1)` },
-	startsWith: { name: 'Starts With', needsValue: true, sql: (c) => `starts_with(CAST(${c} AS VARCHAR), $1)` },
+const OPERATORS: Record<string, { name: string; words: string; needsValue: boolean; sql: Comparison }> = {
+	equals: { name: 'Is Equal To', words: 'is', needsValue: true, sql: (c, t) => `${c} = try_cast($1 AS ${t})` },
+	notEquals: { name: 'Is Not Equal To', words: 'is not', needsValue: true, sql: (c, t) => `${c} IS DISTINCT FROM try_cast($1 AS ${t})` },
+	greaterThan: { name: 'Is Greater Than', words: 'is over', needsValue: true, sql: (c, t) => `${c} > try_cast($1 AS ${t})` },
+	greaterOrEqual: { name: 'Is Greater Than or Equal To', words: 'is at least', needsValue: true, sql: (c, t) => `${c} >= try_cast($1 AS ${t})` },
+	lessThan: { name: 'Is Less Than', words: 'is under', needsValue: true, sql: (c, t) => `${c} < try_cast($1 AS ${t})` },
+	lessOrEqual: { name: 'Is Less Than or Equal To', words: 'is at most', needsValue: true, sql: (c, t) => `${c} <= try_cast($1 AS ${t})` },
+	contains: { name: 'Contains', words: 'contains', needsValue: true, sql: (c) => `contains(CAST(${c} AS VARCHAR), $1)` },
+	startsWith: { name: 'Starts With', words: 'starts with', needsValue: true, sql: (c) => `starts_with(CAST(${c} AS VARCHAR), $1)` },
 	inList: {
 		name: 'Is One Of (Comma-Separated)',
+		words: 'is one of',
 		needsValue: true,
 		sql: (c) => `list_contains(list_transform(string_split($1, ','), x -> trim(x)), CAST(${c} AS VARCHAR))`,
 	},
-	isEmpty: { name: 'Is Empty', needsValue: false, sql: (c) => `(${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '')` },
-	isNotEmpty: { name: 'Is Not Empty', needsValue: false, sql: (c) => `(${c} IS NOT NULL AND trim(CAST(${c} AS VARCHAR)) <> '')` },
+	isEmpty: { name: 'Is Empty', words: 'is empty', needsValue: false, sql: (c) => `(${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '')` },
+	isNotEmpty: { name: 'Is Not Empty', words: 'is not empty', needsValue: false, sql: (c) => `(${c} IS NOT NULL AND trim(CAST(${c} AS VARCHAR)) <> '')` },
 };
 
 /** Operators that compare the column with the value converted to the column's type. */
@@ -37,7 +38,8 @@ export const filterRows: CleanStep = {
 			name: 'filterColumn',
 			type: 'string',
 			default: '',
-			placeholder: 'post_type',
+			placeholder: 'e.g. post_type',
+			...COLUMN_FIELD,
 		},
 		{
 			displayName: 'Condition',
@@ -51,12 +53,15 @@ export const filterRows: CleanStep = {
 			name: 'filterValue',
 			type: 'string',
 			default: '',
-			placeholder: 'product',
+			placeholder: 'e.g. product',
 			displayOptions: { hide: { filterOperator: ['isEmpty', 'isNotEmpty'] } },
 		},
 	],
-	label: (p: IDataObject) =>
-		`keep rows where ${p.filterColumn as string} ${OPERATORS[p.filterOperator as string]?.name.toLowerCase() ?? p.filterOperator} ${p.filterValue ?? ''}`.trim(),
+	label: (p: IDataObject) => {
+		const operator = OPERATORS[p.filterOperator as string];
+		const value = operator && !operator.needsValue ? '' : String(p.filterValue ?? '');
+		return `keep rows where ${String(p.filterColumn ?? '').trim() || '?'} ${operator?.words ?? p.filterOperator} ${value}`.trim();
+	},
 	async build({ session, table, parameters, fail }) {
 		const column = findColumn(table, parameters.filterColumn as string);
 		const operator = OPERATORS[parameters.filterOperator as string];

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
-import { findColumns, isTextType } from '../../shared/table';
+import { COLUMN_LIST_FIELD, findColumns, isTextType } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
+import { listInWords } from './words';
 
 export const trimText: CleanStep = {
 	value: 'trimText',
@@ -13,8 +14,9 @@ export const trimText: CleanStep = {
 			name: 'trimColumns',
 			type: 'string',
 			default: '',
-			placeholder: 'post_title, stock_status',
-			description: 'Comma-separated column names. Leave empty to trim every text column.',
+			placeholder: 'e.g. post_title, stock_status',
+			description: 'Leave empty to trim every text column',
+			...COLUMN_LIST_FIELD,
 		},
 		{
 			displayName: 'Empty Text Becomes Empty Value',
@@ -24,7 +26,7 @@ export const trimText: CleanStep = {
 			description: 'Whether "" after trimming is stored as an empty (null) value',
 		},
 	],
-	label: (p: IDataObject) => `trim ${(p.trimColumns as string)?.trim() || 'all text columns'}`,
+	label: (p: IDataObject) => `trim text in ${(p.trimColumns as string)?.trim() ? listInWords(p.trimColumns, 'and') : 'all text columns'}`,
 	async build({ table, parameters, fail }) {
 		// A column listed twice is trimmed once (REPLACE refuses a name twice).
 		const chosen = [...new Set(findColumns(table, parameters.trimColumns as string))];

@@ -21,7 +21,9 @@ export interface StepQuery {
 
 /** One cleaning step: its canvas fields and the SQL it runs. Add a step by adding a file. */
 export interface CleanStep extends CatalogueEntry {
-	/** Short text for the summary, e.g. "deduplicate on sku, keep highest total_sales". */
+	/** Plain words for the summary, figures and warnings, e.g. "remove duplicate sku (keep highest total_sales)". */
 	label(parameters: IDataObject): string;
+	/** What the summary says after the count of rows removed, e.g. "without sku dropped"; "removed by <label>" if absent. */
+	removed?(parameters: IDataObject): string;
 	build(input: StepInput): Promise<StepQuery>;
 }

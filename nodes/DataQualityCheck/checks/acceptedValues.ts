@@ -1,5 +1,5 @@
 import { quoteIdentifier } from '../../shared/sql';
-import { findColumn, parseColumnList } from '../../shared/table';
+import { COLUMN_FIELD, findColumn, parseColumnList } from '../../shared/table';
 import type { CheckKind } from './types';
 import { rowLevel } from './types';
 
@@ -8,7 +8,7 @@ export const acceptedValues: CheckKind = {
 	name: 'Accepted Values',
 	description: 'Every non-empty value of a column is one of a list',
 	properties: [
-		{ displayName: 'Column', name: 'acceptedColumn', type: 'string', default: '', placeholder: 'stock_status' },
+		{ displayName: 'Column', name: 'acceptedColumn', type: 'string', default: '', placeholder: 'e.g. stock_status', ...COLUMN_FIELD },
 		{ displayName: 'Accepted Values', name: 'acceptedList', type: 'string', default: '', placeholder: 'instock, outofstock', description: 'Comma-separated; put a value holding a comma in double quotes' },
 	],
 	async run(input) {

@@ -1,5 +1,5 @@
 import { quoteIdentifier } from '../../shared/sql';
-import { findColumn } from '../../shared/table';
+import { COLUMN_FIELD, findColumn } from '../../shared/table';
 import type { CheckKind } from './types';
 import { isBlank, numberFrom } from './types';
 
@@ -8,7 +8,7 @@ export const aggregateEquals: CheckKind = {
 	name: 'Column Sum or Mean Equals',
 	description: 'The sum or mean of a column equals an expected value within a tolerance (the revenue check)',
 	properties: [
-		{ displayName: 'Column', name: 'aggregateColumn', type: 'string', default: '', placeholder: 'revenue' },
+		{ displayName: 'Column', name: 'aggregateColumn', type: 'string', default: '', placeholder: 'e.g. revenue', ...COLUMN_FIELD },
 		{
 			displayName: 'Aggregate',
 			name: 'aggregateFunction',

@@ -11,7 +11,7 @@ export const expectedSchema: CheckKind = {
 			name: 'schemaColumns',
 			type: 'string',
 			default: '',
-			placeholder: 'product_id:BIGINT, price:DOUBLE, sku',
+			placeholder: 'e.g. product_id:BIGINT, price:DOUBLE, sku',
 			description: 'Comma-separated names, each optionally followed by :TYPE (DuckDB type name)',
 		},
 	],

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { quoteIdentifier } from '../../shared/sql';
-import { findColumn } from '../../shared/table';
+import { COLUMN_FIELD, findColumn } from '../../shared/table';
 import type { CheckKind } from './types';
 import { isBlank, numberFrom } from './types';
 
@@ -9,7 +9,7 @@ export const freshness: CheckKind = {
 	name: 'Freshness',
 	description: 'The latest date in a column is no older than a given age',
 	properties: [
-		{ displayName: 'Date Column', name: 'freshnessColumn', type: 'string', default: '', placeholder: 'post_modified' },
+		{ displayName: 'Date Column', name: 'freshnessColumn', type: 'string', default: '', placeholder: 'e.g. post_modified', ...COLUMN_FIELD },
 		{ displayName: 'Maximum Age', name: 'freshnessMaxAge', type: 'string', default: '', placeholder: '31', description: 'Empty skips the check' },
 		{
 			displayName: 'Unit',

@@ -1,5 +1,5 @@
 import { keyText } from '../../shared/keys';
-import { findColumn } from '../../shared/table';
+import { COLUMN_FIELD, findColumn } from '../../shared/table';
 import type { CheckKind } from './types';
 import { rowLevel } from './types';
 
@@ -8,8 +8,8 @@ export const referentialIntegrity: CheckKind = {
 	name: 'Referential Integrity',
 	description: 'Every key exists in the reference table connected to the second input, matched as Merge Tables matches keys; an empty key counts as missing',
 	properties: [
-		{ displayName: 'Key Column', name: 'referenceKey', type: 'string', default: '', placeholder: 'id_web' },
-		{ displayName: 'Column in Reference Table', name: 'referenceColumn', type: 'string', default: '', placeholder: 'sku' },
+		{ displayName: 'Key Column', name: 'referenceKey', type: 'string', default: '', placeholder: 'e.g. id_web', ...COLUMN_FIELD },
+		{ displayName: 'Column in Reference Table', name: 'referenceColumn', type: 'string', default: '', placeholder: 'e.g. sku', ...COLUMN_FIELD },
 	],
 	async run(input) {
 		const key = findColumn(input.table, input.parameters.referenceKey as string);

@@ -1,5 +1,5 @@
 import { quoteIdentifier } from '../../shared/sql';
-import { findColumn } from '../../shared/table';
+import { COLUMN_FIELD, findColumn } from '../../shared/table';
 import type { CheckKind } from './types';
 import { rowLevel } from './types';
 
@@ -8,7 +8,7 @@ export const regexMatch: CheckKind = {
 	name: 'Matches a Regular Expression',
 	description: 'Every non-empty value of a column matches a pattern (the whole value)',
 	properties: [
-		{ displayName: 'Column', name: 'regexColumn', type: 'string', default: '', placeholder: 'sku' },
+		{ displayName: 'Column', name: 'regexColumn', type: 'string', default: '', placeholder: 'e.g. sku', ...COLUMN_FIELD },
 		{ displayName: 'Pattern', name: 'regexPattern', type: 'string', default: '', placeholder: '^[0-9]+(-[0-9]+)?$' },
 	],
 	async run(input) {

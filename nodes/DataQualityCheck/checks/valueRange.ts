@@ -1,5 +1,5 @@
 import { quoteIdentifier } from '../../shared/sql';
-import { findColumn } from '../../shared/table';
+import { COLUMN_FIELD, findColumn } from '../../shared/table';
 import type { CheckKind } from './types';
 import { isBlank, numberFrom, rowLevel } from './types';
 
@@ -8,7 +8,7 @@ export const valueRange: CheckKind = {
 	name: 'Values in Range',
 	description: 'Every value of a numeric column lies between a minimum and a maximum',
 	properties: [
-		{ displayName: 'Column', name: 'rangeColumn', type: 'string', default: '', placeholder: 'price' },
+		{ displayName: 'Column', name: 'rangeColumn', type: 'string', default: '', placeholder: 'e.g. price', ...COLUMN_FIELD },
 		{ displayName: 'Minimum', name: 'rangeMin', type: 'string', default: '', placeholder: '0', description: 'Empty: no lower bound' },
 		{ displayName: 'Maximum', name: 'rangeMax', type: 'string', default: '', description: 'Empty: no upper bound' },
 		{ displayName: 'Bounds Included', name: 'rangeInclusive', type: 'boolean', default: true, description: 'Whether a value equal to a bound passes' },

@@ -8,16 +8,50 @@ export async function describeColumns(session: DuckSession, relation: string): P
 }
 
 export class ColumnNotFoundError extends Error {
+	/** The existing column the name is probably a typo of, if one is close. */
+	readonly suggestion: string | undefined;
+
 	constructor(
 		readonly column: string,
 		readonly table: Table,
 	) {
-		super(`Column "${column}" not found in ${table.label}`);
+		const suggestion = ColumnNotFoundError.nearest(column, table.columns);
+		super(`Column "${column}" not found in ${table.label}${suggestion === undefined ? '' : ` — did you mean "${suggestion}"?`}`);
+		this.suggestion = suggestion;
 	}
 
 	get hint(): string {
 		const found = this.table.columns.map((c) => c.name).join(', ');
 		return `Columns found: ${found}. Check the spelling, or rename the column upstream.`;
+	}
+
+	/**
+	 * The column a mistyped name most likely meant: the fewest edits, ignoring case and spaces.
+	 * Close means at most 2 edits or a third of the name, and fewer edits than the name has
+	 * letters (else any short name "matches"). Ties go to the first column in table order.
+	 */
+	private static nearest(name: string, columns: Column[]): string | undefined {
+		const fold = (text: string) => text.toLowerCase().replace(/\s+/g, '');
+		const wanted = fold(name);
+		const allowed = Math.min(Math.max(2, Math.floor(wanted.length / 3)), wanted.length - 1);
+		let best: { name: string; distance: number } | undefined;
+		for (const column of columns) {
+			const distance = ColumnNotFoundError.editDistance(wanted, fold(column.name));
+			if (distance <= allowed && (!best || distance < best.distance)) best = { name: column.name, distance };
+		}
+		return best?.name;
+	}
+
+	/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours ("prcie"). */
+	private static editDistance(a: string, b: string): number {
+		const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+		for (let i = 1; i <= a.length; i++) {
+			for (let j = 1; j <= b.length; j++) {
+				d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+			}
+		}
+		return d[a.length][b.length];
 	}
 }
 

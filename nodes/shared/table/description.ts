@@ -1,7 +1,15 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { fileOptionFields, readableExtensions } from './formats';
+import { DEFAULT_MEMORY_LIMIT } from '../duckdb';
 import { ENGINE_CREDENTIAL } from './types';
+
+/**
+ * A field that takes column names. With requiresDataPath, a column dragged from the input panel
+ * lands as its name (added comma-separated to a list), not as a `{{ $json.x }}` expression.
+ */
+export const COLUMN_LIST_FIELD = { requiresDataPath: 'multiple', hint: 'Comma-separated; drag columns from the input panel' } as const;
+export const COLUMN_FIELD = { requiresDataPath: 'single', hint: 'Drag a column from the input panel, or type its name' } as const;
 
 /** How every node of the package finds its input table. */
 export const tableInputProperties: INodeProperties[] = [
@@ -65,6 +73,25 @@ export const DEFAULT_ROWS_OUTPUT_LIMIT = 100_000;
  */
 export const ROWS_OUTPUT_BYTES_PER_ROW = 2048;
 
+/** The first rows a Table output shows in its Preview output (and in its item's `preview`). */
+export const DEFAULT_PREVIEW_ROWS = 10;
+
+/** The binary property of a Table item's Spreadsheet Copy. */
+export const SPREADSHEET_COPY_PROPERTY = 'spreadsheet';
+
+/**
+ * The `outputs` of a table node, evaluated by the editor (self-contained text): its data outputs
+ * and, in Table mode, a Preview output with the first rows as items. n8n's Table view draws one
+ * row per item and nests anything inside an item as a key: value list, so a grid of the table
+ * needs items of its own; on their own output they reach no node that is not wired to them.
+ */
+export function tableNodeOutputs(names: string[]): `={{${string}}}` {
+	const named = names.map((displayName) => ({ type: 'main', displayName }));
+	const rows = names.length > 1 ? named : [{ type: 'main' }];
+	const table = [...named, { type: 'main', displayName: 'Preview' }];
+	return `={{ $parameter["outputMode"] === "table" ? ${JSON.stringify(table)} : ${JSON.stringify(rows)} }}`;
+}
+
 /** How every node hands its result on. */
 export function tableOutputProperties(defaultFileName: string): INodeProperties[] {
 	return [
@@ -118,7 +145,21 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 					name: 'previewRows',
 					type: 'number',
 					typeOptions: { minValue: 0, maxValue: 100 },
-					default: 5,
+					default: DEFAULT_PREVIEW_ROWS,
+					description: 'How many first rows the Preview output shows as a grid (and the item holds as "preview")',
+					displayOptions: { show: { '/outputMode': ['table'] } },
+				},
+				{
+					displayName: 'Spreadsheet Copy',
+					name: 'spreadsheetCopy',
+					type: 'options',
+					default: 'none',
+					options: [
+						{ name: 'None', value: 'none', description: 'Only the Parquet file, which spreadsheets cannot open' },
+						{ name: 'CSV', value: 'csv', description: 'Every row in a CSV file that Excel and LibreOffice open. About 1 s per million rows.' },
+						{ name: 'Excel (Xlsx)', value: 'xlsx', description: 'Every row in an xlsx workbook (up to 1,048,575 rows). About a minute per million rows.' },
+					],
+					description: `Attach every row as a file a spreadsheet opens, in the binary property "${SPREADSHEET_COPY_PROPERTY}" (download it from the Binary tab)`,
 					displayOptions: { show: { '/outputMode': ['table'] } },
 				},
 				{
@@ -131,6 +172,12 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 					displayOptions: { show: { '/outputMode': ['rows'] } },
 				},
 			],
+		},
+		{
+			displayName: `Engine settings are optional: without a Sales Analytics Engine Settings credential, DuckDB gets ${DEFAULT_MEMORY_LIMIT} of memory per n8n process and every core`,
+			name: 'engineNotice',
+			type: 'notice',
+			default: '',
 		},
 	];
 }

@@ -24,24 +24,30 @@ export interface TableWork {
 
 /**
  * The frame every node runs in: a private DuckDB session, the shared loader and emitter,
- * and errors turned into messages a user can act on. Returns one item list per output.
+ * and errors turned into messages a user can act on. Returns one item list per output, plus the
+ * Preview output of a node whose outputs come from tableNodeOutputs (`previewOutput`), in Table mode.
  */
 export async function runTableNode(
 	ctx: IExecuteFunctions,
 	outputCount: number,
 	work: (tables: TableWork) => Promise<INodeExecutionData[][]>,
+	{ previewOutput = false } = {},
 ): Promise<INodeExecutionData[][]> {
+	const withPreview = previewOutput && ctx.getNodeParameter('outputMode', 0, 'rows') === 'table';
 	try {
 		const clock = new StepClock();
-		const outputs = await withSession({ ...(await engineLimits(ctx)), confined: true }, async (session) =>
-			work({ session, clock, loader: new TableLoader(ctx, session, clock), emitter: new TableEmitter(ctx, session, clock) }),
-		);
+		const outputs = await withSession({ ...(await engineLimits(ctx)), confined: true }, async (session) => {
+			const emitter = new TableEmitter(ctx, session, clock);
+			const data = await work({ session, clock, loader: new TableLoader(ctx, session, clock), emitter });
+			return withPreview ? [...data, emitter.previewItems()] : data;
+		});
 		const timings = clock.timings();
 		for (const item of outputs.flat()) if (item.json.tableFormat === TABLE_MARKER) item.json.timings = { ...timings };
 		return outputs;
 	} catch (error) {
 		const nodeError = toNodeError(ctx, error);
-		if (ctx.continueOnFail()) return Array.from({ length: outputCount }, (_, index) => (index === 0 ? [failedItem(nodeError)] : []));
+		const count = outputCount + (withPreview ? 1 : 0);
+		if (ctx.continueOnFail()) return Array.from({ length: count }, (_, index) => (index === 0 ? [failedItem(nodeError)] : []));
 		throw nodeError;
 	}
 }

@@ -24,11 +24,14 @@ interface InputSettings {
 	fileOptions: FileOptions;
 }
 
+/** Input Binary Property's default, n8n's usual name for a node's one file. */
+const DEFAULT_BINARY_PROPERTY = 'data';
+
 function inputSettings(ctx: IExecuteFunctions): InputSettings {
 	const fileOptions = ctx.getNodeParameter('fileOptions', 0, {}) as FileOptions;
 	return {
 		mode: ctx.getNodeParameter('inputMode', 0, 'auto') as InputSettings['mode'],
-		binaryPropertyName: (ctx.getNodeParameter('binaryPropertyName', 0, 'data') as string).trim() || 'data',
+		binaryPropertyName: (ctx.getNodeParameter('binaryPropertyName', 0, DEFAULT_BINARY_PROPERTY) as string).trim() || DEFAULT_BINARY_PROPERTY,
 		fileFormat: String(fileOptions.fileFormat ?? 'auto'),
 		fileOptions,
 	};
@@ -80,9 +83,10 @@ export class TableLoader {
 				description: 'Connect a node that outputs rows, a file or a table to this input.',
 			});
 		}
-		const hasBinary = items.some((item) => item.binary?.[this.settings.binaryPropertyName]);
+		const property = this.settings.mode === 'items' ? this.settings.binaryPropertyName : this.propertyToRead(items, label);
+		const hasBinary = items.some((item) => item.binary?.[property]);
 		const fromItems = this.settings.mode === 'items' || (this.settings.mode === 'auto' && !hasBinary);
-		const { read, source } = fromItems ? await this.readItems(items, label) : await this.readFiles(items, label);
+		const { read, source } = fromItems ? await this.readItems(items, label) : await this.readFiles(items, label, property);
 		let table: Pick<Table, 'relation' | 'order' | 'columns'>;
 		try {
 			if (inPlace && read.order) {
@@ -98,6 +102,25 @@ export class TableLoader {
 		}
 		const rows = await this.session.count(`SELECT count(*) FROM ${table.relation}`);
 		return { ...table, label, rows, source };
+	}
+
+	/**
+	 * The binary property to read. Load Sales Exports hands on one file per export (erp, liaison,
+	 * web), not "data": when the default "data" is on no item, a property every item carries is
+	 * read if it is the only one, and with several the node asks which, rather than reading the
+	 * items' JSON (file names and counts) as if it were the table. A name the user typed is kept
+	 * (a missing one is an error naming what is there); rows with a report file riding on the
+	 * first one are rows.
+	 */
+	private propertyToRead(items: INodeExecutionData[], where: string): string {
+		const asked = this.settings.binaryPropertyName;
+		if (asked !== DEFAULT_BINARY_PROPERTY || items.some((item) => item.binary?.[asked])) return asked;
+		const carried = Object.keys(items[0].binary ?? {}).filter((name) => items.every((item) => item.binary?.[name]));
+		if (carried.length === 1) return carried[0];
+		if (carried.length === 0) return asked;
+		throw new NodeOperationError(this.ctx.getNode(), `${where}: no file in the binary property "${asked}"; the items carry ${carried.map((name) => `"${name}"`).join(', ')}`, {
+			description: `Set "Input Binary Property" to the one to read, e.g. ${carried[0]} (after Load Sales Exports each export has its own property). Or set Input to "Items" to read the items' JSON fields as rows.`,
+		});
 	}
 
 	private async copyRows(name: string, read: ReadResult): Promise<CreatedTable> {
@@ -141,8 +164,7 @@ export class TableLoader {
 		return { read: readJsonSql(path), source: { kind: 'items', detail: `${items.length} n8n item(s), one row each` } };
 	}
 
-	private async readFiles(items: INodeExecutionData[], where: string): Promise<{ read: ReadResult; source: TableSource }> {
-		const property = this.settings.binaryPropertyName;
+	private async readFiles(items: INodeExecutionData[], where: string, property: string): Promise<{ read: ReadResult; source: TableSource }> {
 		const reads: ReadResult[] = [];
 		const names: string[] = [];
 		const formats = new Set<string>();

@@ -8,8 +8,9 @@ import { availableParallelism } from 'node:os';
 import { constants, crc32, deflateRaw } from 'node:zlib';
 import type { DuckSession } from '../duckdb';
 import { quoteIdentifier, quoteLiteral } from '../sql';
+import { countText } from '../reading';
 import { excelCurrencyFormat } from '../reports/currency';
-import type { Column } from '../table/types';
+import { explicitOrder, selectInOrder, type Column } from '../table/types';
 
 export interface SheetColumn extends Column {
 	format?: 'currency' | 'percent' | 'integer';
@@ -299,12 +300,29 @@ function stylesXml(currencyFormat: string): string {
 		+ '<dxfs count="0"/><tableStyles count="0"/></styleSheet>';
 }
 
-function workbookXml(filterRange: string): string {
+/** A worksheet of the workbook: its tab name and its XML, streamed into the zip in order. */
+interface Sheet {
+	name: string;
+	xml: AsyncIterable<Uint8Array>;
+	/** The range its autofilter covers, as `$A$1:$D$9`. */
+	filterRange?: string;
+}
+
+/** A sheet name as a formula refers to it: quoted unless it is plain letters. */
+function sheetReference(name: string): string {
+	return /^[A-Za-z]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
+function workbookXml(sheets: Sheet[]): string {
+	const entries = sheets.map((sheet, index) => `<sheet name="${escapeXml(sheet.name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`);
+	// Excel keeps an autofilter's range in this hidden name and writes it with every filter.
+	const filters = sheets.flatMap((sheet, index) =>
+		sheet.filterRange ? [`<definedName name="_xlnm._FilterDatabase" localSheetId="${index}" hidden="1">${escapeXml(sheetReference(sheet.name))}!${sheet.filterRange}</definedName>`] : [],
+	);
 	return `${XML_DECLARATION}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">`
 		+ '<bookViews><workbookView activeTab="0"/></bookViews>'
-		+ '<sheets><sheet name="Revenue" sheetId="1" r:id="rId1"/><sheet name="Summary" sheetId="2" r:id="rId2"/></sheets>'
-		// Excel keeps an autofilter's range in this hidden name and writes it with every filter.
-		+ `<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Revenue!${filterRange}</definedName></definedNames>`
+		+ `<sheets>${entries.join('')}</sheets>`
+		+ (filters.length ? `<definedNames>${filters.join('')}</definedNames>` : '')
 		+ '<calcPr calcId="191029"/></workbook>';
 }
 
@@ -314,22 +332,27 @@ const PACKAGE_RELS = `${XML_DECLARATION}<Relationships xmlns="http://schemas.ope
 	+ '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
 	+ '</Relationships>';
 
-const WORKBOOK_RELS = `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`
-	+ `<Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>`
-	+ `<Relationship Id="rId2" Type="${REL_NS}/worksheet" Target="worksheets/sheet2.xml"/>`
-	+ `<Relationship Id="rId3" Type="${REL_NS}/styles" Target="styles.xml"/>`
-	+ '</Relationships>';
+/** rId1 … rIdN are the sheets, in order; the styles come after them. */
+function workbookRelsXml(sheetCount: number): string {
+	const sheets = Array.from({ length: sheetCount }, (_, index) => `<Relationship Id="rId${index + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`);
+	return `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`
+		+ sheets.join('')
+		+ `<Relationship Id="rId${sheetCount + 1}" Type="${REL_NS}/styles" Target="styles.xml"/>`
+		+ '</Relationships>';
+}
 
-const CONTENT_TYPES = `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`
-	+ '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-	+ '<Default Extension="xml" ContentType="application/xml"/>'
-	+ '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-	+ '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-	+ '<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-	+ '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-	+ '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-	+ '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-	+ '</Types>';
+function contentTypesXml(sheetCount: number): string {
+	const sheets = Array.from({ length: sheetCount }, (_, index) => `<Override PartName="/xl/worksheets/sheet${index + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`);
+	return `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`
+		+ '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+		+ '<Default Extension="xml" ContentType="application/xml"/>'
+		+ '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+		+ sheets.join('')
+		+ '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+		+ '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+		+ '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+		+ '</Types>';
+}
 
 const APP_PROPERTIES = `${XML_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>n8n-nodes-sales-analytics</Application></Properties>`;
 
@@ -349,7 +372,7 @@ async function* deflatedBlocks(blocks: AsyncIterable<Uint8Array>, entry: { size:
 	const inFlight: Array<Promise<Buffer<ArrayBuffer>>> = [];
 	for await (const block of blocks) {
 		entry.size += block.length;
-		if (entry.size > ZIP_MAX_ENTRY_BYTES) throw new Error('A part of the Excel report would exceed 4 GiB');
+		if (entry.size > ZIP_MAX_ENTRY_BYTES) throw new Error('A part of the Excel workbook would exceed 4 GiB');
 		entry.crc = crc32(block, entry.crc);
 		inFlight.push(deflateBlock(block, constants.Z_SYNC_FLUSH));
 		if (inFlight.length >= DEFLATE_PARALLELISM) yield await inFlight.shift()!;
@@ -444,16 +467,82 @@ async function* sheetBlocks(start: string, rows: AsyncIterable<Uint8Array>, end:
 }
 
 /**
- * The relation itself when its rowids are 0…n-1 (what CREATE TABLE … AS gives), else a dense
- * copy in rowid order (a plain scan keeps it), since the sheet row numbers are rowid + 2.
+ * `work` over the relation itself when it is in insertion order and its rowids are 0…n-1 (what
+ * CREATE TABLE … AS gives), else over a dense copy in `orderBy` order (rowid order by a plain
+ * scan), since the sheet row numbers are rowid + 2. The copy is dropped afterwards.
  */
-async function denseRelation(session: DuckSession, book: RevenueWorkbook, rowCount: number): Promise<{ relation: string; drop?: string }> {
-	const span = await session.count(`SELECT coalesce(max(rowid) + 1, 0) FROM ${book.relation}`);
-	if (span === rowCount) return { relation: book.relation };
+async function withDenseRelation(
+	session: DuckSession,
+	source: { relation: string; columns: Column[]; orderBy?: string },
+	rowCount: number,
+	work: (relation: string) => Promise<void>,
+): Promise<void> {
+	if (!explicitOrder(source.orderBy)) {
+		const span = await session.count(`SELECT coalesce(max(rowid) + 1, 0) FROM ${source.relation}`);
+		if (span === rowCount) {
+			await work(source.relation);
+			return;
+		}
+	}
 	const copy = quoteIdentifier(`xlsx_rows_${randomUUID()}`);
-	const columns = book.columns.map((column) => quoteIdentifier(column.name)).join(', ');
-	await session.run(`CREATE TEMP TABLE ${copy} AS SELECT ${columns} FROM ${book.relation}`);
-	return { relation: copy, drop: `DROP TABLE IF EXISTS ${copy}` };
+	const columns = source.columns.map((column) => quoteIdentifier(column.name)).join(', ');
+	// preserve_insertion_order keeps the ORDER BY in the copy's rowids.
+	await session.run(`CREATE TEMP TABLE ${copy} AS ${selectInOrder(source.relation, source.orderBy, columns)}`);
+	try {
+		await work(copy);
+	} finally {
+		await session.run(`DROP TABLE IF EXISTS ${copy}`);
+	}
+}
+
+const FROZEN_HEADER_VIEW = '<sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>';
+
+/**
+ * A sheet of rows: bold frozen header, autofilter, number formats and widths, every data row's
+ * XML built by DuckDB from `relation` (dense rowids), then the totals row when `totals` is given
+ * (SUM formulas with the values DuckDB computed, 'Total' in the first column).
+ */
+function dataSheet(session: DuckSession, sheet: { name: string; relation: string; columns: SheetColumn[]; rowCount: number; totals?: Map<string, number> }): Sheet {
+	const { columns, rowCount, totals } = sheet;
+	const lastColumn = columnLetter(columns.length - 1);
+	const lastDataRow = rowCount + 1;
+	const lastRow = totals ? rowCount + 2 : lastDataRow;
+	const bold = styleIndex(undefined, true);
+	const header = columns.map((column, index) => inlineStringCell(`${columnLetter(index)}1`, column.name, bold));
+	const cols = sheetColsXml(columns.map((column) => ({ width: columnWidth(column), style: styleIndex(column.format) })));
+	const start = `${worksheetStart(`A1:${lastColumn}${lastRow}`, FROZEN_HEADER_VIEW, cols)}<row r="1" s="${bold}" customFormat="1">${header.join('')}</row>`;
+	let totalsRow = '';
+	if (totals) {
+		const cells = columns.map((column, index) => {
+			const letter = columnLetter(index);
+			const style = styleIndex(column.format, true);
+			const total = totals.get(column.name);
+			if (total !== undefined) return `<c r="${letter}${lastRow}" s="${style}"><f>SUM(${letter}2:${letter}${lastDataRow})</f><v>${total}</v></c>`;
+			return index === 0 ? inlineStringCell(`${letter}${lastRow}`, 'Total', style) : '';
+		});
+		// Row styles too (customFormat), so the header and totals rows stay bold where a reader adds cells.
+		totalsRow = `<row r="${lastRow}" s="${bold}" customFormat="1">${cells.join('')}</row>`;
+	}
+	const end = `${totalsRow}</sheetData><autoFilter ref="A1:${lastColumn}${lastDataRow}"/>${PAGE_MARGINS}</worksheet>`;
+	return {
+		name: sheet.name,
+		xml: sheetBlocks(start, dataRowBlocks(session, sheet.relation, columns, rowCount), end),
+		filterRange: `$A$1:$${lastColumn}$${lastDataRow}`,
+	};
+}
+
+/** The workbook's parts, then its sheets in order: sheet1.xml is the first tab. */
+async function writeWorkbook(path: string, sheets: Sheet[], currencyFormat: string): Promise<void> {
+	await writeZipAtomically(path, async (zip) => {
+		await zip.add('[Content_Types].xml', text(contentTypesXml(sheets.length)));
+		await zip.add('_rels/.rels', text(PACKAGE_RELS));
+		await zip.add('docProps/app.xml', text(APP_PROPERTIES));
+		await zip.add('docProps/core.xml', text(corePropertiesXml(new Date())));
+		await zip.add('xl/workbook.xml', text(workbookXml(sheets)));
+		await zip.add('xl/_rels/workbook.xml.rels', text(workbookRelsXml(sheets.length)));
+		await zip.add('xl/styles.xml', text(stylesXml(currencyFormat)));
+		for (const [index, sheet] of sheets.entries()) await zip.add(`xl/worksheets/sheet${index + 1}.xml`, sheet.xml);
+	});
 }
 
 /**
@@ -465,41 +554,57 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 	const rowCount = await session.count(`SELECT count(*) FROM ${book.relation}`);
 	// The header and the totals row take two of the sheet's rows.
 	if (rowCount + 2 > XLSX_MAX_ROWS) throw new Error(`An Excel sheet cannot hold ${rowCount} rows and its header and totals`);
-	const lastColumn = columnLetter(book.columns.length - 1);
-	const lastDataRow = rowCount + 1;
-	const totalsRow = rowCount + 2;
 	const totals = await totalValues(session, book);
+	await withDenseRelation(session, book, rowCount, (relation) =>
+		writeWorkbook(
+			book.path,
+			[
+				dataSheet(session, { name: 'Revenue', relation, columns: book.columns, rowCount, totals }),
+				{ name: 'Summary', xml: text(summarySheetXml(book, styleIndex('currency'))) },
+			],
+			excelCurrencyFormat(book.currency),
+		),
+	);
+}
 
-	const header = book.columns.map((column, index) => inlineStringCell(`${columnLetter(index)}1`, column.name, styleIndex(undefined, true)));
-	const totalsCells = book.columns.map((column, index) => {
-		const letter = columnLetter(index);
-		const style = styleIndex(column.format, true);
-		const total = totals.get(column.name);
-		if (total !== undefined) return `<c r="${letter}${totalsRow}" s="${style}"><f>SUM(${letter}2:${letter}${lastDataRow})</f><v>${total}</v></c>`;
-		return index === 0 ? inlineStringCell(`${letter}${totalsRow}`, 'Total', style) : '';
-	});
-	const view = '<sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>';
-	const cols = sheetColsXml(book.columns.map((column) => ({ width: columnWidth(column), style: styleIndex(column.format) })));
-	const revenueStart = `${worksheetStart(`A1:${lastColumn}${totalsRow}`, view, cols)}<row r="1" s="${styleIndex(undefined, true)}" customFormat="1">${header.join('')}</row>`;
-	// Row styles too (customFormat), so the header and totals rows stay bold where a reader adds cells.
-	const revenueEnd = `<row r="${totalsRow}" s="${styleIndex(undefined, true)}" customFormat="1">${totalsCells.join('')}</row></sheetData><autoFilter ref="A1:${lastColumn}${lastDataRow}"/>${PAGE_MARGINS}</worksheet>`;
+export interface TableWorkbook {
+	path: string;
+	/** What to write: a relation, in the order of `orderBy` (quoted SQL) when given, else its insertion order. */
+	relation: string;
+	orderBy?: string;
+	columns: Column[];
+	/** The sheet's tab name; "Table" by default. */
+	sheetName?: string;
+}
 
-	const source = await denseRelation(session, book, rowCount);
-	try {
-		await writeZipAtomically(book.path, async (zip) => {
-			await zip.add('[Content_Types].xml', text(CONTENT_TYPES));
-			await zip.add('_rels/.rels', text(PACKAGE_RELS));
-			await zip.add('docProps/app.xml', text(APP_PROPERTIES));
-			await zip.add('docProps/core.xml', text(corePropertiesXml(new Date())));
-			await zip.add('xl/workbook.xml', text(workbookXml(`$A$1:$${lastColumn}$${lastDataRow}`)));
-			await zip.add('xl/_rels/workbook.xml.rels', text(WORKBOOK_RELS));
-			await zip.add('xl/styles.xml', text(stylesXml(excelCurrencyFormat(book.currency))));
-			await zip.add('xl/worksheets/sheet1.xml', sheetBlocks(revenueStart, dataRowBlocks(session, source.relation, book.columns, rowCount), revenueEnd));
-			await zip.add('xl/worksheets/sheet2.xml', text(summarySheetXml(book, styleIndex('currency'))));
-		});
-	} finally {
-		if (source.drop) await session.run(source.drop);
+/** Why a table cannot be one Excel sheet, and what to use instead. */
+export function xlsxRowLimitMessage(rowCount: number): string {
+	return `The table has ${countText(rowCount)} rows, but an Excel sheet holds ${countText(XLSX_MAX_ROWS - 1)} below its header: use CSV for all rows in one file`;
+}
+
+/** Excel refuses to open a workbook whose sheet name breaks these rules. */
+function checkSheetName(name: string): void {
+	if (!name || name.length > 31 || /[[\]:*?/\\]/.test(name) || name.startsWith("'") || name.endsWith("'")) {
+		throw new Error(`"${name}" cannot name an Excel sheet: use 1 to 31 characters, none of [ ] : * ? / \\, not starting or ending with '`);
 	}
+}
+
+/** No column of a table workbook is currency: its (unused) currency style shows plain amounts. */
+const PLAIN_AMOUNT_FORMAT = '#,##0.00';
+
+/**
+ * Every row of a table as one sheet, values written as the revenue sheet writes them (text as
+ * inline strings, so no cell is ever a formula), with a bold frozen header, an autofilter and
+ * column widths; no totals row, no other sheet.
+ */
+export async function writeTableWorkbook(session: DuckSession, table: TableWorkbook): Promise<void> {
+	const name = table.sheetName ?? 'Table';
+	checkSheetName(name);
+	const rowCount = await session.count(`SELECT count(*) FROM ${table.relation}`);
+	if (rowCount + 1 > XLSX_MAX_ROWS) throw new Error(xlsxRowLimitMessage(rowCount));
+	await withDenseRelation(session, table, rowCount, (relation) =>
+		writeWorkbook(table.path, [dataSheet(session, { name, relation, columns: table.columns, rowCount })], PLAIN_AMOUNT_FORMAT),
+	);
 }
 
 /** The zip is written under a temporary name and renamed once complete: a failure leaves no partial file. */

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { quoteIdentifier, quoteLiteral } from '../../sql';
 import { isNumericType, isTextType } from '../columns';
@@ -198,8 +198,17 @@ export const csv: TableFileFormat = {
 				return `${name} AS ${header}`;
 			})
 			.join(', ');
+		// Excel reads a UTF-8 file without the byte order mark as the system's code page ("ChÃ¢teau").
+		const bom = options.bom === true;
+		const target = bom ? `${path}.body` : path;
 		await session.run(
-			`COPY (SELECT ${projection} FROM ${relation} ORDER BY ${orderBy ?? INSERTION_ORDER}) TO ${quoteLiteral(path)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
+			`COPY (SELECT ${projection} FROM ${relation} ORDER BY ${orderBy ?? INSERTION_ORDER}) TO ${quoteLiteral(target)} (HEADER, DELIMITER ${quoteLiteral(french ? ';' : ',')})`,
 		);
+		if (bom) {
+			const output = createWriteStream(path);
+			output.write(UTF8_BOM);
+			await pipeline(createReadStream(target), output);
+			await rm(target);
+		}
 	},
 };

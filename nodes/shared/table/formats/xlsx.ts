@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '../../sql';
 import { readXlsxSheet } from '../../xlsx/read';
+import { writeTableWorkbook } from '../../xlsx/write';
 import { readJsonSql } from './json';
 import { FileProblem } from './types';
 import type { TableFileFormat } from './types';
@@ -11,8 +12,8 @@ export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsh
 
 /**
  * Excel workbooks: read by a streaming reader of our own (nodes/shared/xlsx/read.ts: sheet XML
- * scanned as bytes into NDJSON, never a JS object per cell); the revenue report written by
- * DuckDB-built sheet XML, zipped in Node (nodes/shared/xlsx/write.ts).
+ * scanned as bytes into NDJSON, never a JS object per cell); written (a table as one sheet, the
+ * revenue report) as DuckDB-built sheet XML, zipped in Node (nodes/shared/xlsx/write.ts).
  */
 export const xlsx: TableFileFormat = {
 	value: 'xlsx',
@@ -40,5 +41,8 @@ export const xlsx: TableFileFormat = {
 			return { sql: `(SELECT ${columns} LIMIT 0)`, detail };
 		}
 		return { ...readJsonSql(ndjson), detail };
+	},
+	async write({ session, relation, orderBy, columns, path }) {
+		await writeTableWorkbook(session, { path, relation, orderBy, columns, sheetName: 'Table' });
 	},
 };
