@@ -149,7 +149,16 @@ export class N8nInstance {
 
 	constructor(
 		readonly home: string,
-		private readonly settings: { allowedFolders?: string[]; port?: number; brokerPort?: number; tmpDir?: string } = {},
+		private readonly settings: {
+			allowedFolders?: string[];
+			port?: number;
+			brokerPort?: number;
+			tmpDir?: string;
+			/** A queue-mode worker's health server port (`n8n worker`): answers /healthz/readiness once the worker takes jobs. */
+			healthPort?: number;
+			/** More environment (queue mode, database), applied last. */
+			env?: Record<string, string>;
+		} = {},
 	) {
 		const paths = ensureN8n();
 		this.node = paths.node;
@@ -179,8 +188,10 @@ export class N8nInstance {
 			GENERIC_TIMEZONE: 'Europe/Paris',
 			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			...(this.settings.tmpDir ? { TMPDIR: this.settings.tmpDir } : {}),
+			...(this.settings.healthPort ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.settings.healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
 			// Node keeps n8n's compiled modules between boots: each CLI call starts quicker.
 			NODE_COMPILE_CACHE: this.compileCache,
+			...this.settings.env,
 		};
 	}
 
@@ -274,28 +285,54 @@ export class N8nInstance {
 
 	async startServer(): Promise<string> {
 		const base = `http://127.0.0.1:${this.settings.port ?? 5678}`;
+		await this.spawnUntilReady('start', `${base}/healthz/readiness`);
+		return base;
+	}
+
+	/** Starts `n8n worker` (queue mode; needs `healthPort`), resolved once it takes jobs; stopServer() stops it. */
+	async startWorker(): Promise<void> {
+		if (!this.settings.healthPort) throw new Error('startWorker needs a healthPort: the worker says it is ready on its health server');
+		await this.spawnUntilReady('worker', `http://127.0.0.1:${this.settings.healthPort}/healthz/readiness`);
+	}
+
+	/** The running server's or worker's process id (its process group: it leads one). */
+	get pid(): number | undefined {
+		return this.server && this.server.exitCode === null && this.server.signalCode === null ? this.server.pid : undefined;
+	}
+
+	private async spawnUntilReady(command: 'start' | 'worker', readiness: string): Promise<void> {
 		const logs = this.serverLog;
-		this.server = spawn(this.node, [this.bin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		this.server = spawn(this.node, [this.bin, command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		this.server.stdout!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 		this.server.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 		const deadline = Date.now() + 90_000;
 		while (Date.now() < deadline) {
-			if (this.server.exitCode !== null) throw new Error(`n8n exited: ${logs.join('')}`);
+			if (this.server.exitCode !== null) throw new Error(`n8n ${command} exited: ${logs.join('')}`);
 			try {
-				if ((await fetch(`${base}/healthz/readiness`)).ok) return base;
+				if ((await fetch(readiness)).ok) return;
 			} catch {
 				// not listening yet
 			}
 			await new Promise((r) => setTimeout(r, 300));
 		}
 		await this.stopServer();
-		throw new Error(`n8n did not become ready: ${logs.join('').slice(-2000)}`);
+		throw new Error(`n8n ${command} did not become ready: ${logs.join('').slice(-2000)}`);
 	}
 
 	/** SIGTERM to the server's whole process group (its task runner included). */
 	async stopServer(): Promise<void> {
 		const server = this.server;
-		if (!server || server.exitCode !== null) return;
+		if (!server) return;
+		if (server.exitCode !== null) return;
+		if (server.signalCode !== null) {
+			// Killed by a signal (a worker crash test): what it started (its task runner) may still run in its group.
+			try {
+				process.kill(-server.pid!, 'SIGKILL');
+			} catch {
+				// the group is gone too
+			}
+			return;
+		}
 		const exited = new Promise((r) => server.once('exit', r));
 		try {
 			process.kill(-server.pid!, 'SIGTERM');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
 import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT } from '../../scripts/n8n/instance';
+import { QueueTopology } from '../../scripts/n8n/queue';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 
 export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
@@ -89,6 +90,42 @@ export function reportServerForTests(port: number, token: string, name: string) 
 		await server.slack.stop();
 		await server.smtp.stop();
 		for (const dir of [server.home, server.out, server.uploads]) if (dir) rmSync(dir, { recursive: true, force: true });
+	});
+	return server;
+}
+
+/**
+ * For one test file: n8n in queue mode (Postgres, Redis, a main and two workers, ports from
+ * `basePort`, see QueueTopology) with its own Slack and SMTP receivers and folders, started
+ * before the file's tests and stopped, with every folder removed, after them.
+ */
+export function queueTopologyForTests(basePort: number, token: string, name: string) {
+	const server = {
+		slack: new SlackReceiver(),
+		smtp: new SmtpReceiver(),
+		out: freshDir(`${name}-out-`),
+		uploads: freshDir(`${name}-uploads-`),
+		topology: undefined as QueueTopology | undefined,
+	};
+	before(async () => {
+		const { slack, smtp, out, uploads } = server;
+		const started = Date.now();
+		// Where the start's time goes, in the test's output.
+		const log = (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: ${line}`);
+		const topology = new QueueTopology({ basePort, token, slackUrl: await slack.start(), smtpAddress: await smtp.start(), emailTo: 'management@bottleneck.test', outputFolder: out, inputFolder: uploads, log });
+		server.topology = await topology.start();
+		log('ready');
+	});
+	after(async () => {
+		const stopping = Date.now();
+		try {
+			await server.topology?.stop();
+			console.log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
+		} finally {
+			await server.slack.stop();
+			await server.smtp.stop();
+			for (const dir of [server.out, server.uploads]) rmSync(dir, { recursive: true, force: true });
+		}
 	});
 	return server;
 }
