@@ -19,7 +19,7 @@ const PAGE_BYTES = 4096;
 const SAMPLE_EVERY_MS = 100;
 
 /** Resident bytes of every process whose process group is `group`. */
-function groupRss(group: number): number {
+export function groupRss(group: number): number {
 	let total = 0;
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;

@@ -33,6 +33,9 @@ export const DEFAULT_MEMORY_LIMIT = '1GB';
 /** Prefix of every session's scratch folder, in tmpdir or in a confined engine's folder (tests count them). */
 export const SCRATCH_PREFIX = 'n8n-sales-analytics-';
 
+/** The confined engine's spill folder, inside its own folder. */
+const SPILL_FOLDER = 'spill';
+
 /** Prefix of the folder a confined engine keeps its sessions' scratch folders and its spill files in. */
 export const ENGINE_FOLDER_PREFIX = 'sales-analytics-duckdb-';
 
@@ -58,8 +61,8 @@ class Engine {
 		// ends, so an idle n8n leaves nothing in tmpdir. Named by UUID: the scanner forbids the pid.
 		const root = limits.confined ? join(tmpdir(), `${ENGINE_FOLDER_PREFIX}${randomUUID()}`) : tmpdir();
 		const options: Record<string, string> = {
-			// Made by DuckDB only when it spills; its files go as soon as the query that needed them ends.
-			temp_directory: limits.confined ? join(root, 'spill') : join(root, `sales-analytics-spill-${randomUUID()}`),
+			// Its files go as soon as the query that needed them ends.
+			temp_directory: limits.confined ? join(root, SPILL_FOLDER) : join(root, `sales-analytics-spill-${randomUUID()}`),
 			memory_limit: memoryLimitOf(limits),
 		};
 		if (limits.threads) options.threads = String(limits.threads);
@@ -81,7 +84,10 @@ class Engine {
 	async scratchFolder(): Promise<string> {
 		return await this.serialised(async () => {
 			this.sessions++;
-			if (this.confined) await mkdir(this.root, { recursive: true });
+			// DuckDB makes its temp directory once per instance, on its first spill, and never again:
+			// the spill folder is made with the engine's folder each time, or a spill after the
+			// folder was removed (the last session ended) would fail to open its file.
+			if (this.confined) await mkdir(join(this.root, SPILL_FOLDER), { recursive: true });
 			return await mkdtemp(join(this.root, SCRATCH_PREFIX));
 		});
 	}

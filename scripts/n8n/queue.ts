@@ -67,6 +67,8 @@ export interface QueueOptions {
 	emailTo?: string;
 	/** Progress lines (start:queue prints them). */
 	log?: (line: string) => void;
+	/** More environment for every n8n process (main and workers), applied over the queue settings, e.g. QUEUE_WORKER_LOCK_DURATION. */
+	env?: Record<string, string>;
 }
 
 export interface QueueWorker {
@@ -122,6 +124,7 @@ export class QueueTopology {
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(this.ports.redis),
 			N8N_ENCRYPTION_KEY: this.encryptionKey,
+			...this.options.env,
 		};
 	}
 

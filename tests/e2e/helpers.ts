@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
 import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT } from '../../scripts/n8n/instance';
 import { QueueTopology } from '../../scripts/n8n/queue';
+import type { QueueOptions } from '../../scripts/n8n/queue';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 
 export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
@@ -99,7 +100,7 @@ export function reportServerForTests(port: number, token: string, name: string) 
  * `basePort`, see QueueTopology) with its own Slack and SMTP receivers and folders, started
  * before the file's tests and stopped, with every folder removed, after them.
  */
-export function queueTopologyForTests(basePort: number, token: string, name: string) {
+export function queueTopologyForTests(basePort: number, token: string, name: string, options: Pick<QueueOptions, 'env'> = {}) {
 	const server = {
 		slack: new SlackReceiver(),
 		smtp: new SmtpReceiver(),
@@ -112,7 +113,7 @@ export function queueTopologyForTests(basePort: number, token: string, name: str
 		const started = Date.now();
 		// Where the start's time goes, in the test's output.
 		const log = (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: ${line}`);
-		const topology = new QueueTopology({ basePort, token, slackUrl: await slack.start(), smtpAddress: await smtp.start(), emailTo: 'management@bottleneck.test', outputFolder: out, inputFolder: uploads, log });
+		const topology = new QueueTopology({ basePort, token, slackUrl: await slack.start(), smtpAddress: await smtp.start(), emailTo: 'management@bottleneck.test', outputFolder: out, inputFolder: uploads, log, ...options });
 		server.topology = await topology.start();
 		log('ready');
 	});
