@@ -277,6 +277,14 @@ export class N8nInstance {
 		return `${ino}.${birthtimeNs}`;
 	}
 
+	/** Publishes (activates) workflows: n8n 2.x runs a webhook's or an error workflow only once it is published. */
+	publish(workflowIds: string[]): void {
+		for (const id of workflowIds) {
+			const published = this.cli(['publish:workflow', `--id=${id}`]);
+			if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
+		}
+	}
+
 	/** Runs a workflow from the CLI; returns n8n's own record of the run. */
 	execute(workflowId: string): { run?: ExecutionResult; output: string; code: number } {
 		const result = this.cli(['execute', `--id=${workflowId}`]);
@@ -349,6 +357,11 @@ export class N8nInstance {
 		await exited;
 		clearTimeout(timeout);
 	}
+}
+
+/** Waits until a webhook is live: n8n registers webhooks a moment after the server is ready. */
+export async function waitForWebhook(url: string): Promise<void> {
+	for (let attempt = 0; attempt < 100 && (await fetch(url, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
 }
 
 /** The shipped workflow with its Config node set for this run; everything else exactly as shipped. */

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage } from './instance';
+import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, waitForWebhook } from './instance';
 
 export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
 
@@ -166,8 +166,7 @@ export class QueueTopology {
 			log(`${this.workers.length} n8n workers`);
 			await Promise.all(this.workers.map((worker) => worker.n8n.startWorker()));
 			this.webhook = `${this.base}/${WEBHOOK_PATH}`;
-			// Webhooks go live a moment after the server is ready.
-			for (let attempt = 0; attempt < 100 && (await fetch(this.webhook, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
+			await waitForWebhook(this.webhook);
 			return this;
 		} catch (error) {
 			// The start's error is the one to see; a failed cleanup is added to it.
@@ -188,11 +187,7 @@ export class QueueTopology {
 		const off = [...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']), ...(smtpAddress ? [] : ['Email Reports'])];
 		main.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', slackUrl ? { slackWebhookUrl: slackUrl } : {}, off));
 		main.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder, outputFolder, ...(slackUrl ? { slackWebhookUrl: slackUrl } : {}), ...(emailTo ? { emailTo } : {}) }, off));
-		// n8n 2.x runs an error workflow only once it is published, like the webhook's workflow.
-		for (const id of ['SalesMonthlyErr1', 'SalesMonthly0001']) {
-			const published = main.cli(['publish:workflow', `--id=${id}`]);
-			if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
-		}
+		main.publish(['SalesMonthlyErr1', 'SalesMonthly0001']);
 	}
 
 	/** Postgres refuses to run as root: as root, its commands run as the `postgres` user. */

@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT } from '../../scripts/n8n/instance';
+import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT, waitForWebhook } from '../../scripts/n8n/instance';
 import { QueueTopology } from '../../scripts/n8n/queue';
 import type { QueueOptions } from '../../scripts/n8n/queue';
 import { SlackReceiver, SmtpReceiver } from './receivers';
@@ -56,15 +56,10 @@ export async function startReportServer(options: { port: number; token: string; 
 	]);
 	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', { slackWebhookUrl: options.slackUrl }));
 	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: options.inputFolder, outputFolder: options.outputFolder, slackWebhookUrl: options.slackUrl, emailTo: 'management@bottleneck.test' }));
-	// n8n 2.x runs an error workflow only once it is published, like the webhook's workflow.
-	for (const id of ['SalesMonthlyErr1', 'SalesMonthly0001']) {
-		const published = n8n.cli(['publish:workflow', `--id=${id}`]);
-		if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
-	}
+	n8n.publish(['SalesMonthlyErr1', 'SalesMonthly0001']);
 	const base = await n8n.startServer();
 	const webhook = `${base}/${WEBHOOK_PATH}`;
-	// Webhooks go live a moment after the server is ready.
-	for (let attempt = 0; attempt < 100 && (await fetch(webhook, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
+	await waitForWebhook(webhook);
 	return { n8n, home, webhook };
 }
 

@@ -116,10 +116,7 @@ before(async () => {
 	n8n.importWorkflow(alertWorkflow(await alerts.start()));
 	n8n.importWorkflow(rowsWorkflow());
 	// n8n 2.x runs an error workflow only once it is published, like the webhook's.
-	for (const id of [ALERT_ID, WORKFLOW_ID]) {
-		const published = n8n.cli(['publish:workflow', `--id=${id}`]);
-		if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
-	}
+	n8n.publish([ALERT_ID, WORKFLOW_ID]);
 	base = await n8n.startServer();
 	// Webhooks go live a moment after the server is ready.
 	for (let attempt = 0; attempt < 100 && (await run(smallMonth)).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));

@@ -74,6 +74,9 @@ export class TableEmitter {
 	/** Rows and estimated bytes already handed on as items by this execution (a node with several outputs). */
 	private rowsHandedOn = 0;
 	private bytesHandedOn = 0;
+	/** The first Table item's preview rows, for the Preview output. */
+	private firstPreview?: IDataObject[];
+	private summaryShown = false;
 
 	get mode(): 'rows' | 'table' {
 		return this.ctx.getNodeParameter('outputMode', 0, 'rows') as 'rows' | 'table';
@@ -124,9 +127,6 @@ export class TableEmitter {
 	previewItems(): INodeExecutionData[] {
 		return (this.firstPreview ?? []).map((json) => ({ json, pairedItem: { item: 0 } }));
 	}
-
-	private firstPreview?: IDataObject[];
-	private summaryShown = false;
 
 	/**
 	 * Stops a Rows output too big for n8n's memory before a single row reaches JavaScript: every
