@@ -18,22 +18,55 @@ export interface Measured {
 const PAGE_BYTES = 4096;
 const SAMPLE_EVERY_MS = 100;
 
-/** Resident bytes of every process whose process group is `group`. */
-export function groupRss(group: number): number {
-	let total = 0;
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
+/** The pid and /proc stat fields after the command name (state ppid pgrp …) of every process in group `group`. */
+function groupProcesses(group: number): Array<{ pid: string; fields: string[] }> {
+	const found: Array<{ pid: string; fields: string[] }> = [];
+	for (const pid of readdirSync('/proc')) {
+		if (!/^\d+$/.test(pid)) continue;
 		try {
-			// Fields after the command name, which may hold spaces: state ppid pgrp …
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			// The command name may hold spaces: the fields start after its closing parenthesis.
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(fields[2]) !== group) continue;
-			total += Number(readFileSync(`/proc/${entry}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+			if (Number(fields[2]) === group) found.push({ pid, fields });
 		} catch {
 			// the process ended between listing and reading
 		}
 	}
+	return found;
+}
+
+/** The ids of the processes in group `group`. */
+export function groupPids(group: number): number[] {
+	return groupProcesses(group).map(({ pid }) => Number(pid));
+}
+
+/** Resident bytes of every process whose process group is `group`. */
+export function groupRss(group: number): number {
+	let total = 0;
+	for (const { pid } of groupProcesses(group)) {
+		try {
+			total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
+		} catch {
+			// ended since
+		}
+	}
 	return total;
+}
+
+// Linux counts CPU time in USER_HZ ticks, 100 a second on every mainstream build.
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) used so far by the processes now in group `group`. */
+export function groupCpuSeconds(group: number): number {
+	return groupProcesses(group).reduce((sum, { fields }) => sum + Number(fields[11]) + Number(fields[12]), 0) / TICKS_PER_SECOND;
+}
+
+/** Busy and total CPU seconds of the whole machine, all cores, since boot (/proc/stat). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+	const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	const total = ticks.reduce((sum, value) => sum + value, 0);
+	// idle and iowait
+	return { busy: (total - ticks[3] - ticks[4]) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
 
 export async function measure(

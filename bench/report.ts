@@ -12,12 +12,13 @@ import type { N8nInstance } from '../scripts/n8n/instance';
 import { ROOT } from '../scripts/n8n/instance';
 import { REAL_MONTH, TARGETS } from './targets';
 import type { Target } from './targets';
+import type { ThroughputRecord } from './throughput';
 import { VARIANTS } from './variants';
 import type { Format, RunOutcome, Variant } from './variants';
 
 export interface BenchRecord {
-	/** run: one variant on one month; report: the whole `npm run report` command on the real month. */
-	kind: 'run' | 'report';
+	/** run: one variant on one month; report: the whole `npm run report` command on the real month; queue: executions per minute in queue mode. */
+	kind: 'run' | 'report' | 'queue';
 	variant: Variant;
 	format: Format;
 	web_rows: number;
@@ -33,6 +34,8 @@ export interface BenchRecord {
 	ran: boolean;
 	note?: string;
 	reps?: RunOutcome[];
+	/** kind queue: one load with this many workers. */
+	queue?: ThroughputRecord;
 }
 
 export interface BenchSettings {
@@ -50,6 +53,9 @@ export interface BenchSettings {
 	html: number[];
 	capMinutes: number;
 	cellMinutes: number;
+	/** Uploads per queue-mode load (0: not measured) and how many wait for their answer at once. */
+	queueRuns: number;
+	queueInFlight: number;
 	/** The ref the before variant was built from. */
 	before?: { ref: string; commit: string; subject: string };
 }
@@ -198,6 +204,7 @@ function markdown(records: BenchRecord[], settings: BenchSettings): string {
 			'',
 		);
 	}
+	lines.push(...queueSection(records));
 	lines.push('### Whole command (n8n start-up and exit included), median', '', `| format | web rows | ${variants.map((v) => LABELS[v]).join(' | ')} |`, `|---|---:|${'---:|'.repeat(variants.length)}`);
 	for (const html of [false, true]) {
 		for (const format of settings.formats) {
@@ -332,4 +339,37 @@ function chart(all: BenchRecord[], settings: BenchSettings): string {
 	parts.push(`<text x="${width - 10}" y="${height - 10}" text-anchor="end" fill="#555">× on the cap line: failed or timed out at that size</text>`);
 	parts.push('</svg>');
 	return `${parts.join('\n')}\n`;
+}
+
+/** Queue mode: executions per minute with one worker and with two, free and held to a core each, and what the cores did meanwhile. */
+function queueSection(records: BenchRecord[]): string[] {
+	const loads = records.filter((r) => r.kind === 'queue' && r.queue);
+	if (!loads.length) return [];
+	const first = loads[0].queue!;
+	const workerGroups = (load: ThroughputRecord) => load.groups.filter((group) => group.name.startsWith('worker'));
+	const perExecution = (cpuSeconds: number, load: ThroughputRecord) => seconds((cpuSeconds / load.runs) * 1000);
+	const row = ({ queue: load, status, note }: BenchRecord): string => {
+		const workers = `${load!.workers}${load!.one_core_each ? (load!.workers === 1 ? ', on one core' : ', one core each') : ''}`;
+		if (status !== 'ok') return `| ${workers} | **${status}**: ${note} | | | | | |`;
+		const workerCpu = workerGroups(load!).reduce((sum, group) => sum + group.cpu_s, 0);
+		const mainCpu = load!.groups.find((group) => group.name === 'main')?.cpu_s ?? 0;
+		const memory = workerGroups(load!).map((group) => `${group.peak_rss_mb} MB`).join(' + ');
+		return `| ${workers} | ${load!.per_minute.toFixed(1)} | ${seconds(load!.median_latency_ms)} | ${Math.round(load!.machine_busy * 100)} % | ${perExecution(workerCpu, load!)} | ${perExecution(mainCpu, load!)} | ${memory} |`;
+	};
+	const scaling = [false, true].flatMap((oneCoreEach) => {
+		const find = (workers: number) => loads.find((r) => r.status === 'ok' && r.queue!.workers === workers && r.queue!.one_core_each === oneCoreEach)?.queue;
+		const [one, two] = [find(1), find(2)];
+		return one && two ? [`2 workers / 1 worker${oneCoreEach ? ', one core each' : ''}: **${(two.per_minute / one.per_minute).toFixed(2)}×** the executions per minute.`] : [];
+	});
+	return [
+		`## Queue mode: executions per minute of ${first.month}`,
+		'',
+		`Postgres, Redis, one n8n main and n8n workers on this machine (scripts/n8n/queue.ts), binary data in Postgres. ${first.runs} webhook uploads of the month, ${first.in_flight} waiting for their answer at any moment, every answer checked against the month's figures; with worker 2 stopped, then with both, after warm-up runs. First the workers may use every core; then each is held to one core of its own (taskset), as on machines of one core each, the main, Postgres and Redis left free. CPU is user + system time of each n8n process group (task runner included) during the load; "cores busy" is the whole machine's.`,
+		'',
+		'| workers | executions / min | median answer | cores busy | worker CPU per execution | main CPU per execution | worker peak memory |',
+		'|---|---:|---:|---:|---:|---:|---:|',
+		...loads.map(row),
+		'',
+		...scaling.flatMap((line) => [line, '']),
+	];
 }

@@ -2,7 +2,7 @@
  * `npm run bench -- [--scales 1513,10000,100000,1000000] [--html 1513] [--formats csv,parquet,xlsx]
  *                   [--variants table,before,rows,vanilla,duckdb-same,duckdb] [--before-ref 7b7e756]
  *                   [--reps 3] [--reps-large 1] [--rows-max 100000] [--vanilla-max N] [--report]
- *                   [--cap-minutes 10] [--cell-minutes 3]`
+ *                   [--cap-minutes 10] [--cell-minutes 3] [--queue-runs 30] [--queue-in-flight 8] [--out DIR]`
  *
  * Generated BottleNeck-shaped months at each scale (1,513 web rows is the real month's size;
  * --html adds months whose web export carries long HTML descriptions), computed in the same
@@ -10,7 +10,8 @@
  * package (before), ours in Rows mode, the built-in-nodes baseline
  * (bench/workflows/vanilla-monthly-report.json) — all in the real n8n of the e2e tests — and
  * two plain DuckDB scripts outside n8n (the same work, and the least work). --report also times
- * the whole warm `npm run report`, now and at the before ref. Writes
+ * the whole warm `npm run report`, now and at the before ref; --queue-runs (0: skip) the real
+ * month's executions per minute in queue mode with one worker and two (bench/throughput.ts). Writes
  * bench/results/latest.{json,md} and chart.svg, plus a dated copy of the records. Not a test:
  * the numbers depend on the machine.
  */
@@ -29,6 +30,10 @@ import { REAL_MONTH } from './targets';
 import { benchWorkflow, FORMATS, isFloor, reportOnce, runOnce, unsupported, VARIANTS } from './variants';
 import type { Format, RunOutcome, Variant } from './variants';
 import { verifyOutputs } from './verify';
+import { measureThroughput } from './throughput';
+import type { Month } from './throughput';
+import { queueModeMissing } from '../scripts/n8n/queue';
+import { BOTTLENECK_DIR, EXPORTS, REFERENCE, SKIP_BOTTLENECK } from '../tests/helpers/bottleneck';
 
 const SEED = 42;
 /** Rows of an Excel sheet, header excluded. */
@@ -74,6 +79,13 @@ async function inputFolder(cache: string, webRows: number, html: boolean, format
 	return { folder, expected: JSON.parse(readFileSync(join(month, 'expected.json'), 'utf8')) };
 }
 
+/** The month the throughput loads upload: the real BottleNeck exports when ../shared is there, else the generated month of the same size. */
+async function realMonth(cache: string): Promise<{ month: Month; folder: string }> {
+	const { folder, expected } = await inputFolder(cache, REAL_MONTH, false, 'xlsx');
+	if (SKIP_BOTTLENECK) return { folder, month: { label: `the generated ${REAL_MONTH.toLocaleString('en')}-row month (xlsx; ../shared/bottleneck absent)`, expected, files: Object.fromEntries(EXPORTS.map((name) => [name, join(folder, `${name}.xlsx`)])) } };
+	return { folder, month: { label: 'the real BottleNeck month (xlsx)', expected: REFERENCE, files: Object.fromEntries(EXPORTS.map((name) => [name, join(BOTTLENECK_DIR, `${name}.xlsx`)])) } };
+}
+
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
@@ -117,6 +129,9 @@ async function main() {
 			report: { type: 'boolean', default: false },
 			'cap-minutes': { type: 'string', default: '10' },
 			'cell-minutes': { type: 'string', default: '3' },
+			/** Queue-mode throughput: uploads per load (0: skip) and how many wait for their answer at once. */
+			'queue-runs': { type: 'string', default: '30' },
+			'queue-in-flight': { type: 'string', default: '8' },
 			out: { type: 'string', default: join(ROOT, 'bench/results') },
 			/** n8n's user folders, run outputs and logs; in the cache by default. */
 			work: { type: 'string' },
@@ -137,6 +152,8 @@ async function main() {
 		html: htmlScales,
 		capMinutes: Number(values['cap-minutes']),
 		cellMinutes: Number(values['cell-minutes']),
+		queueRuns: count(values['queue-runs']!, 'queue-runs', 0),
+		queueInFlight: count(values['queue-in-flight']!, 'queue-in-flight', 1),
 	};
 	const capMs = settings.capMinutes * 60_000;
 	// Slow cells stop repeating once they have used this much time (after at least one run).
@@ -211,6 +228,23 @@ async function main() {
 				settle(record);
 				save();
 			}
+		}
+
+		if (settings.queueRuns) {
+			const missing = queueModeMissing();
+			const { month, folder } = await realMonth(cache);
+			const base = { kind: 'queue', variant: 'table', format: 'xlsx', web_rows: REAL_MONTH, html: false, machine, ran: !missing } as const;
+			if (missing) {
+				records.push({ ...base, median_ms: null, peak_rss_mb: null, status: 'failed', note: `not run: ${missing}` });
+				console.log(`[bench] queue mode: ${missing}`);
+			} else {
+				const loads = await measureThroughput({ basePort: 5800, month, inputFolder: folder, outputFolder: output, runs: settings.queueRuns, inFlight: settings.queueInFlight, log: (line) => console.log(`[bench] ${line}`) });
+				for (const load of loads) {
+					const workerPeak = Math.max(...load.groups.filter((group) => group.name.startsWith('worker')).map((group) => group.peak_rss_mb));
+					records.push({ ...base, median_ms: load.median_latency_ms, peak_rss_mb: workerPeak, status: load.status, note: load.note, queue: load });
+				}
+			}
+			save();
 		}
 
 		// A variant that timed out or failed on a format is not run again at a larger scale.

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateSample } from './sample-data/generator';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage } from './n8n/instance';
+import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage } from './n8n/instance';
 
 async function main() {
 	const { cache } = ensureN8n();
@@ -18,13 +18,8 @@ async function main() {
 	const n8n = new N8nInstance(join(cache, 'editor-home'), { allowedFolders: [exports, reports], port: Number(process.env.N8N_PORT ?? 5678) });
 	n8n.installPackage(packPackage(cache));
 	const token = randomBytes(12).toString('hex');
-	n8n.importCredentials([
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host: '127.0.0.1', port: 25, secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: token } },
-	]);
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', {}, ['Alert Slack']));
 	// Notifications stay off until you put your Slack webhook and SMTP server in.
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: exports, outputFolder: reports }, ['Notify Slack', 'Email Reports', 'Alert Slack']));
+	importShippedWorkflows(n8n, { token, inputFolder: exports, outputFolder: reports });
 	const url = await n8n.startServer();
 	console.log(`\nn8n is running at ${url}  (create the owner account on first visit)`);
 	console.log(`Open the workflow "BottleNeck monthly sales report" and click "Try It": sample exports in ${exports}, reports written to ${reports}.`);

@@ -170,6 +170,8 @@ describe('the benchmark report', () => {
 		html: [1513],
 		capMinutes: 10,
 		cellMinutes: 3,
+		queueRuns: 30,
+		queueInFlight: 8,
 		before: { ref: '7b7e756', commit: '7b7e756b2ba92329d346c668ff9c375bf2a66fed', subject: 'Review: one DESCRIBE helper' },
 	};
 
@@ -195,6 +197,35 @@ describe('the benchmark report', () => {
 		assert.equal(svg.match(/<polyline/g)?.length, 4);
 		assert.equal(svg.match(/<path d="M/g)?.length, 1);
 		for (const label of ['before, Table mode', 'DuckDB, same work', 'DuckDB, 7 columns']) assert.ok(svg.includes(`>${label}</text>`), label);
+	});
+
+	test('queue mode: executions per minute with one worker and two, their ratio, CPU per execution and the cores busy', () => {
+		const load = (workers: number, wallMs: number, workerCpu: number[], oneCoreEach = false): BenchRecord => ({
+			...record('table', 'xlsx', 1513, 4000),
+			kind: 'queue',
+			queue: {
+				month: 'the real BottleNeck month (xlsx)',
+				workers,
+				one_core_each: oneCoreEach,
+				runs: 30,
+				in_flight: 8,
+				status: 'ok',
+				wall_ms: wallMs,
+				per_minute: Math.round((30 / wallMs) * 600_000) / 10,
+				median_latency_ms: 4000,
+				machine_busy: workers === 1 ? 0.62 : 0.97,
+				groups: [{ name: 'main', cpu_s: 15, peak_rss_mb: 400 }, ...workerCpu.map((cpu_s, i) => ({ name: `worker ${i + 1}`, cpu_s, peak_rss_mb: 500 + i }))],
+			},
+		});
+		const out = join(dir, 'queue-report');
+		writeReports(out, [load(1, 60_000, [60]), load(2, 40_000, [33, 30]), load(1, 90_000, [45], true), load(2, 50_000, [24, 24], true)], settings);
+		const md = readFileSync(join(out, 'latest.md'), 'utf8');
+		assert.match(md, /## Queue mode: executions per minute of the real BottleNeck month \(xlsx\)/);
+		assert.match(md, /\| 1 \| 30\.0 \| 4\.00 s \| 62 % \| 2\.00 s \| 0\.50 s \| 500 MB \|/);
+		assert.match(md, /\| 2 \| 45\.0 \| 4\.00 s \| 97 % \| 2\.10 s \| 0\.50 s \| 500 MB \+ 501 MB \|/);
+		assert.match(md, /\| 2, one core each \| 36\.0 \| 4\.00 s \| 97 % \| 1\.60 s \| 0\.50 s \| 500 MB \+ 501 MB \|/);
+		assert.match(md, /2 workers \/ 1 worker: \*\*1\.50×\*\*/);
+		assert.match(md, /2 workers \/ 1 worker, one core each: \*\*1\.80×\*\*/);
 	});
 
 	test('before → after: each target from this run\'s records, before and after, their ratio, and whether it is met', () => {

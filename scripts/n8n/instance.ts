@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageDigest } from './package-digest';
 
@@ -376,6 +376,57 @@ export function configuredWorkflow(file: string, config: Record<string, string>,
 		if (disabledNodes.includes(node.name)) node.disabled = true;
 	}
 	return workflow;
+}
+
+export const SHIPPED_WORKFLOW_IDS = { report: 'SalesMonthly0001', crashAlert: 'SalesMonthlyErr1' } as const;
+
+export interface ShippedWorkflowSettings {
+	/** The webhook's X-Report-Token. */
+	token: string;
+	inputFolder: string;
+	outputFolder: string;
+	/** Slack incoming-webhook URL; without it the Slack nodes are disabled. */
+	slackUrl?: string;
+	/** SMTP "host:port"; without it the email node is disabled. */
+	smtpAddress?: string;
+	emailTo?: string;
+	/** Activates the schedule and the webhook, as a production install does; without it only Try It runs. */
+	publish?: boolean;
+	/** Changes the report workflow before import, e.g. a test's schedule that fires now. */
+	adjust?: (workflow: ReturnType<typeof configuredWorkflow>) => void;
+}
+
+/**
+ * The shipped report and crash-alert workflows with their two credentials, imported through the
+ * CLI into `n8n`'s database, Config pointing at the given folders and receivers. Notifications
+ * stay off until a Slack URL and an SMTP server are given.
+ */
+export function importShippedWorkflows(n8n: N8nInstance, settings: ShippedWorkflowSettings): void {
+	const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder } = settings;
+	const [host, port] = (smtpAddress ?? '127.0.0.1:25').split(':');
+	n8n.importCredentials([
+		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
+		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: token } },
+	]);
+	const off = [...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']), ...(smtpAddress ? [] : ['Email Reports'])];
+	const slack: Record<string, string> = slackUrl ? { slackWebhookUrl: slackUrl } : {};
+	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', slack, off));
+	const config: Record<string, string> = { inputFolder, outputFolder, ...slack };
+	if (emailTo) config.emailTo = emailTo;
+	const report = configuredWorkflow('bottleneck-monthly-report.json', config, off);
+	settings.adjust?.(report);
+	n8n.importWorkflow(report);
+	if (settings.publish) n8n.publish([SHIPPED_WORKFLOW_IDS.crashAlert, SHIPPED_WORKFLOW_IDS.report]);
+}
+
+/**
+ * Gives a new user folder the report's installed copy of this package (when there is one), so
+ * installPackage() finds it up to date and skips npm unless the package changed since.
+ */
+export function seedInstalledPackage(home: string, cache: string): void {
+	const cached = join(cache, 'report-home', '.n8n', 'nodes');
+	const target = join(home, '.n8n', 'nodes');
+	if (existsSync(cached) && !existsSync(target)) cpSync(cached, target, { recursive: true });
 }
 
 export const REPORT_FILES = ['rapport_ca.xlsx', 'vins_premium.csv', 'vins_ordinaires.csv', 'summary.json'];

@@ -9,10 +9,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, waitForWebhook } from './instance';
+import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, seedInstalledPackage, waitForWebhook } from './instance';
+import type { ShippedWorkflowSettings } from './instance';
 
 export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
 
@@ -67,6 +68,8 @@ export interface QueueOptions {
 	emailTo?: string;
 	/** Progress lines (start:queue prints them). */
 	log?: (line: string) => void;
+	/** Changes the report workflow before import, e.g. a schedule that fires now. */
+	adjustReport?: ShippedWorkflowSettings['adjust'];
 	/** More environment for every n8n process (main and workers), applied over the queue settings, e.g. QUEUE_WORKER_LOCK_DURATION. */
 	env?: Record<string, string>;
 }
@@ -141,9 +144,7 @@ export class QueueTopology {
 			const folders = [this.options.inputFolder, this.options.outputFolder];
 			const home = (name: string) => {
 				const dir = join(this.root, name);
-				// The package's node_modules copied from the report's n8n home when present; installPackage() then checks it is this tarball's.
-				const cached = join(cache, 'report-home', '.n8n', 'nodes');
-				if (existsSync(cached)) cpSync(cached, join(dir, '.n8n', 'nodes'), { recursive: true });
+				seedInstalledPackage(dir, cache);
 				return dir;
 			};
 			this.mainTmpDir = join(this.root, 'main-tmp');
@@ -160,7 +161,9 @@ export class QueueTopology {
 				this.workers.push({ n8n, home: n8n.home, tmpDir, healthPort: this.ports.workerHealth(i) });
 			}
 			log('importing credentials and workflows into Postgres');
-			this.importWorkflows(main);
+			// Once, through the main's CLI: they live in Postgres, where every worker reads them.
+			const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, adjustReport } = this.options;
+			importShippedWorkflows(main, { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, publish: true, adjust: adjustReport });
 			log(`n8n main on 127.0.0.1:${this.ports.main}`);
 			this.base = await main.startServer();
 			log(`${this.workers.length} n8n workers`);
@@ -173,21 +176,6 @@ export class QueueTopology {
 			const cleanup = await this.stop().then(() => '', (stopError: Error) => `\n(and ${stopError.message})`);
 			return Promise.reject(new Error(`${(error as Error).message}${cleanup}`, { cause: error }));
 		}
-	}
-
-	/** Once, through the main's CLI: they live in Postgres, where every worker reads them. Published like startReportServer(). */
-	private importWorkflows(main: N8nInstance): void {
-		const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder } = this.options;
-		const [host, port] = (smtpAddress ?? '127.0.0.1:25').split(':');
-		main.importCredentials([
-			{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
-			{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: token } },
-		]);
-		// Notifications stay off until a Slack URL and an SMTP server are given.
-		const off = [...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']), ...(smtpAddress ? [] : ['Email Reports'])];
-		main.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', slackUrl ? { slackWebhookUrl: slackUrl } : {}, off));
-		main.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder, outputFolder, ...(slackUrl ? { slackWebhookUrl: slackUrl } : {}), ...(emailTo ? { emailTo } : {}) }, off));
-		main.publish(['SalesMonthlyErr1', 'SalesMonthly0001']);
 	}
 
 	/** Postgres refuses to run as root: as root, its commands run as the `postgres` user. */

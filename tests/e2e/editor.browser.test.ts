@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { DuckSession } from '../../nodes/shared/duckdb';
 import { quoteLiteral } from '../../nodes/shared/sql';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT } from '../../scripts/n8n/instance';
+import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, ROOT, seedInstalledPackage } from '../../scripts/n8n/instance';
 import { bottleneckMonth, freshDir, REFERENCE } from './helpers';
 
 const PORT = 5710;
@@ -37,20 +37,20 @@ before(async () => {
 	mkdirSync(SHOTS, { recursive: true });
 	console.log(`# screenshots: ${SHOTS}`);
 	const { cache } = ensureN8n();
-	const cached = join(cache, 'report-home', '.n8n', 'nodes');
-	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
+	seedInstalledPackage(home, cache);
 	n8n = new N8nInstance(home, { port: PORT, brokerPort: PORT + 1, allowedFolders: [month, reports] });
 	n8n.installPackage(packPackage(cache));
-	n8n.importCredentials([
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host: '127.0.0.1', port: 25, secure: false, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: 'editor-test' } },
-	]);
 	// As `npm start` ships it: the month's exports, notifications off until set up.
-	const workflow = configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: month, outputFolder: reports }, ['Notify Slack', 'Email Reports', 'Alert Slack']);
-	// A user who wants every merged row in a spreadsheet sets Table Options → Spreadsheet Copy.
-	const merge = workflow.nodes.find((node: { name: string }) => node.name === 'Merge Exports');
-	merge.parameters.tableOptions = { ...merge.parameters.tableOptions, spreadsheetCopy: 'csv' };
-	n8n.importWorkflow(workflow);
+	importShippedWorkflows(n8n, {
+		token: 'editor-test',
+		inputFolder: month,
+		outputFolder: reports,
+		// A user who wants every merged row in a spreadsheet sets Table Options → Spreadsheet Copy.
+		adjust: (workflow) => {
+			const merge = workflow.nodes.find((node: { name: string }) => node.name === 'Merge Exports');
+			merge.parameters.tableOptions = { ...merge.parameters.tableOptions, spreadsheetCopy: 'csv' };
+		},
+	});
 	base = await n8n.startServer();
 	const setup = await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
 	assert.equal(setup.status, 200, await setup.text());

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
-import { configuredWorkflow, ensureN8n, N8nInstance, packPackage, ROOT, waitForWebhook } from '../../scripts/n8n/instance';
-import { QueueTopology } from '../../scripts/n8n/queue';
+import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, ROOT, seedInstalledPackage, waitForWebhook } from '../../scripts/n8n/instance';
+import { QueueTopology, WEBHOOK_PATH } from '../../scripts/n8n/queue';
 import type { QueueOptions } from '../../scripts/n8n/queue';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 
-export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
+export { REFERENCE } from '../helpers/bottleneck';
 
 /** A month's folder as a user keeps it: the real exports (copied from ../shared, never into the repo) and expected.json. */
 export function bottleneckMonth(expected: object): string {
@@ -35,8 +35,6 @@ export function freshDir(prefix: string): string {
 	return dir;
 }
 
-export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
-
 /**
  * A running n8n server with the package installed from its tarball and the shipped workflows
  * imported and published, notifications pointed at the test receivers.
@@ -44,19 +42,10 @@ export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
 export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string; tmpDir?: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string }> {
 	const home = freshDir('n8n-server-home-');
 	const { cache } = ensureN8n();
-	// The package as users install it; its node_modules copied from the report's n8n home when present.
-	const cached = join(cache, 'report-home', '.n8n', 'nodes');
-	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
+	seedInstalledPackage(home, cache);
 	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder], port: options.port, brokerPort: options.port + 1, tmpDir: options.tmpDir });
 	n8n.installPackage(packPackage(cache));
-	const [host, port] = options.smtpAddress.split(':');
-	n8n.importCredentials([
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: options.token } },
-	]);
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', { slackWebhookUrl: options.slackUrl }));
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-report.json', { inputFolder: options.inputFolder, outputFolder: options.outputFolder, slackWebhookUrl: options.slackUrl, emailTo: 'management@bottleneck.test' }));
-	n8n.publish(['SalesMonthlyErr1', 'SalesMonthly0001']);
+	importShippedWorkflows(n8n, { ...options, emailTo: 'management@bottleneck.test', publish: true });
 	const base = await n8n.startServer();
 	const webhook = `${base}/${WEBHOOK_PATH}`;
 	await waitForWebhook(webhook);
@@ -95,7 +84,7 @@ export function reportServerForTests(port: number, token: string, name: string) 
  * `basePort`, see QueueTopology) with its own Slack and SMTP receivers and folders, started
  * before the file's tests and stopped, with every folder removed, after them.
  */
-export function queueTopologyForTests(basePort: number, token: string, name: string, options: Pick<QueueOptions, 'env'> = {}) {
+export function queueTopologyForTests(basePort: number, token: string, name: string, options: Partial<Pick<QueueOptions, 'env' | 'adjustReport' | 'inputFolder'>> = {}) {
 	const server = {
 		slack: new SlackReceiver(),
 		smtp: new SmtpReceiver(),
@@ -108,7 +97,7 @@ export function queueTopologyForTests(basePort: number, token: string, name: str
 		const started = Date.now();
 		// Where the start's time goes, in the test's output.
 		const log = (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: ${line}`);
-		const topology = new QueueTopology({ basePort, token, slackUrl: await slack.start(), smtpAddress: await smtp.start(), emailTo: 'management@bottleneck.test', outputFolder: out, inputFolder: uploads, log, ...options });
+		const topology = new QueueTopology({ basePort, token, slackUrl: await slack.start(), smtpAddress: await smtp.start(), emailTo: 'management@bottleneck.test', outputFolder: out, log, ...options, inputFolder: options.inputFolder ?? uploads });
 		server.topology = await topology.start();
 		log('ready');
 	});
@@ -124,4 +113,15 @@ export function queueTopologyForTests(basePort: number, token: string, name: str
 		}
 	});
 	return server;
+}
+
+/** The probe's first defined value, polled every 100 ms; fails naming `what` after `seconds`. */
+export async function until<T>(what: string, seconds: number, probe: () => T | undefined): Promise<T> {
+	const deadline = Date.now() + seconds * 1000;
+	for (;;) {
+		const value = probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
 }

@@ -16,7 +16,7 @@ import { queueModeMissing } from '../../scripts/n8n/queue';
 import { EXPORTS } from '../helpers/bottleneck';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../../scripts/sample-data/generator';
-import { queueTopologyForTests } from './helpers';
+import { queueTopologyForTests, until } from './helpers';
 
 const BASE_PORT = 5980;
 const TOKEN = 'queue-big-token';
@@ -81,22 +81,21 @@ describe(`a ${WEB_ROWS.toLocaleString('en')}-row month in queue mode (binary dat
 			body = await response.text();
 			roundTrip = (Date.now() - started) / 1000;
 			// The worker saves the execution as finished a moment after the webhook has its answer.
-			for (let attempt = 0; attempt < 150 && !execution.length; attempt++) {
-				execution = topology.query(
+			execution = await until('the finished webhook execution in Postgres', 30, () => {
+				const rows = topology.query(
 					`SELECT id, status, EXTRACT(EPOCH FROM "stoppedAt" - "startedAt") FROM execution_entity WHERE "workflowId" = 'SalesMonthly0001' AND mode = 'webhook' AND status NOT IN ('new', 'running') ORDER BY id`,
 				);
-				if (!execution.length) await new Promise((r) => setTimeout(r, 200));
-			}
+				return rows.length ? rows : undefined;
+			}).catch(() => []);
 		} finally {
 			peaks = await sampler.stop();
 		}
 		assert.equal(execution.length, 1, `one finished webhook execution in Postgres (webhook answered ${response.status}: ${body.slice(0, 500)})`);
 		const [id, status, seconds] = execution[0].split('|');
-		let ranBy = -1;
-		for (let attempt = 0; attempt < 50 && ranBy < 0; attempt++) {
-			ranBy = topology.workers.findIndex((worker) => topology.executionsTakenBy(worker).includes(id));
-			if (ranBy < 0) await new Promise((r) => setTimeout(r, 200));
-		}
+		const ranBy = await until(`a worker's event log naming execution ${id}`, 10, () => {
+			const index = topology.workers.findIndex((worker) => topology.executionsTakenBy(worker).includes(id));
+			return index < 0 ? undefined : index;
+		}).catch(() => -1);
 		assert.ok(ranBy >= 0, `a worker's event log says it took execution ${id}`);
 		const stored = topology.query(`SELECT count(*) || ' files, ' || coalesce(round(sum("fileSize") / 1048576.0), 0) || ' MB, largest ' || coalesce(round(max("fileSize") / 1048576.0), 0) || ' MB' FROM binary_data`)[0];
 

@@ -22,7 +22,7 @@ import { queueModeMissing } from '../../scripts/n8n/queue';
 import type { QueueWorker } from '../../scripts/n8n/queue';
 import { generateSample } from '../../scripts/sample-data/generator';
 import { EXPORTS } from '../helpers/bottleneck';
-import { queueTopologyForTests } from './helpers';
+import { queueTopologyForTests, until } from './helpers';
 
 const BASE_PORT = 5960;
 const TOKEN = 'queue-crash-token';
@@ -59,16 +59,6 @@ function groupAlive(pid: number): boolean {
 		return true;
 	} catch {
 		return false;
-	}
-}
-
-async function until<T>(what: string, seconds: number, probe: () => T | undefined): Promise<T> {
-	const deadline = Date.now() + seconds * 1000;
-	for (;;) {
-		const value = probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
-		await new Promise((r) => setTimeout(r, 100));
 	}
 }
 

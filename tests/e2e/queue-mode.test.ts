@@ -11,7 +11,7 @@ import { ENGINE_FOLDER_PREFIX, SCRATCH_PREFIX } from '../../nodes/shared/duckdb'
 import { queueModeMissing } from '../../scripts/n8n/queue';
 import { generateSample } from '../../scripts/sample-data/generator';
 import { BOTTLENECK_DIR, EXPORTS, SKIP_BOTTLENECK } from '../helpers/bottleneck';
-import { queueTopologyForTests, REFERENCE } from './helpers';
+import { queueTopologyForTests, REFERENCE, until } from './helpers';
 
 const BASE_PORT = 5930;
 const TOKEN = 'queue-mode-token';
@@ -76,15 +76,15 @@ describe(`${RUNS} webhook executions at once in queue mode (Postgres, Redis, a m
 		assert.equal(server.smtp.mails.length, RUNS);
 
 		// n8n's records: the executions in Postgres, and which worker took each from the queue (its event log).
-		let executions: string[] = [];
-		let taken: string[][] = [];
 		// The webhook answers with the last node's output before the worker has saved the execution as finished, and writes its event log a moment later.
-		for (let attempt = 0; attempt < 75; attempt++) {
-			executions = topology.query(`SELECT id FROM execution_entity WHERE "workflowId" = 'SalesMonthly0001' AND status = 'success' AND mode = 'webhook' ORDER BY id`);
-			taken = topology.workers.map((worker) => topology.executionsTakenBy(worker));
-			if (executions.length >= RUNS && taken.flat().length >= RUNS) break;
-			await new Promise((r) => setTimeout(r, 200));
-		}
+		const recorded = () => ({
+			executions: topology.query(`SELECT id FROM execution_entity WHERE "workflowId" = 'SalesMonthly0001' AND status = 'success' AND mode = 'webhook' ORDER BY id`),
+			taken: topology.workers.map((worker) => topology.executionsTakenBy(worker)),
+		});
+		const { executions, taken } = await until('every execution saved and in an event log', 15, () => {
+			const now = recorded();
+			return now.executions.length >= RUNS && now.taken.flat().length >= RUNS ? now : undefined;
+		}).catch(recorded);
 		const statuses = topology.query(`SELECT id || ' ' || status || ' ' || mode FROM execution_entity ORDER BY id`);
 		assert.equal(executions.length, RUNS, `${RUNS} successful webhook executions recorded in Postgres: ${statuses.join(', ')}`);
 		assert.deepEqual(taken.flat().sort((a, b) => Number(a) - Number(b)), executions, 'every execution taken from the queue by exactly one worker');

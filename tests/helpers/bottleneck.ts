@@ -15,6 +15,9 @@ export const SKIP_BOTTLENECK = existsSync(join(BOTTLENECK_DIR, 'web.xlsx'))
 	? false
 	: `the real BottleNeck exports are not at ${BOTTLENECK_DIR} (a clone without ../shared): skipped`;
 
+/** The seven reference figures of the agreed monthly process (../shared/bottleneck/README.md). */
+export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
+
 let converted: string | undefined;
 
 /**
