@@ -11,6 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DuckSession } from '../nodes/shared/duckdb';
 import { quoteIdentifier } from '../nodes/shared/sql';
+import { describeColumns } from '../nodes/shared/table/columns';
 import { writeRevenueWorkbook as writeInBulk, type RevenueWorkbook, type SheetColumn } from '../nodes/shared/xlsx/write';
 import { writeRevenueWorkbook as writeWithExcelJs } from '../tests/helpers/exceljs-revenue-workbook';
 
@@ -102,9 +103,8 @@ async function main() {
 		const relation = quoteIdentifier('report_rows');
 		const select = COLUMNS.map(([name, sql]) => `${sql} AS ${quoteIdentifier(name)}`).join(', ');
 		await session.run(`CREATE TEMP TABLE ${relation} AS SELECT ${select} FROM range(1, $1 + 1) t(i) ORDER BY i`, [rows]);
-		const described = await session.rows(`DESCRIBE ${relation}`);
 		const formats = new Map(COLUMNS.map(([name, , format]) => [name, format]));
-		const columns: SheetColumn[] = described.map((row) => ({ name: String(row.column_name), type: String(row.column_type), format: formats.get(String(row.column_name)) }));
+		const columns: SheetColumn[] = (await describeColumns(session, relation)).map((column) => ({ ...column, format: formats.get(column.name) }));
 		const book = (path: string): RevenueWorkbook => ({
 			path,
 			relation,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { DuckDBTypeId } from '@duckdb/node-api';
 import type { IDataObject } from 'n8n-workflow';
 import ExcelJS from 'exceljs';
 import { countText, identifyingColumns, moneyText, percentText, rounded } from '../nodes/shared/reading';
@@ -118,7 +119,7 @@ describe('figures for reading (nodes/shared/reading.ts)', () => {
 	});
 
 	test('identifying columns: ids, sku, titles and names, plus the figures asked for', () => {
-		const columns = ['product_id', 'guid', 'sku', 'post_title', 'post_content_filtered', 'price', 'stock'].map((name) => ({ name, type: 'VARCHAR' }));
+		const columns = ['product_id', 'guid', 'sku', 'post_title', 'post_content_filtered', 'price', 'stock'].map((name) => ({ name, type: 'VARCHAR', typeId: DuckDBTypeId.VARCHAR }));
 		assert.deepEqual(identifyingColumns(columns, ['price']).map((c) => c.name), ['product_id', 'sku', 'post_title', 'price']);
 	});
 

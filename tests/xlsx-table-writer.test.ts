@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DuckDBTypeId } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { DuckSession } from '../nodes/shared/duckdb';
 import { quoteIdentifier, quoteLiteral } from '../nodes/shared/sql';
+import { describeColumns } from '../nodes/shared/table/columns';
 import { xlsx } from '../nodes/shared/table/formats/xlsx';
 import { parquet } from '../nodes/shared/table/formats/parquet';
 import { INSERTION_ORDER, type Column } from '../nodes/shared/table/types';
@@ -24,10 +26,6 @@ async function withSession<T>(work: (session: DuckSession) => Promise<T>): Promi
 	}
 }
 
-async function columnsOf(session: DuckSession, relation: string): Promise<Column[]> {
-	return (await session.rows(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
-}
-
 /** Inserted out of the order the tests ask for, with a NULL in every column but id. */
 async function createMixed(session: DuckSession): Promise<Column[]> {
 	await session.run(`CREATE TEMP TABLE mixed (id INTEGER, big BIGINT, price DECIMAL(18,2), ratio DOUBLE, label VARCHAR, sold_on DATE, active BOOLEAN, "Note & <""x"">" VARCHAR)`);
@@ -41,7 +39,7 @@ async function createMixed(session: DuckSession): Promise<Column[]> {
 	for (const row of rows) {
 		await session.run('INSERT INTO mixed VALUES ($1, $2, CAST($3 AS DECIMAL(18,2)), $4, $5, CAST($6 AS DATE), $7, $8)', row);
 	}
-	return columnsOf(session, 'mixed');
+	return describeColumns(session, 'mixed');
 }
 
 /** What a DuckDB value reads back as: numbers as numbers (DECIMAL exact to the cent), dates as ISO text, NULL as no cell. */
@@ -188,7 +186,7 @@ describe('xlsx.write (table workbook)', () => {
 			await session.run('CREATE TEMP TABLE big AS SELECT range AS id FROM range($1)', [XLSX_MAX_ROWS]);
 			const path = session.scratchPath('big.xlsx');
 			await assert.rejects(
-				xlsx.write!({ session, relation: 'big', orderBy: INSERTION_ORDER, columns: [{ name: 'id', type: 'BIGINT' }], path, options: {} }),
+				xlsx.write!({ session, relation: 'big', orderBy: INSERTION_ORDER, columns: [{ name: 'id', type: 'BIGINT', typeId: DuckDBTypeId.BIGINT }], path, options: {} }),
 				{ message: 'The table has 1,048,576 rows, but an Excel sheet holds 1,048,575 below its header: use CSV for all rows in one file' },
 			);
 			assert.equal(xlsxRowLimitMessage(2_000_000), 'The table has 2,000,000 rows, but an Excel sheet holds 1,048,575 below its header: use CSV for all rows in one file');

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DuckDBTypeId } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import { readdirSync, readFileSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { DuckSession } from '../nodes/shared/duckdb';
+import { describeColumns } from '../nodes/shared/table/columns';
 import { XLSX_MAX_ROWS, writeRevenueWorkbook, type RevenueWorkbook, type SheetColumn } from '../nodes/shared/xlsx/write';
 import { readWorkbook } from './helpers/workbook';
 
@@ -50,12 +52,11 @@ async function createReport(session: DuckSession): Promise<SheetColumn[]> {
 	);
 	await session.run(`CREATE TEMP TABLE report AS SELECT id, title, qty, price, CAST(price * qty AS DECIMAL(18,2)) AS revenue, share, sold_on, active, note AS "Note & <""remarks"">",
 		${extras.join(', ')}, share * 2 AS cumulative_share FROM core ORDER BY id`);
-	const described = await session.rows('DESCRIBE report');
 	const formats: Record<string, SheetColumn['format']> = { id: 'integer', qty: 'integer', price: 'currency', revenue: 'currency', share: 'percent', cumulative_share: 'percent' };
-	return described.map(({ column_name, column_type }) => {
-		const name = String(column_name);
-		return { name, type: String(column_type), format: formats[name] ?? (column_type === 'INTEGER' ? 'integer' : undefined) };
-	});
+	return (await describeColumns(session, 'report')).map((column) => ({
+		...column,
+		format: formats[column.name] ?? (column.typeId === DuckDBTypeId.INTEGER ? 'integer' : undefined),
+	}));
 }
 
 function workbook(path: string, columns: SheetColumn[], relation = 'report'): RevenueWorkbook {
@@ -252,7 +253,7 @@ describe('bulk xlsx writer', () => {
 			await session.run(`CREATE TEMP TABLE odd AS SELECT * FROM (VALUES
 				(CAST(1152921504606846976 AS BIGINT), CAST('inf' AS DOUBLE), TIMESTAMP '2024-05-31 08:00:00.25', TIMESTAMPTZ '2024-05-31 10:00:00+02', [1, 2], repeat('é', 40000)),
 				(-7, CAST('nan' AS DOUBLE), NULL, NULL, NULL, 'short')) AS v(big, ratio, stamp, stamp_tz, list, text)`);
-			const columns = (await session.rows('DESCRIBE odd')).map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+			const columns = await describeColumns(session, 'odd');
 			const path = session.scratchPath('odd.xlsx');
 			await writeRevenueWorkbook(session, { ...workbook(path, columns, 'odd'), totals: [] });
 			const sheet = (await readWorkbook(path)).getWorksheet('Revenue')!;
@@ -269,7 +270,7 @@ describe('bulk xlsx writer', () => {
 			await writeRevenueWorkbook(session, workbook(path, columns));
 			const before = readFileSync(path);
 			// The note read as BOOLEAN: the stats pass only tests for NULLs, the row query then fails to cast 'plain'.
-			const broken = columns.map((column) => (column.name === NOTE ? { ...column, type: 'BOOLEAN' } : column));
+			const broken = columns.map((column) => (column.name === NOTE ? { ...column, type: 'BOOLEAN', typeId: DuckDBTypeId.BOOLEAN } : column));
 			await assert.rejects(writeRevenueWorkbook(session, workbook(path, broken)), /Conversion Error|Could not convert/);
 			assert.deepEqual(readFileSync(path), before);
 			assert.deepEqual(readdirSync(session.scratchDir).filter((name) => name.startsWith('atomic')), ['atomic.xlsx']);
@@ -281,7 +282,7 @@ describe('bulk xlsx writer', () => {
 		try {
 			await session.run('CREATE TEMP TABLE big AS SELECT range AS id FROM range($1)', [XLSX_MAX_ROWS - 1]);
 			const path = session.scratchPath('big.xlsx');
-			await assert.rejects(writeRevenueWorkbook(session, { ...workbook(path, [{ name: 'id', type: 'BIGINT' }], 'big'), totals: [] }), /cannot hold 1048575 rows/);
+			await assert.rejects(writeRevenueWorkbook(session, { ...workbook(path, [{ name: 'id', type: 'BIGINT', typeId: DuckDBTypeId.BIGINT }], 'big'), totals: [] }), /cannot hold 1048575 rows/);
 			assert.deepEqual(readdirSync(session.scratchDir).filter((name) => name.startsWith('big')), []);
 		} finally {
 			await session.close();
@@ -299,12 +300,12 @@ describe('bulk xlsx writer', () => {
 				[rowCount],
 			);
 			const columns: SheetColumn[] = [
-				{ name: 'id', type: 'BIGINT', format: 'integer' },
-				{ name: 'title', type: 'VARCHAR' },
-				{ name: 'qty', type: 'INTEGER', format: 'integer' },
-				{ name: 'price', type: 'DECIMAL(18,2)', format: 'currency' },
-				{ name: 'revenue', type: 'DECIMAL(18,2)', format: 'currency' },
-				{ name: 'share', type: 'DOUBLE', format: 'percent' },
+				{ name: 'id', type: 'BIGINT', typeId: DuckDBTypeId.BIGINT, format: 'integer' },
+				{ name: 'title', type: 'VARCHAR', typeId: DuckDBTypeId.VARCHAR },
+				{ name: 'qty', type: 'INTEGER', typeId: DuckDBTypeId.INTEGER, format: 'integer' },
+				{ name: 'price', type: 'DECIMAL(18,2)', typeId: DuckDBTypeId.DECIMAL, format: 'currency' },
+				{ name: 'revenue', type: 'DECIMAL(18,2)', typeId: DuckDBTypeId.DECIMAL, format: 'currency' },
+				{ name: 'share', type: 'DOUBLE', typeId: DuckDBTypeId.DOUBLE, format: 'percent' },
 			];
 			const path = session.scratchPath('many.xlsx');
 			await writeRevenueWorkbook(session, workbook(path, columns, 'many'));

@@ -7,7 +7,7 @@ import type { SheetColumn } from '../shared/table/formats';
 import { storeFile } from '../shared/table/store';
 import { quoteIdentifier, quoteList } from '../shared/sql';
 import { countText, identifyingColumns, isLabelColumn, moneyText, rowLabel } from '../shared/reading';
-import { findColumn, findColumns, isNumericType, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
+import { findColumn, findColumns, isText, isWholeNumber, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Column, Table } from '../shared/table';
 import { revenueProperties } from './description';
 import { GROUP_ROW_COUNT, revenueSql, totalsSql } from './sql';
@@ -130,7 +130,7 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 	const columns: Column[] = chosen.length ? [...chosen, ...result.columns.filter((c) => kept.has(c.name) && !chosen.includes(c))] : result.columns;
 	const label = (options.labelColumn as string)?.trim()
 		? findColumn(result, options.labelColumn as string)
-		: (result.columns.find((c) => isLabelColumn(c.name)) ?? result.columns.find((c) => c.type === 'VARCHAR') ?? result.columns[0]);
+		: (result.columns.find((c) => isLabelColumn(c.name)) ?? result.columns.find(isText) ?? result.columns[0]);
 
 	const sheetColumns: SheetColumn[] = columns.map((column) => ({
 		...column,
@@ -139,7 +139,7 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 				? 'currency'
 				: column.name === plan.names.share || column.name === plan.names.cumulative
 					? 'percent'
-					: isNumericType(column.type) && !/DOUBLE|FLOAT|DECIMAL/.test(column.type)
+					: isWholeNumber(column)
 						? 'integer'
 						: undefined,
 	}));

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBValue, JS } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue, JS } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -185,6 +185,16 @@ export class DuckSession {
 
 	async count(sql: string, params: SqlValue[] = []): Promise<number> {
 		return Number(await this.value(sql, params));
+	}
+
+	/** The types of the columns `sql` returns, in order: the statement is prepared, not run. */
+	async columnTypes(sql: string): Promise<DuckDBType[]> {
+		const prepared = await this.guard(this.connection.prepare(sql));
+		try {
+			return Array.from({ length: prepared.columnCount }, (_, index) => prepared.columnType(index));
+		} finally {
+			prepared.destroySync();
+		}
 	}
 
 	/** A streaming result, for readers that take a large result a chunk at a time. */

@@ -20,7 +20,7 @@
  * - Letter case counts unless `ignoreCase` (Merge Tables' "Ignore Case in Keys").
  */
 import { quoteIdentifier } from './sql';
-import { isNumericType } from './table';
+import { isNumeric, isWholeNumber } from './table';
 import type { Column } from './table';
 
 /** Merge Tables' options; the Referential Integrity check uses none. */
@@ -30,8 +30,6 @@ export interface KeyOptions {
 	ignoreCase?: boolean;
 }
 
-// Among numeric types: TINYINT … UHUGEINT, INTEGER, UINTEGER, whose text never has a fraction.
-const INTEGER = /INT(EGER)?$/;
 // Zeros ending a number's fraction, and the point when nothing is left of it.
 const FRACTION_ZEROS = `'(\\.[0-9]*[1-9])0+$|\\.0+$'`;
 const WHOLE_WITH_ZERO_FRACTION = `'^(-?[0-9]+)\\.0+$'`;
@@ -40,8 +38,8 @@ const WHOLE_WITH_ZERO_FRACTION = `'^(-?[0-9]+)\\.0+$'`;
 export function keyText(column: Column, options: KeyOptions = {}): string {
 	const ref = `${options.alias ? `${options.alias}.` : ''}${quoteIdentifier(column.name)}`;
 	let text: string;
-	if (!isNumericType(column.type)) text = `nullif(regexp_replace(trim(CAST(${ref} AS VARCHAR)), ${WHOLE_WITH_ZERO_FRACTION}, '\\1'), '')`;
-	else if (INTEGER.test(column.type)) text = `CAST(${ref} AS VARCHAR)`;
+	if (!isNumeric(column)) text = `nullif(regexp_replace(trim(CAST(${ref} AS VARCHAR)), ${WHOLE_WITH_ZERO_FRACTION}, '\\1'), '')`;
+	else if (isWholeNumber(column)) text = `CAST(${ref} AS VARCHAR)`;
 	else text = `regexp_replace(CAST(${ref} AS VARCHAR), ${FRACTION_ZEROS}, '\\1')`;
 	return options.ignoreCase ? `lower(${text})` : text;
 }

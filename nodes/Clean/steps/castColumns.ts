@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { COLUMN_LIST_FIELD, findColumns, isTextType } from '../../shared/table';
+import { COLUMN_LIST_FIELD, findColumns, isText, type Column } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 import { listInWords } from './words';
@@ -76,18 +76,18 @@ export const castColumns: CleanStep = {
 		const sqlType = target.sql(scale);
 		const decimalComma = parameters.castDecimalComma === true && NUMERIC_TARGETS.has(targetKey);
 
-		const converted = (name: string, type: string) => {
-			const column = quoteIdentifier(name);
-			if (decimalComma && isTextType(type)) {
-				return `try_cast(replace(replace(replace(trim(${column}), ' ', ''), chr(160), ''), ',', '.') AS ${sqlType})`;
+		const converted = (column: Column) => {
+			const name = quoteIdentifier(column.name);
+			if (decimalComma && isText(column)) {
+				return `try_cast(replace(replace(replace(trim(${name}), ' ', ''), chr(160), ''), ',', '.') AS ${sqlType})`;
 			}
-			return `try_cast(${column} AS ${sqlType})`;
+			return `try_cast(${name} AS ${sqlType})`;
 		};
 
 		let emptied = 0;
 		for (const column of columns) {
 			const name = quoteIdentifier(column.name);
-			const bad = `FROM ${table.relation} WHERE ${name} IS NOT NULL AND ${converted(column.name, column.type)} IS NULL`;
+			const bad = `FROM ${table.relation} WHERE ${name} IS NOT NULL AND ${converted(column)} IS NULL`;
 			const count = await session.count(`SELECT count(*) ${bad}`);
 			if (!count) continue;
 			if (parameters.onCastError === 'null') {
@@ -100,7 +100,7 @@ export const castColumns: CleanStep = {
 				'Fix these values in the export, turn on "Accept Decimal Commas" for French numbers, or choose "Set It to Empty (Null)".',
 			);
 		}
-		const replacements = columns.map((c) => `${converted(c.name, c.type)} AS ${quoteIdentifier(c.name)}`);
+		const replacements = columns.map((c) => `${converted(c)} AS ${quoteIdentifier(c.name)}`);
 		return {
 			select: `SELECT * REPLACE (${replacements.join(', ')}) FROM ${table.relation}`,
 			details: { valuesEmptied: emptied },

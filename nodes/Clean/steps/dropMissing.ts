@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { COLUMN_LIST_FIELD, findColumns, isTextType } from '../../shared/table';
+import { COLUMN_LIST_FIELD, findColumns, isText } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import { listInWords } from './words';
 import type { CleanStep } from './types';
@@ -55,7 +55,7 @@ export const dropMissing: CleanStep = {
 		const blankIsMissing = parameters.blankIsMissing !== false;
 		const missing = columns.map((column) => {
 			const name = quoteIdentifier(column.name);
-			return blankIsMissing && isTextType(column.type) ? `nullif(trim(${name}), '') IS NULL` : `${name} IS NULL`;
+			return blankIsMissing && isText(column) ? `nullif(trim(${name}), '') IS NULL` : `${name} IS NULL`;
 		});
 		return { select: `SELECT * FROM ${table.relation} WHERE NOT (${missing.join(' OR ')})` };
 	},

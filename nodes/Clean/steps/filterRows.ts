@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { COLUMN_FIELD, findColumn, isNumericType, isTextType, sqlTypeOf } from '../../shared/table';
+import { COLUMN_FIELD, findColumn, isNumeric, isText, sqlTypeOf } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 
@@ -71,10 +71,10 @@ export const filterRows: CleanStep = {
 		const value = String(parameters.filterValue ?? '');
 		// A value the column's type cannot hold would compare as NULL: "is not equal to" would then drop
 		// the empty rows and keep the rest, while "is equal to" keeps nothing. Both refuse it instead.
-		if (!isTextType(column.type) && TYPED_COMPARISONS.includes(parameters.filterOperator as string)) {
+		if (!isText(column) && TYPED_COMPARISONS.includes(parameters.filterOperator as string)) {
 			const converts = await session.value(`SELECT try_cast($1 AS ${sqlTypeOf(column)}) IS NOT NULL`, [value]);
 			if (!converts) {
-				const numeric = isNumericType(column.type);
+				const numeric = isNumeric(column);
 				fail(
 					`The value "${value}" is not ${numeric ? 'a number' : `a ${column.type} value`}, but column "${column.name}" holds ${numeric ? 'numbers' : 'that type'} (${column.type})`,
 					numeric ? 'Enter a number such as 10 or 24.5 (with a point).' : 'Enter a value of that type (e.g. 2024-01-31 for a date, true or false), or convert the column to text first.',

@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { COLUMN_LIST_FIELD, findColumns, isTextType } from '../../shared/table';
+import { COLUMN_LIST_FIELD, findColumns, isText } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 import { listInWords } from './words';
@@ -30,9 +30,9 @@ export const trimText: CleanStep = {
 	async build({ table, parameters, fail }) {
 		// A column listed twice is trimmed once (REPLACE refuses a name twice).
 		const chosen = [...new Set(findColumns(table, parameters.trimColumns as string))];
-		const columns = (chosen.length ? chosen : table.columns).filter((column) => isTextType(column.type));
+		const columns = (chosen.length ? chosen : table.columns).filter(isText);
 		if (chosen.length && columns.length < chosen.length) {
-			const notText = chosen.filter((column) => !isTextType(column.type));
+			const notText = chosen.filter((column) => !isText(column));
 			fail(
 				`Column ${notText.map((c) => `"${c.name}" (${c.type})`).join(', ')} is not text`,
 				'Trim only applies to text columns; remove it from the list or cast it to text first.',

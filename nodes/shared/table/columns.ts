@@ -1,10 +1,21 @@
+import { DuckDBTypeId } from '@duckdb/node-api';
 import type { DuckSession } from '../duckdb';
 import type { Column, Table } from './types';
 
-/** A relation's columns with their DuckDB types, in order. */
+/**
+ * A relation's columns with their DuckDB types, in order: the type's SQL text as DESCRIBE
+ * writes it, and its id and alias from the prepared query's metadata.
+ */
 export async function describeColumns(session: DuckSession, relation: string): Promise<Column[]> {
-	const described = await session.rows(`DESCRIBE SELECT * FROM ${relation}`);
-	return described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+	const query = `SELECT * FROM ${relation}`;
+	const described = await session.rows(`DESCRIBE ${query}`);
+	const types = await session.columnTypes(query);
+	return described.map((row, index) => ({
+		name: String(row.column_name),
+		type: String(row.column_type),
+		typeId: types[index].typeId,
+		...(types[index].alias === undefined ? {} : { alias: types[index].alias }),
+	}));
 }
 
 export class ColumnNotFoundError extends Error {
@@ -84,14 +95,75 @@ export function findColumns(table: Table, names: string | string[] | undefined):
 	return parseColumnList(names).map((name) => findColumn(table, name));
 }
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+/** Integers of every width, signed or not: their text never has a fraction. */
+const WHOLE_NUMBER_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+	DuckDBTypeId.TINYINT,
+	DuckDBTypeId.SMALLINT,
+	DuckDBTypeId.INTEGER,
+	DuckDBTypeId.BIGINT,
+	DuckDBTypeId.HUGEINT,
+	DuckDBTypeId.UTINYINT,
+	DuckDBTypeId.USMALLINT,
+	DuckDBTypeId.UINTEGER,
+	DuckDBTypeId.UBIGINT,
+	DuckDBTypeId.UHUGEINT,
+]);
+/** Integers that can pass 2^53, past which a double (JavaScript's number, Excel's cell) rounds. */
+const WIDE_INTEGER_TYPES: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT]);
+const FLOATING_POINT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE]);
+/** Timestamps of every precision, with or without a time zone. */
+const TIMESTAMP_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+	DuckDBTypeId.TIMESTAMP,
+	DuckDBTypeId.TIMESTAMP_S,
+	DuckDBTypeId.TIMESTAMP_MS,
+	DuckDBTypeId.TIMESTAMP_NS,
+	DuckDBTypeId.TIMESTAMP_TZ,
+]);
+/** Besides numbers and timestamps, types whose values have a short text form of bounded length. */
+const OTHER_FIXED_SIZE_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+	DuckDBTypeId.BOOLEAN,
+	DuckDBTypeId.DATE,
+	DuckDBTypeId.TIME,
+	DuckDBTypeId.TIME_NS,
+	DuckDBTypeId.TIME_TZ,
+	DuckDBTypeId.INTERVAL,
+	DuckDBTypeId.UUID,
+]);
 
-export function isNumericType(type: string): boolean {
-	return NUMERIC.test(type);
+export function isWholeNumber(column: Column): boolean {
+	return WHOLE_NUMBER_TYPES.has(column.typeId);
 }
 
-export function isTextType(type: string): boolean {
-	return type === 'VARCHAR';
+/** BIGINT and wider: values can pass 2^53. */
+export function isWideInteger(column: Column): boolean {
+	return WIDE_INTEGER_TYPES.has(column.typeId);
+}
+
+export function isFloatingPoint(column: Column): boolean {
+	return FLOATING_POINT_TYPES.has(column.typeId);
+}
+
+/** Integers, FLOAT, DOUBLE and DECIMAL; not BIGNUM (VARINT). */
+export function isNumeric(column: Column): boolean {
+	return isWholeNumber(column) || isFloatingPoint(column) || column.typeId === DuckDBTypeId.DECIMAL;
+}
+
+/** Plain VARCHAR: not JSON, which DuckDB types as a VARCHAR with an alias. */
+export function isText(column: Column): boolean {
+	return column.typeId === DuckDBTypeId.VARCHAR && column.alias === undefined;
+}
+
+export function isJson(column: Column): boolean {
+	return column.typeId === DuckDBTypeId.VARCHAR && column.alias === 'JSON';
+}
+
+export function isTimestamp(column: Column): boolean {
+	return TIMESTAMP_TYPES.has(column.typeId);
+}
+
+/** A number, a boolean or a short text of bounded length (dates, times, intervals, UUIDs). */
+export function isFixedSize(column: Column): boolean {
+	return isNumeric(column) || isTimestamp(column) || OTHER_FIXED_SIZE_TYPES.has(column.typeId);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DuckSession } from '../duckdb';
 import { quoteIdentifier } from '../sql';
 import { countText } from '../reading';
 import type { StepClock } from './clock';
-import { describeColumns, isNumericType, isTextType } from './columns';
+import { describeColumns, isFixedSize, isText } from './columns';
 import { DEFAULT_PREVIEW_ROWS, DEFAULT_ROWS_OUTPUT_LIMIT, ROWS_OUTPUT_BYTES_PER_ROW, SPREADSHEET_COPY_PROPERTY } from './description';
 import { formatByValue, parquet } from './formats';
 import type { TableFileFormat } from './formats';
@@ -27,9 +27,7 @@ function spreadsheetFormat(choice: string | undefined): TableFileFormat | undefi
 	return formatByValue(choice);
 }
 
-/** Values that become a number, a boolean or a short text of bounded length (dates, times, UUIDs)... */
-const isFixedSize = (type: string) => isNumericType(type) || /^(BOOLEAN|DATE|TIME|TIMESTAMP(_\w+)?|INTERVAL|UUID)\b/.test(type);
-/** ...about this long as JSON text. */
+/** A value of a fixed-size type (a number, a boolean, a date, a UUID…) is about this long as JSON text. */
 const FIXED_VALUE_BYTES = 12;
 
 export interface EmitRequest {
@@ -155,10 +153,10 @@ export class TableEmitter {
 	 * headers, not scanned.
 	 */
 	private async estimatedBytes(relation: string, columns: Column[]): Promise<number> {
-		const sized = columns.filter((column) => !isFixedSize(column.type));
+		const sized = columns.filter((column) => !isFixedSize(column));
 		const terms = sized.map((column) => {
 			const name = quoteIdentifier(column.name);
-			return `coalesce(sum(strlen(${isTextType(column.type) ? name : `${name}::VARCHAR`})), 0)`;
+			return `coalesce(sum(strlen(${isText(column) ? name : `${name}::VARCHAR`})), 0)`;
 		});
 		const fixed = `count(*) * ${(columns.length - sized.length) * FIXED_VALUE_BYTES}`;
 		return await this.session.count(`SELECT ${[fixed, ...terms].join(' + ')} FROM ${relation}`);

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { isOutOfMemory } from '../duckdb';
 import type { DuckSession, SqlValue } from '../duckdb';
 import type { StepClock } from './clock';
-import { describeColumns } from './columns';
+import { describeColumns, isJson } from './columns';
 import { quoteIdentifier } from '../sql';
 import { FileProblem, formatByValue, formatOfFile, parquet, readableExtensions } from './formats';
 import type { FileOptions, ReadResult, TableFileFormat } from './formats';
@@ -92,7 +92,7 @@ export class TableLoader {
 			if (inPlace && read.order) {
 				table = { relation: read.sql, order: read.order, columns: await this.columnsOf(read.sql) };
 				// JSON columns need rewriting as text: only a copy can be rewritten.
-				if (table.columns.some((column) => column.type === 'JSON')) table = await this.copyRows(name, read);
+				if (table.columns.some(isJson)) table = await this.copyRows(name, read);
 			} else {
 				table = await this.copyRows(name, read);
 			}
@@ -279,7 +279,7 @@ export class TableLoader {
 	 * keep every value, as text, so joins on it compare "15298" with "bon-cadeau-25-euros".
 	 */
 	private async textifyMixedColumns(relation: string): Promise<boolean> {
-		const jsonColumns = (await this.columnsOf(relation)).filter((column) => column.type === 'JSON');
+		const jsonColumns = (await this.columnsOf(relation)).filter(isJson);
 		let changed = false;
 		for (const column of jsonColumns) {
 			const name = quoteIdentifier(column.name);

@@ -1,11 +1,20 @@
+import type { DuckDBTypeId } from '@duckdb/node-api';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 import { PARQUET_MIME } from './formats/parquet';
 
 export { PARQUET_MIME };
 
+/**
+ * A column as DuckDB describes it. `type` is the SQL text (for CASTs and for people to read);
+ * decisions about the type are made on `typeId` by the predicates of columns.ts. Only name and
+ * type travel in a Table item's JSON: a loaded table is described by DuckDB again.
+ */
 export interface Column {
 	name: string;
 	type: string;
+	typeId: DuckDBTypeId;
+	/** The name of a type standing for another: JSON is a VARCHAR with the alias "JSON". */
+	alias?: string;
 }
 
 /** What the node saw on an input, reported back to the user in the summary. */

@@ -1,4 +1,4 @@
-import type { DuckDBBlobVector } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBBlobVector } from '@duckdb/node-api';
 import { Zip, type ZipInputFile } from 'fflate';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -10,6 +10,7 @@ import type { DuckSession } from '../duckdb';
 import { quoteIdentifier, quoteLiteral } from '../sql';
 import { countText } from '../reading';
 import { excelCurrencyFormat } from '../reports/currency';
+import { isFloatingPoint, isNumeric, isText, isTimestamp, isWideInteger } from '../table/columns';
 import { explicitOrder, selectInOrder, type Column } from '../table/types';
 
 export interface SheetColumn extends Column {
@@ -71,7 +72,7 @@ export function columnLetter(index: number): string {
 }
 
 function columnWidth(column: Column): number {
-	return Math.min(60, Math.max(12, column.name.length + 4, column.type === 'VARCHAR' ? 28 : 14));
+	return Math.min(60, Math.max(12, column.name.length + 4, isText(column) ? 28 : 14));
 }
 
 /** XML 1.0 forbids most control characters and U+FFFE/U+FFFF, even as references: they are dropped. */
@@ -122,14 +123,15 @@ function numberCell(reference: string, value: number, style: number): string {
  * '2024-05-31T08:00:00.000Z'), as the ExcelJS writer wrote them; integers past 2^53 become
  * text, since Excel would round them; BLOBs become base64.
  */
-type CellKind = 'exact' | 'float' | 'bigint' | 'boolean' | 'safeText' | 'text';
+export type CellKind = 'exact' | 'float' | 'bigint' | 'boolean' | 'safeText' | 'text';
 
-function cellKind(type: string): CellKind {
-	if (/^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT|UINTEGER|DECIMAL(\(\d+,\s*\d+\))?)$/.test(type)) return 'exact';
-	if (/^(FLOAT|DOUBLE)$/.test(type)) return 'float';
-	if (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT)$/.test(type)) return 'bigint';
-	if (type === 'BOOLEAN') return 'boolean';
-	if (/^(DATE|TIMESTAMP(_S|_MS|_NS)?|TIMESTAMP WITH TIME ZONE|BLOB)$/.test(type)) return 'safeText';
+export function cellKind(column: Column): CellKind {
+	if (isWideInteger(column)) return 'bigint';
+	if (isFloatingPoint(column)) return 'float';
+	// The other integers and DECIMAL.
+	if (isNumeric(column)) return 'exact';
+	if (column.typeId === DuckDBTypeId.BOOLEAN) return 'boolean';
+	if (column.typeId === DuckDBTypeId.DATE || isTimestamp(column) || column.typeId === DuckDBTypeId.BLOB) return 'safeText';
 	return 'text';
 }
 
@@ -137,12 +139,12 @@ function cellKind(type: string): CellKind {
 function sourceSql(column: Column): string {
 	const name = quoteIdentifier(column.name);
 	const iso = (timestamp: string) => `CASE WHEN isfinite(${name}) THEN strftime(${timestamp}, '%Y-%m-%dT%H:%M:%S.%gZ') END`;
-	if (column.type === 'DATE') return `CASE WHEN isfinite(${name}) THEN strftime(${name}, '%Y-%m-%d') END`;
-	if (column.type === 'TIMESTAMP WITH TIME ZONE') return iso(`timezone('UTC', ${name})`);
-	if (column.type.startsWith('TIMESTAMP')) return iso(`CAST(${name} AS TIMESTAMP)`);
-	if (column.type === 'BLOB') return `to_base64(${name})`;
-	if (cellKind(column.type) !== 'text') return name;
-	const text = column.type === 'VARCHAR' ? name : `CAST(${name} AS VARCHAR)`;
+	if (column.typeId === DuckDBTypeId.DATE) return `CASE WHEN isfinite(${name}) THEN strftime(${name}, '%Y-%m-%d') END`;
+	if (column.typeId === DuckDBTypeId.TIMESTAMP_TZ) return iso(`timezone('UTC', ${name})`);
+	if (isTimestamp(column)) return iso(`CAST(${name} AS TIMESTAMP)`);
+	if (column.typeId === DuckDBTypeId.BLOB) return `to_base64(${name})`;
+	if (cellKind(column) !== 'text') return name;
+	const text = isText(column) ? name : `CAST(${name} AS VARCHAR)`;
 	// strlen counts bytes, so it is only a cheap test for whether left() has anything to cut.
 	return `CASE WHEN strlen(${text}) > ${EXCEL_MAX_CELL_CHARS} THEN left(${text}, ${EXCEL_MAX_CELL_CHARS}) ELSE ${text} END`;
 }
@@ -217,7 +219,7 @@ function numberedSql(relation: string, columns: SheetColumn[]): string {
 }
 
 function columnCells(columns: SheetColumn[]): CellSql[] {
-	return columns.map((column, index) => cellSql(cellKind(column.type), `c${index}`, 'sheet_row', columnLetter(index), styleIndex(column.format)));
+	return columns.map((column, index) => cellSql(cellKind(column), `c${index}`, 'sheet_row', columnLetter(index), styleIndex(column.format)));
 }
 
 /**

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { quoteIdentifier, quoteLiteral } from '../../sql';
-import { isNumericType, isTextType } from '../columns';
+import { isNumeric, isText } from '../columns';
 import { INSERTION_ORDER } from '../types';
 import { typedBySample } from './types';
 import type { TableFileFormat } from './types';
@@ -193,8 +193,8 @@ export const csv: TableFileFormat = {
 			.map((column) => {
 				const name = quoteIdentifier(column.name);
 				const header = quoteIdentifier(formulaSafe ? formulaSafeHeader(column.name) : column.name);
-				if (french && isNumericType(column.type)) return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${header}`;
-				if (formulaSafe && isTextType(column.type)) return `${formulaSafeSql(name)} AS ${header}`;
+				if (french && isNumeric(column)) return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${header}`;
+				if (formulaSafe && isText(column)) return `${formulaSafeSql(name)} AS ${header}`;
 				return `${name} AS ${header}`;
 			})
 			.join(', ');
