@@ -49,6 +49,7 @@ const SEARCH_WORDS: Record<string, string[]> = {
 	DataQualityCheck: ['validate', 'check', 'assert', 'data quality', 'test'],
 	LoadSalesExports: ['exports', 'import', 'load files', 'folder'],
 	SaveReportFiles: ['save', 'write files', 'report'],
+	SalesHistory: ['history', 'trend', 'month over month'],
 };
 
 /** Evaluates a `={{ … }}` subtitle the way the editor does, on the given parameters. */
@@ -163,6 +164,13 @@ describe('canvas labels and search', () => {
 		test('Revenue shows its formula with the column names', () => {
 			assert.equal(subtitle('Revenue', { priceColumn: 'price', quantityColumn: 'total_sales', groupBy: '' }), 'price × total_sales');
 			assert.equal(subtitle('Revenue', { priceColumn: 'prix', quantityColumn: 'qty', groupBy: 'product_id' }), 'prix × qty per product_id');
+		});
+
+		test('Sales History names the operation and the month, not an expression', () => {
+			assert.equal(subtitle('SalesHistory', { operation: 'compare', comparePeriod: '2026-10' }), 'compare 2026-10 with the history');
+			assert.equal(subtitle('SalesHistory', { operation: 'record', recordPeriod: '2026-10' }), 'record 2026-10');
+			assert.equal(subtitle('SalesHistory', { operation: 'record', recordPeriod: "={{ $('Config').first().json.period }}" }), 'record the month');
+			assert.equal(subtitle('SalesHistory', { operation: 'compare', comparePeriod: '' }), 'compare the month with the history');
 		});
 
 		test('Premium Score shows its rule', () => {

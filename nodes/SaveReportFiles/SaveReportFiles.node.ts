@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { allowedFolder } from '../shared/files/access';
 import { isTableBinary } from '../shared/table/types';
 import { composeMessage } from './message';
-import { runSummary, upstreamNodes } from './summary';
+import { runSummary, upstreamNodes } from '../shared/reports/summary';
 
 /** Evaluated by the editor to draw one input per group of files. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>

@@ -53,6 +53,12 @@ export function composeMessage(summary: IDataObject, folder: string): ReportMess
 		},
 		{ type: 'section', text: { type: 'mrkdwn', text: '*Top 5 premium products*\n' + top.map((product) => `• ${s(product.name)} — ${s(product.price)}`).join('\n') } },
 	];
+	const comparison = typeof summary.comparison === 'object' && summary.comparison !== null ? (summary.comparison as IDataObject) : undefined;
+	// Month over month, as Sales History's Compare worded it; labels come from data, so every line is escaped where it lands.
+	const monthOverMonth = Array.isArray(comparison?.lines) ? comparison.lines.map(show) : [];
+	if (monthOverMonth.length) {
+		slackBlocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Compared with ${s(show(comparison!.previous_period))}*\n` + monthOverMonth.map((line) => `• ${s(line)}`).join('\n') } });
+	}
 	if (toLookAt.length) {
 		const lines = toLookAt.map((check) => `• *${s(check.name)}* (${s(check.status)}): observed ${s(check.observed)}, expected ${s(check.expected)}`);
 		slackBlocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*Checks to look at*\n' + lines.join('\n') } });
@@ -68,6 +74,7 @@ export function composeMessage(summary: IDataObject, folder: string): ReportMess
 		`Revenue: ${revenue}`,
 		`Premium products: ${premiumCount}`,
 		...(top.length ? ['Top 5 premium products:', ...top.map((product) => `- ${product.name} — ${product.price}`)] : []),
+		...(monthOverMonth.length ? [`Compared with ${show(comparison!.previous_period)}:`, ...monthOverMonth.map((line) => `- ${line}`)] : []),
 		...(toLookAt.length ? ['Checks to look at:', ...toLookAt.map((check) => `- ${checkText(check)}`)] : []),
 		toLookAt.length ? closing : `All checks passed. ${closing}`,
 	].join('\n');
@@ -77,6 +84,7 @@ export function composeMessage(summary: IDataObject, folder: string): ReportMess
 	const html = [
 		`<p>Revenue: <b>${h(revenue)}</b><br>Premium products: <b>${h(premiumCount)}</b></p>`,
 		...(top.length ? ['<p>Top 5 premium products:</p>', htmlList(top.map((product) => `${h(product.name)} — ${h(product.price)}`))] : []),
+		...(monthOverMonth.length ? [`<p>Compared with ${h(show(comparison!.previous_period))}:</p>`, htmlList(monthOverMonth.map(h))] : []),
 		...(toLookAt.length ? ['<p>Checks to look at:</p>', htmlList(toLookAt.map((check) => h(checkText(check))))] : []),
 		`<p>${toLookAt.length ? closing : `All checks passed. ${closing}`}</p>`,
 	].join('\n');

@@ -9,9 +9,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalPostgres, postgresMissing } from './postgres';
 import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, seedInstalledPackage, waitForWebhook } from './instance';
 import type { ShippedWorkflowSettings } from './instance';
 
@@ -30,14 +31,6 @@ export const QUEUE_MODE_SETTINGS: Readonly<Record<string, string>> = {
 /** Redis as the queue only: nothing kept on disk (jobs are also recorded in Postgres). */
 export const REDIS_ARGS: readonly string[] = ['--save', '', '--appendonly', 'no'];
 
-/** Debian's Postgres binaries, newest version first installed; undefined when there are none. */
-function postgresBin(): string | undefined {
-	const root = '/usr/lib/postgresql';
-	if (!existsSync(root)) return undefined;
-	const versions = readdirSync(root).filter((version) => existsSync(join(root, version, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
-	return versions.length ? join(root, versions[0], 'bin') : undefined;
-}
-
 function onPath(command: string): boolean {
 	try {
 		execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
@@ -49,7 +42,7 @@ function onPath(command: string): boolean {
 
 /** Why queue mode cannot start here (a message to skip with), or undefined when it can. */
 export function queueModeMissing(): string | undefined {
-	const missing = [...(postgresBin() ? [] : ['postgresql (/usr/lib/postgresql/*/bin/initdb)']), ...(onPath('redis-server') ? [] : ['redis-server'])];
+	const missing = [...(postgresMissing() ? ['postgresql (/usr/lib/postgresql/*/bin/initdb)'] : []), ...(onPath('redis-server') ? [] : ['redis-server'])];
 	return missing.length ? `queue mode needs ${missing.join(' and ')}: apt-get install -y postgresql redis-server` : undefined;
 }
 
@@ -90,19 +83,15 @@ export class QueueTopology {
 	mainTmpDir = '';
 	readonly workers: QueueWorker[] = [];
 	private readonly root: string;
-	private readonly pgData: string;
-	private readonly pgBin: string;
+	private readonly postgres: LocalPostgres;
 	private redis?: ChildProcess;
-	private pgStarted = false;
 	private readonly encryptionKey = randomBytes(24).toString('hex');
 
 	constructor(private readonly options: QueueOptions) {
 		const missing = queueModeMissing();
 		if (missing) throw new Error(missing);
-		this.pgBin = postgresBin()!;
 		this.root = mkdtempSync(join(tmpdir(), 'n8n-queue-'));
-		// Apart from root (0700, owned by us): the postgres user must reach its data folder.
-		this.pgData = mkdtempSync(join(tmpdir(), 'n8n-queue-pg-'));
+		this.postgres = new LocalPostgres(options.basePort, 'n8n');
 	}
 
 	get ports() {
@@ -135,7 +124,7 @@ export class QueueTopology {
 		try {
 			const log = this.options.log ?? (() => undefined);
 			log(`Postgres on 127.0.0.1:${this.ports.postgres}`);
-			this.startPostgres();
+			this.postgres.start();
 			log(`Redis on 127.0.0.1:${this.ports.redis}`);
 			await this.startRedis();
 			log('packing this package and installing it into the main and each worker');
@@ -178,27 +167,6 @@ export class QueueTopology {
 		}
 	}
 
-	/** Postgres refuses to run as root: as root, its commands run as the `postgres` user. */
-	private pg(command: string, args: string[]): string {
-		const bin = join(this.pgBin, command);
-		const asRoot = userInfo().uid === 0;
-		// Run from its own folder: the postgres user may not enter ours.
-		return execFileSync(asRoot ? 'runuser' : bin, asRoot ? ['-u', 'postgres', '--', bin, ...args] : args, { cwd: this.pgData, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-	}
-
-	private startPostgres(): void {
-		if (userInfo().uid === 0) {
-			const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-			chownSync(this.pgData, id('-u'), id('-g'));
-		}
-		this.pg('initdb', ['-D', this.pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-		// Scratch data: no durability needed, so no fsync; its socket in its own folder, TCP on 127.0.0.1 only.
-		const settings = `-p ${this.ports.postgres} -c listen_addresses=127.0.0.1 -k ${this.pgData} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-		this.pgStarted = true;
-		this.pg('pg_ctl', ['-D', this.pgData, '-l', join(this.pgData, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
-		this.pg('createdb', ['-h', '127.0.0.1', '-p', String(this.ports.postgres), '-U', 'postgres', 'n8n']);
-	}
-
 	private async startRedis(): Promise<void> {
 		const dir = join(this.root, 'redis');
 		mkdirSync(dir);
@@ -230,8 +198,7 @@ export class QueueTopology {
 
 	/** A query on n8n's Postgres database (psql unaligned, no headers): n8n's own records. */
 	query(sql: string): string[] {
-		const out = execFileSync(join(this.pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.ports.postgres), '-U', 'postgres', '-d', 'n8n', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql]).toString();
-		return out.split('\n').filter(Boolean);
+		return this.postgres.query(sql);
 	}
 
 	/**
@@ -265,16 +232,12 @@ export class QueueTopology {
 			redis.kill('SIGTERM');
 			await exited;
 		}
-		// No postmaster.pid: it never came up, or is already stopped.
-		if (this.pgStarted && existsSync(join(this.pgData, 'postmaster.pid'))) {
-			try {
-				this.pg('pg_ctl', ['-D', this.pgData, '-m', 'fast', '-w', '-t', '60', 'stop']);
-				this.pgStarted = false;
-			} catch (error) {
-				problems.push(`postgres: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
-			}
+		try {
+			this.postgres.stop();
+		} catch (error) {
+			problems.push((error as Error).message);
 		}
-		for (const dir of [this.root, this.pgData]) rmSync(dir, { recursive: true, force: true });
+		rmSync(this.root, { recursive: true, force: true });
 		if (problems.length) throw new Error(`queue topology did not stop cleanly: ${problems.join('; ')}`);
 	}
 }

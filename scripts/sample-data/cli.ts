@@ -3,10 +3,14 @@
  *
  *   tsx scripts/sample-data/cli.ts --rows 1500 --out DIR [--seed 42] [--variant newer|2020]
  *                                  [--formats xlsx,csv,parquet] [--csv-style standard|french] [--html-descriptions]
+ *                                  [--period YYYY-MM [--baseline YYYY-MM]] [--web-volume 0.6]
  *
  * (`npm run sample -- --out DIR ...`). Defaults: 1513 web rows (the real month's size), seed 42,
  * the newer variant, all three formats, standard CSV, short descriptions. --html-descriptions
  * fills post_content and post_excerpt with long HTML, as real exports have (same figures).
+ * --period generates that month of the shop's history (month 0 is --baseline, default 2020-08:
+ * the month generated without --period), with its products listed and delisted, prices and
+ * sales drifted; --web-volume keeps that share of the web export's rows (a planted drop).
  */
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -15,7 +19,8 @@ import { generateSample } from './generator';
 import type { CsvStyle, SampleFormat, SampleVariant } from './generator';
 
 const USAGE =
-	'usage: tsx scripts/sample-data/cli.ts --rows 1513 --out DIR [--seed 42] [--variant newer|2020] [--formats xlsx,csv,parquet] [--csv-style standard|french] [--html-descriptions]';
+	'usage: tsx scripts/sample-data/cli.ts --rows 1513 --out DIR [--seed 42] [--variant newer|2020] [--formats xlsx,csv,parquet] [--csv-style standard|french] [--html-descriptions] ' +
+	'[--period YYYY-MM [--baseline YYYY-MM]] [--web-volume 0.6]';
 
 function fail(message: string): never {
 	console.error(`${message}\n${USAGE}`);
@@ -39,6 +44,9 @@ async function main() {
 				formats: { type: 'string', default: 'xlsx,csv,parquet' },
 				'csv-style': { type: 'string', default: 'standard' },
 				'html-descriptions': { type: 'boolean', default: false },
+				period: { type: 'string' },
+				baseline: { type: 'string' },
+				'web-volume': { type: 'string', default: '1' },
 				help: { type: 'boolean', short: 'h' },
 			},
 		}));
@@ -59,10 +67,22 @@ async function main() {
 	if (!formats.length || unknown.length) fail(`--formats takes xlsx, csv and/or parquet, comma-separated (got "${values.formats}")`);
 	const webRows = integer('rows', values.rows);
 	if (webRows < 20) fail(`--rows must be at least 20 (got ${webRows})`);
+	const { period, baseline } = values;
+	for (const [name, month] of [['period', period], ['baseline', baseline]] as const) {
+		if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) fail(`--${name} must be a YYYY-MM month (got "${month}")`);
+	}
+	if (baseline !== undefined && period === undefined) fail('--baseline needs --period');
+	const webVolumeFactor = Number(values['web-volume']);
+	if (!/^(0|1)?(\.\d+)?$/.test(values['web-volume'].trim()) || !(webVolumeFactor > 0 && webVolumeFactor <= 1)) {
+		fail(`--web-volume must be a share in (0, 1] (got "${values['web-volume']}")`);
+	}
 
 	const started = process.hrtime.bigint();
 	const htmlDescriptions = values['html-descriptions'];
-	const sample = await generateSample({ webRows, outDir: values.out, seed: integer('seed', values.seed), variant, formats, csvStyle, htmlDescriptions });
+	const drift = baseline === undefined ? undefined : { baseline };
+	const sample = await generateSample({
+		webRows, outDir: values.out, seed: integer('seed', values.seed), variant, formats, csvStyle, htmlDescriptions, period, drift, webVolumeFactor,
+	});
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 	const shown = (path: string) => relative(process.cwd(), path) || path;
@@ -74,6 +94,10 @@ async function main() {
 	}
 	console.log(`  ${'expected.json'.padEnd(16)} ${String(statSync(sample.expectedFile).size).padStart(12)} bytes  ${shown(sample.expectedFile)}`);
 	const { shape } = sample;
+	if (period !== undefined) {
+		console.log(`Period ${period}: ${shape.months_since_baseline} months after the baseline, ${shape.new_products} products listed and ${shape.gone_products} delisted since the month before`);
+	}
+	if (webVolumeFactor < 1) console.log(`Web volume: ${shape.web_rows} of ${webRows} rows kept (factor ${webVolumeFactor})`);
 	console.log(
 		`Shape: ${shape.skus} skus, ${shape.blank_web_rows} blank web rows, ${shape.product_rows_without_sku} product rows without sku, ` +
 			`${shape.erp_rows} ERP rows (${shape.empty_id_web} empty id_web, ${shape.id_web_absent_from_web} id_web absent from web), ` +

@@ -25,6 +25,16 @@
  *   post_excerpt (500–1500), as real WooCommerce exports do: paragraphs, tags with quoted
  *   attributes, entities, accents, commas, semicolons and newlines. Off by default, and then
  *   both columns are as before (post_content empty, short excerpts); the figures never change.
+ * - period (the month-over-month history): month `period` of one shop whose month 0, the month
+ *   `drift.baseline`, is byte for byte the month generated without `period`. Each later month
+ *   delists ~2 % of the catalogue and lists as many new products (new skus and product ids, above
+ *   all earlier ones); a product keeps its sku, product_id, texts and dates while listed, its price
+ *   is its list price moved by up to ±3 % and its sales vary around its usual level; conflicts,
+ *   web order and ERP stock are the month's own. The ERP rows without a product on the web stay
+ *   as in month 0. Everything follows from (rows, seed, variant, drift, period): see DriftOptions.
+ * - webVolumeFactor: the web export keeps that share of its rows (0.6: a 40 % drop, as a partial
+ *   export would); the products left out stay in the ERP and the liaison. expected.json is that
+ *   smaller month's truth.
  *
  * Formats: xlsx (ExcelJS streaming writer, sheet 'Sheet1', numbers as numeric cells, text skus
  * as text cells, dates as dates), csv (streamed; 'standard': UTF-8, ',' and '.'; 'french':
@@ -60,10 +70,36 @@ export interface SampleOptions {
 	csvStyle?: CsvStyle;
 	/** Long HTML in the web export's post_content and post_excerpt, as in real exports. Default false; same figures either way. */
 	htmlDescriptions?: boolean;
+	/** 'YYYY-MM': that month of the shop's history (see DriftOptions), named in expected.json. Without it, month 0 without a name. */
+	period?: string;
+	/** How the shop changes from month to month; only with `period`. */
+	drift?: DriftOptions;
+	/** Share of the web export's rows kept, in (0, 1]: 0.6 plants a 40 % volume drop. Default 1 (all). */
+	webVolumeFactor?: number;
+}
+
+/**
+ * The shop's month-to-month drift. Month n (n months after `baseline`) is month n − 1 with a
+ * seeded `churn` share of the products (at random between half and one and a half times it,
+ * at least one; never the gift card) delisted and as many new ones listed, every price at its
+ * product's list price moved by a seeded share of up to ±`priceDrift`, every product's sales
+ * around its usual level (its month-0 sales, or a level drawn when listed) by about ±30 %, and
+ * conflicting duplicates, web order and ERP stock drawn for the month. Every month follows from
+ * (rows, seed, variant, drift, period) alone, so months generated one by one are one shop's history.
+ */
+export interface DriftOptions {
+	/** 'YYYY-MM' of month 0 (the month generated without `period`); earlier periods are refused. Default '2020-08', the real exports' month. */
+	baseline?: string;
+	/** Share of the catalogue replaced each month, in [0, 0.5]. Default 0.02. */
+	churn?: number;
+	/** Largest relative move of a price from its product's list price, in [0, 0.5]. Default 0.03. */
+	priceDrift?: number;
 }
 
 /** The figures of the agreed monthly process on the generated month (written to expected.json). */
 export interface ExpectedFigures {
+	/** The month's 'YYYY-MM', when it was generated with `period` (else absent). */
+	period?: string;
 	erp_rows: number;
 	liaison_rows: number;
 	/** Web rows left after dropping the rows with an empty sku. */
@@ -103,6 +139,11 @@ export interface SampleShape {
 	negative_price_rows: number;
 	negative_stock_rows: number;
 	outofstock_with_stock_rows: number;
+	/** With `period`: the month, its distance from drift.baseline and how many products it listed and delisted (0 and 0 in month 0). */
+	period?: string;
+	months_since_baseline?: number;
+	new_products?: number;
+	gone_products?: number;
 }
 
 export interface GeneratedSample {
@@ -321,6 +362,8 @@ interface Month {
 	/** total_sales on the product row and on the attachment row. */
 	sales: Int32Array;
 	attachmentSales: Int32Array;
+	/** The products of the conflicting skus (in the 2020 files the same products, their two rows equal). */
+	conflicted: number[];
 	/** Per-product seed for its title, excerpt and author. */
 	textSeed: Uint32Array;
 	/** Local (Paris) wall-clock times, seconds since 1970 read as UTC. */
@@ -339,7 +382,6 @@ interface Month {
 	erpStock: Int32Array;
 	erpOutOfStock: Uint8Array;
 	absentIdWeb: Array<number | string>;
-	shape: SampleShape;
 }
 
 function skuOf(month: Month, i: number): string | number {
@@ -386,14 +428,18 @@ function gmtOf(local: number): number {
 	return local - (local >= summer[0] && local < summer[1] ? 7200 : 3600);
 }
 
+const NO_SKU_ROWS = 2;
+/** Joined products for N web rows: each has two rows; 2 product rows without sku and ~5.5 % blank rows fill the rest. */
+function productsFor(webRows: number): number {
+	return Math.floor((webRows - NO_SKU_ROWS - Math.round(webRows * 0.055)) / 2);
+}
+
 function buildMonth(webRows: number, seed: number, variant: SampleVariant): Month {
 	const newer = variant === 'newer';
 	const rng = (stream: number) => new Rng(subSeed(seed, stream));
 
 	// Sizes, scaled from the real month (1513 web rows: 83 blank, 2 without sku, 714 skus; 825 ERP rows: 91 without id_web, 20 unknown to the web).
-	const noSkuRows = 2;
-	const products = Math.floor((webRows - noSkuRows - Math.round(webRows * 0.055)) / 2);
-	const blankRows = webRows - noSkuRows - 2 * products;
+	const products = productsFor(webRows);
 	const emptyIdWeb = Math.max(2, Math.round((products * 91) / 714));
 	const absentFromWeb = Math.max(2, Math.round((products * 20) / 714));
 	const erpRows = products + emptyIdWeb + absentFromWeb;
@@ -438,33 +484,11 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 
 	// Top sellers whose attachment row drops a digit in the newer files (62 → 2). Both variants
 	// carry the same sales on the product row, so the two variants share every figure.
-	const anomalyRng = rng(4);
 	const attachmentSales = sales.slice();
-	const conflicted: number[] = [];
-	const chosen = new Set<number>([0]);
-	while (conflicted.length < anomalies) {
-		const i = anomalyRng.int(1, products - 1);
-		if (chosen.has(i)) continue;
-		chosen.add(i);
-		conflicted.push(i);
-		sales[i] = anomalyRng.int(20, 99);
-		attachmentSales[i] = newer ? sales[i] % 10 : sales[i];
-	}
+	const conflicted = plantConflicts(rng(4), anomalies, sales, attachmentSales, newer);
 	makePremiumSplitRobust(priceCents);
 	makeTopProductUnique(priceCents, sales, attachmentSales);
-
-	// Web file order: a seeded shuffle; each conflicting sku's lower (attachment) row goes first.
-	const order = new Int32Array(webRows);
-	for (let k = 0; k < webRows; k++) order[k] = k;
-	rng(5).shuffle(order);
-	if (newer && conflicted.length) {
-		const position = new Int32Array(2 * products);
-		for (let k = 0; k < webRows; k++) if (order[k] < 2 * products) position[order[k]] = k;
-		for (const i of conflicted) {
-			const [p, a] = [position[2 * i], position[2 * i + 1]];
-			if (p < a) [order[p], order[a]] = [order[a], order[p]];
-		}
-	}
+	const order = webOrder(rng(5), webRows, products, conflicted, newer);
 
 	// ERP: ascending product ids; a shuffled role per row (joined product, empty id_web, unknown id_web).
 	const erpRng = rng(6);
@@ -482,9 +506,8 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 	const joinedRows: number[] = [];
 	for (let r = 0; r < erpRows; r++) {
 		const role = erpLink[r];
-		const inStock = erpRng.chance(0.78);
-		erpStock[r] = inStock ? Math.min(900, Math.max(1, Math.round(Math.exp(2.6 + 1.1 * erpRng.normal())))) : 0;
-		erpOutOfStock[r] = inStock ? 0 : 1;
+		erpStock[r] = drawStock(erpRng);
+		erpOutOfStock[r] = erpStock[r] === 0 ? 1 : 0;
 		if (role < products) {
 			productId[role] = erpId[r];
 			erpPriceCents[r] = priceCents[role];
@@ -525,7 +548,7 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 
 	// Product rows without a sku.
 	const noSkuRng = rng(7);
-	const noSku = Array.from({ length: noSkuRows }, (_, k) => ({
+	const noSku = Array.from({ length: NO_SKU_ROWS }, (_, k) => ({
 		textSeed: noSkuRng.int(0, 0xffffffff),
 		postDate: postTime(noSkuRng, SECONDS_FIRST_POST, SECONDS_LAST_POST),
 		postModified: postTime(noSkuRng, SECONDS_FIRST_MODIFIED, SECONDS_LAST_MODIFIED),
@@ -533,20 +556,71 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 		postId: erpId[erpRows - 1] + 1 + k,
 	}));
 
-	const month: Month = {
-		variant, webRows, products, productId, skuNumber, textSku, priceCents, sales, attachmentSales, textSeed, postDate, postModified,
+	return {
+		variant, webRows, products, productId, skuNumber, textSku, priceCents, sales, attachmentSales, conflicted, textSeed, postDate, postModified,
 		noSku, order, erpId, erpLink, erpPriceCents, erpOnsale, erpStock, erpOutOfStock, absentIdWeb,
-		shape: {
-			variant, seed, web_rows: webRows, skus: products, blank_web_rows: blankRows, product_rows_without_sku: noSkuRows, erp_rows: erpRows,
-			empty_id_web: emptyIdWeb, id_web_absent_from_web: absentFromWeb, conflicting_skus: [], text_skus: [...textSku.values()],
-			text_id_web_absent: absentIdWeb.filter((v): v is string => typeof v === 'string'),
-			negative_price_rows: newer ? negativePrices : 0,
-			negative_stock_rows: newer ? negativeStockJoined.length + negativeStockOther.length : 0,
-			outofstock_with_stock_rows: newer ? stockedButOut.length : 0,
-		},
 	};
-	month.shape.conflicting_skus = newer ? conflicted.map((i) => String(skuOf(month, i))) : [];
-	return month;
+}
+
+/** The month's quirks, counted from what it holds. */
+function shapeOf(month: Month, seed: number): SampleShape {
+	const { variant, webRows, products, noSku, erpId, erpLink, erpPriceCents, erpStock, erpOutOfStock, absentIdWeb } = month;
+	let emptyIdWeb = 0;
+	let negativePrices = 0;
+	let negativeStock = 0;
+	let stockedButOut = 0;
+	for (let r = 0; r < erpId.length; r++) {
+		if (erpLink[r] === -1) emptyIdWeb++;
+		if (erpPriceCents[r] < 0) negativePrices++;
+		if (erpStock[r] < 0) negativeStock++;
+		else if (erpStock[r] > 0 && erpOutOfStock[r] === 1) stockedButOut++;
+	}
+	return {
+		variant, seed, web_rows: webRows, skus: products, blank_web_rows: webRows - noSku.length - 2 * products, product_rows_without_sku: noSku.length,
+		erp_rows: erpId.length, empty_id_web: emptyIdWeb, id_web_absent_from_web: absentIdWeb.length,
+		conflicting_skus: variant === 'newer' ? month.conflicted.map((i) => String(skuOf(month, i))) : [],
+		text_skus: [...month.textSku.values()],
+		text_id_web_absent: absentIdWeb.filter((v): v is string => typeof v === 'string'),
+		negative_price_rows: negativePrices,
+		negative_stock_rows: negativeStock,
+		outofstock_with_stock_rows: stockedButOut,
+	};
+}
+
+/** Top sellers whose attachment row drops a digit in the newer files (62 → 2); the gift card (0) never. */
+function plantConflicts(rng: Rng, count: number, sales: Int32Array, attachmentSales: Int32Array, newer: boolean): number[] {
+	const conflicted: number[] = [];
+	const chosen = new Set<number>([0]);
+	while (conflicted.length < count) {
+		const i = rng.int(1, sales.length - 1);
+		if (chosen.has(i)) continue;
+		chosen.add(i);
+		conflicted.push(i);
+		sales[i] = rng.int(20, 99);
+		attachmentSales[i] = newer ? sales[i] % 10 : sales[i];
+	}
+	return conflicted;
+}
+
+/** Web file order: a seeded shuffle; in the newer files each conflicting sku's lower (attachment) row goes first. */
+function webOrder(rng: Rng, webRows: number, products: number, conflicted: readonly number[], newer: boolean): Int32Array {
+	const order = new Int32Array(webRows);
+	for (let k = 0; k < webRows; k++) order[k] = k;
+	rng.shuffle(order);
+	if (newer && conflicted.length) {
+		const position = new Int32Array(2 * products);
+		for (let k = 0; k < webRows; k++) if (order[k] < 2 * products) position[order[k]] = k;
+		for (const i of conflicted) {
+			const [p, a] = [position[2 * i], position[2 * i + 1]];
+			if (p < a) [order[p], order[a]] = [order[a], order[p]];
+		}
+	}
+	return order;
+}
+
+/** An ERP row's stock: 0 (out of stock) for ~22 % of rows, else log-normal up to 900. */
+function drawStock(rng: Rng): number {
+	return rng.chance(0.78) ? Math.min(900, Math.max(1, Math.round(Math.exp(2.6 + 1.1 * rng.normal())))) : 0;
 }
 
 /** `count` distinct items of `items`, in a seeded order. */
@@ -615,6 +689,215 @@ function makeTopProductUnique(priceCents: Int32Array, sales: Int32Array, attachm
 		if (attachmentSales[top] === sales[top]) attachmentSales[top]++;
 		sales[top]++;
 	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Month-over-month drift and the web volume drop
+
+const DEFAULT_DRIFT: Required<DriftOptions> = { baseline: '2020-08', churn: 0.02, priceDrift: 0.03 };
+// Random streams of their own, apart from the month's (1–7).
+const CHURN_STREAM = 8;
+const NEW_PRODUCT_STREAM = 9;
+const MONTH_STREAM = 10;
+const VOLUME_STREAM = 11;
+
+const streamRng = (seed: number, stream: number, index: number) => new Rng(subSeed(subSeed(seed, stream), index));
+
+/** 'YYYY-MM' → months since year 0. */
+function monthNumber(period: unknown, name: string): number {
+	const match = typeof period === 'string' ? /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period) : null;
+	if (!match) throw new RangeError(`${name} must be a 'YYYY-MM' month (got ${String(period)})`);
+	return Number(match[1]) * 12 + Number(match[2]) - 1;
+}
+
+/** The first and the last day (00:00) of a month number, in seconds since 1970. */
+function monthDays(month: number): [number, number] {
+	const [year, index] = [Math.floor(month / 12), month % 12];
+	return [Date.UTC(year, index, 1) / 1000, Date.UTC(year, index + 1, 0) / 1000];
+}
+
+/**
+ * The catalogue `months` months after month 0. Each month delists a seeded ~`churn` share of the
+ * products (never the gift card, index 0) and lists as many new ones in their places; the n-th
+ * product listed since month 0 has identity `products + n`. Returns, per index, the identity and
+ * the month it was listed (0: month 0's product of that index), and the last month's change.
+ */
+function catalogueAt(products: number, seed: number, months: number, churn: number): { identity: Int32Array; listedIn: Int32Array; changed: number } {
+	const identity = new Int32Array(products);
+	const listedIn = new Int32Array(products);
+	for (let i = 0; i < products; i++) identity[i] = i;
+	let next = products;
+	let changed = 0;
+	for (let month = 1; month <= months; month++) {
+		const rng = streamRng(seed, CHURN_STREAM, month);
+		changed = churn > 0 ? Math.min(products - 1, Math.max(1, Math.round(products * churn * (0.5 + rng.next())))) : 0;
+		const delisted = new Set<number>();
+		while (delisted.size < changed) delisted.add(rng.int(1, products - 1));
+		for (const i of delisted) {
+			identity[i] = next++;
+			listedIn[i] = month;
+		}
+	}
+	return { identity, listedIn, changed };
+}
+
+/** Month `months` (≥ 1) of the shop whose month 0 is `base`: see `DriftOptions`. */
+function driftMonth(base: Month, seed: number, months: number, baselineMonth: number, drift: Required<DriftOptions>): { month: Month; changed: number } {
+	const { products, variant, webRows } = base;
+	const newer = variant === 'newer';
+	const { identity, listedIn, changed } = catalogueAt(products, seed, months, drift.churn);
+
+	// New products get skus and product ids above all earlier ones (the no-sku rows' post ids follow the ERP's last id).
+	let skuFloor = 0;
+	for (const sku of base.skuNumber) skuFloor = Math.max(skuFloor, sku);
+	for (const id of base.absentIdWeb) if (typeof id === 'number') skuFloor = Math.max(skuFloor, id);
+	const idFloor = base.erpId[base.erpId.length - 1] + base.noSku.length;
+	let newest = 0;
+	for (const id of identity) newest = Math.max(newest, id - products + 1);
+	if (skuFloor + 20 * newest > 0x7fffffff || idFloor + 3 * newest > 0x7fffffff) {
+		throw new RangeError(`${newest} products listed since drift.baseline would take skus or product ids past 32 bits: a period nearer the baseline, or a smaller churn`);
+	}
+	const productId = base.productId.slice();
+	const skuNumber = base.skuNumber.slice();
+	const textSku = new Map<number, string>();
+	const priceCents = base.priceCents.slice(); // list prices
+	const salesLevel = base.sales.slice();
+	const textSeed = base.textSeed.slice();
+	const postDate = base.postDate.slice();
+	const postModified = base.postModified.slice();
+	for (let i = 0; i < products; i++) {
+		if (listedIn[i] === 0) {
+			const text = base.textSku.get(i);
+			if (text !== undefined) textSku.set(i, text);
+			continue;
+		}
+		const rank = identity[i] - products;
+		const rng = streamRng(seed, NEW_PRODUCT_STREAM, identity[i]);
+		skuNumber[i] = skuFloor + 20 * rank + rng.int(1, 20);
+		productId[i] = idFloor + 3 * rank + rng.int(1, 3);
+		priceCents[i] = winePriceCents(rng, 24, 0.7);
+		salesLevel[i] = monthlySales(rng);
+		textSeed[i] = rng.int(0, 0xffffffff);
+		const [first, last] = monthDays(baselineMonth + listedIn[i]);
+		postDate[i] = postTime(rng, first, last);
+		postModified[i] = Math.max(postDate[i], postTime(rng, first, last));
+	}
+
+	// The month's prices (the gift card's never moves), sales, conflicts and web order.
+	const rng = streamRng(seed, MONTH_STREAM, months);
+	const sales = new Int32Array(products);
+	for (let i = 0; i < products; i++) {
+		if (i > 0) priceCents[i] = Math.round((priceCents[i] * (1 + drift.priceDrift * (2 * rng.next() - 1))) / 10) * 10;
+		sales[i] = monthSales(rng, salesLevel[i]);
+	}
+	const attachmentSales = sales.slice();
+	const conflicted = plantConflicts(rng, base.conflicted.length, sales, attachmentSales, newer);
+	makePremiumSplitRobust(priceCents);
+	makeTopProductUnique(priceCents, sales, attachmentSales);
+	const order = webOrder(rng, webRows, products, conflicted, newer);
+
+	// ERP, in product_id order: month 0's rows without a product on the web, as they were, and a row
+	// per listed product with the month's stock and, in the newer files, its stock anomalies.
+	const baseRows: number[] = [];
+	for (let r = 0; r < base.erpId.length; r++) if (base.erpLink[r] < 0) baseRows.push(r);
+	const erpRows = baseRows.length + products;
+	/** ≥ 0: the product of that index; < 0: month 0's ERP row −1 − source. */
+	const sources = [...baseRows.map((r) => -1 - r), ...Array.from({ length: products }, (_, i) => i)];
+	const idOf = (source: number) => (source < 0 ? base.erpId[-1 - source] : productId[source]);
+	sources.sort((a, b) => idOf(a) - idOf(b));
+	const erpId = new Int32Array(erpRows);
+	const erpLink = new Int32Array(erpRows);
+	const erpPriceCents = new Int32Array(erpRows);
+	const erpOnsale = new Uint8Array(erpRows);
+	const erpStock = new Int32Array(erpRows);
+	const erpOutOfStock = new Uint8Array(erpRows);
+	const stocked: number[] = [];
+	sources.forEach((source, r) => {
+		erpId[r] = idOf(source);
+		if (source < 0) {
+			const b = -1 - source;
+			[erpLink[r], erpPriceCents[r], erpOnsale[r], erpStock[r], erpOutOfStock[r]] = [base.erpLink[b], base.erpPriceCents[b], base.erpOnsale[b], base.erpStock[b], base.erpOutOfStock[b]];
+			return;
+		}
+		[erpLink[r], erpPriceCents[r], erpOnsale[r]] = [source, priceCents[source], 1];
+		if (source === 0) return; // the gift card: no stock, yet 'instock'
+		erpStock[r] = drawStock(rng);
+		erpOutOfStock[r] = erpStock[r] === 0 ? 1 : 0;
+		stocked.push(r);
+	});
+	const negativeStock = new Set(sample(rng, stocked, Math.max(1, Math.round(products / 714))));
+	for (const r of negativeStock) {
+		erpStock[r] = newer ? -1 : 0;
+		erpOutOfStock[r] = 1;
+	}
+	const outOfStock = stocked.filter((r) => erpStock[r] === 0 && !negativeStock.has(r));
+	for (const r of sample(rng, outOfStock, Math.max(1, Math.round((products * 5) / 825)))) erpStock[r] = newer ? rng.int(1, 48) : 0;
+
+	const month: Month = {
+		variant, webRows, products, productId, skuNumber, textSku, priceCents, sales, attachmentSales, conflicted, textSeed, postDate, postModified,
+		noSku: base.noSku, order, erpId, erpLink, erpPriceCents, erpOnsale, erpStock, erpOutOfStock, absentIdWeb: base.absentIdWeb,
+	};
+	return { month, changed };
+}
+
+/** A month's units sold of a product that sells `level` in a typical month: about ±30 %; one in ten months none, or a first few sales. */
+function monthSales(rng: Rng, level: number): number {
+	if (rng.chance(0.1)) return level > 0 ? 0 : rng.int(1, 3);
+	return level > 0 ? Math.min(400, Math.max(1, Math.round(level * Math.exp(0.3 * rng.normal())))) : 0;
+}
+
+/** The values of `values` at the indexes `keep`, in that order. */
+function subset<T extends Int32Array | Uint32Array | Float64Array>(values: T, keep: readonly number[]): T {
+	const out = new (values.constructor as new (length: number) => T)(keep.length);
+	keep.forEach((from, to) => (out[to] = values[from]));
+	return out;
+}
+
+/**
+ * The month with `factor` of its web rows: the gift card, the conflicting skus and a seeded
+ * choice of the other products keep both their rows; blank rows shrink alike. The other products
+ * stay in the ERP and the liaison, their id_web now unknown to the web.
+ */
+function shrinkWeb(month: Month, factor: number, rng: Rng): Month {
+	const webRows = Math.round(month.webRows * factor);
+	const products = Math.min(month.products, productsFor(webRows));
+	const conflicts = month.conflicted.slice(0, products - 1);
+	const pinned = new Set([0, ...conflicts]);
+	const others: number[] = [];
+	for (let i = 1; i < month.products; i++) if (!pinned.has(i)) others.push(i);
+	const keep = [...pinned, ...sample(rng, others, products - pinned.size)].sort((a, b) => a - b);
+	const indexOf = new Int32Array(month.products).fill(-1);
+	keep.forEach((from, to) => (indexOf[from] = to));
+
+	const textSku = new Map<number, string>();
+	for (const [i, text] of month.textSku) if (indexOf[i] >= 0) textSku.set(indexOf[i], text);
+	const priceCents = subset(month.priceCents, keep);
+	const sales = subset(month.sales, keep);
+	const attachmentSales = subset(month.attachmentSales, keep);
+	const conflicted = conflicts.map((i) => indexOf[i]);
+	makePremiumSplitRobust(priceCents);
+	makeTopProductUnique(priceCents, sales, attachmentSales);
+
+	const absentIdWeb = [...month.absentIdWeb];
+	const erpLink = month.erpLink.slice();
+	const erpPriceCents = month.erpPriceCents.slice();
+	for (let r = 0; r < erpLink.length; r++) {
+		const link = erpLink[r];
+		if (link < 0) continue;
+		if (indexOf[link] < 0) {
+			erpLink[r] = -2 - absentIdWeb.length;
+			absentIdWeb.push(skuOf(month, link));
+		} else {
+			erpLink[r] = indexOf[link];
+			erpPriceCents[r] = priceCents[indexOf[link]];
+		}
+	}
+	return {
+		...month, webRows, products, textSku, priceCents, sales, attachmentSales, conflicted, erpLink, erpPriceCents, absentIdWeb,
+		productId: subset(month.productId, keep), skuNumber: subset(month.skuNumber, keep), textSeed: subset(month.textSeed, keep),
+		postDate: subset(month.postDate, keep), postModified: subset(month.postModified, keep),
+		order: webOrder(rng, webRows, products, conflicted, month.variant === 'newer'),
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -898,10 +1181,29 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 	if (csvStyle !== 'standard' && csvStyle !== 'french') throw new RangeError(`csvStyle must be 'standard' or 'french' (got ${String(csvStyle)})`);
 	if (typeof htmlDescriptions !== 'boolean') throw new RangeError(`htmlDescriptions must be true or false (got ${String(htmlDescriptions)})`);
 	if (!formats.length || formats.some((f) => !FORMATS.includes(f))) throw new RangeError(`formats must be some of ${FORMATS.join(', ')} (got ${formats.join(', ')})`);
+	const { period } = options;
+	if (options.drift !== undefined && period === undefined) throw new RangeError('drift needs a period');
+	const drift: Required<DriftOptions> = {
+		baseline: options.drift?.baseline ?? DEFAULT_DRIFT.baseline,
+		churn: options.drift?.churn ?? DEFAULT_DRIFT.churn,
+		priceDrift: options.drift?.priceDrift ?? DEFAULT_DRIFT.priceDrift,
+	};
+	const months = period === undefined ? 0 : monthNumber(period, 'period') - monthNumber(drift.baseline, 'drift.baseline');
+	if (months < 0) throw new RangeError(`period ${period} is before drift.baseline ${drift.baseline}`);
+	for (const knob of ['churn', 'priceDrift'] as const) {
+		if (!(drift[knob] >= 0 && drift[knob] <= 0.5)) throw new RangeError(`drift.${knob} must be a share from 0 to 0.5 (got ${String(drift[knob])})`);
+	}
+	const webVolumeFactor = options.webVolumeFactor ?? 1;
+	if (!(webVolumeFactor > 0 && webVolumeFactor <= 1) || Math.round(webRows * webVolumeFactor) < 20) {
+		throw new RangeError(`webVolumeFactor must be in (0, 1] and keep at least 20 web rows (got ${String(webVolumeFactor)})`);
+	}
 
 	const outDir = resolve(options.outDir);
 	mkdirSync(outDir, { recursive: true });
-	const month = buildMonth(webRows, seed, variant);
+	let month = buildMonth(webRows, seed, variant);
+	let changed = 0;
+	if (months > 0) ({ month, changed } = driftMonth(month, seed, months, monthNumber(drift.baseline, 'drift.baseline'), drift));
+	if (webVolumeFactor < 1) month = shrinkWeb(month, webVolumeFactor, streamRng(seed, VOLUME_STREAM, months));
 	const sources: Record<ExportName, TableSource> = { erp: erpSource(month), liaison: liaisonSource(month), web: webSource(month, htmlDescriptions) };
 	const files: GeneratedSample['files'] = { erp: {}, liaison: {}, web: {} };
 	const french = csvStyle === 'french';
@@ -924,8 +1226,10 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 		}
 	}
 
-	const expected = expectedFigures(month);
+	const expected = period === undefined ? expectedFigures(month) : { period, ...expectedFigures(month) };
 	const expectedFile = join(outDir, 'expected.json');
 	writeFileSync(expectedFile, JSON.stringify(expected, null, 2) + '\n');
-	return { files, expected, expectedFile, shape: month.shape };
+	const shape = shapeOf(month, seed);
+	if (period !== undefined) Object.assign(shape, { period, months_since_baseline: months, new_products: changed, gone_products: changed });
+	return { files, expected, expectedFile, shape };
 }

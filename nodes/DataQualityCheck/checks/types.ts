@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { CatalogueEntry } from '../../shared/catalogue';
 import type { DuckSession, SqlValue } from '../../shared/duckdb';
+import type { PeriodRun } from '../../shared/history/types';
 import { findColumns, rowsToJson } from '../../shared/table';
 import type { Column, Table } from '../../shared/table';
 
@@ -9,6 +10,10 @@ export interface CheckInput {
 	table: Table;
 	/** The second input, loaded on first use (referential integrity). */
 	reference(): Promise<Table>;
+	/** Every recorded period of the node's History Storage, oldest first, loaded once per execution on first use. */
+	history(): Promise<PeriodRun[]>;
+	/** The node's name: Save Report Files records this table's row count under it. */
+	nodeName: string;
 	parameters: IDataObject;
 	/** A check that cannot run (unknown column, bad regex, bad SQL): a configuration error naming the check. */
 	misconfigured(message: string, hint: string): never;
@@ -21,7 +26,7 @@ export interface CheckOutcome {
 	/** Row-level checks: how many rows break the rule, and a few of them. */
 	failingRows?: number;
 	samples?: IDataObject[];
-	/** Set when the check did not run because its expected value is empty. */
+	/** Set when the check did not run: its expected value is empty, or the history is too short. */
 	skipped?: string;
 }
 

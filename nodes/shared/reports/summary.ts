@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeTypeAndVersion } from 'n8n-workflow';
-import { rowLabel } from '../shared/reading';
-import { TABLE_MARKER } from '../shared/table/types';
+import { rowLabel } from '../reading';
+import { TABLE_MARKER } from '../table/types';
 
 /** A node that runs before Save Report Files: its output 0 in this run, or undefined when it did not run. */
 export interface UpstreamNode {
@@ -65,7 +65,7 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 	const figures: IDataObject = {};
 	const checks: IDataObject[] = [];
 	const notes: string[] = [];
-	const found: { revenue?: IDataObject; revenueNode?: string; topPremium?: IDataObject[] } = {};
+	const found: { revenue?: IDataObject; revenueNode?: string; topPremium?: IDataObject[]; comparison?: IDataObject | null } = {};
 
 	const rowsKey = (name: string) => {
 		let key = `${snakeCase(name)}_rows`;
@@ -94,6 +94,14 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 				found.revenueNode = name;
 			},
 			lost: () => 'figures.revenue_total and the period',
+		},
+		// Sales History's Compare: the month-over-month figures, and the lines the messages carry.
+		salesHistory: {
+			read: (stats) => {
+				if (!isObject(stats.comparison)) return;
+				found.comparison = stats.comparison.previous_period ? { ...stats.comparison, lines: Array.isArray(stats.lines) ? stats.lines : [] } : null;
+			},
+			lost: () => 'the comparison with the history',
 		},
 		premiumScore: {
 			read: (stats) => {
@@ -130,6 +138,7 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 	summary.figures = figures;
 	summary.checks = checks;
 	if (topPremium) summary.topPremium = topPremium;
+	if (found.comparison !== undefined) summary.comparison = found.comparison;
 	summary.notes = notes;
 	return summary;
 }

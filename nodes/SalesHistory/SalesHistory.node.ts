@@ -1,0 +1,80 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { openDuckDbHistory } from '../shared/history/duckdbFile';
+import { HistoryStoreError } from '../shared/history/types';
+import { TABLE_NODE_DEFAULTS } from '../shared/table';
+import { operations, salesHistoryProperties } from './description';
+
+/** Evaluated by the editor to name the inputs of each operation. Must stay self-contained. */
+const configuredInputs = (parameters: INodeParameters) =>
+	parameters.operation === 'record'
+		? [
+				{ type: 'main', displayName: 'Run Summary' },
+				{ type: 'main', displayName: 'Products' },
+			]
+		: [
+				{ type: 'main', displayName: 'Products' },
+				{ type: 'main', displayName: 'Premium Products' },
+			];
+
+/** Evaluated by the editor: Compare has the comparison and this period's products; Record what it recorded. Table mode adds Preview. */
+const configuredOutputs = (parameters: INodeParameters) => {
+	const named = parameters.operation === 'record' ? ['Recorded'] : ['Comparison', 'This Period'];
+	const outputs = named.map((displayName) => ({ type: 'main', displayName }));
+	return parameters.outputMode === 'table' ? [...outputs, { type: 'main', displayName: 'Preview' }] : outputs;
+};
+
+export class SalesHistory implements INodeType {
+	description: INodeTypeDescription = {
+		...TABLE_NODE_DEFAULTS,
+		usableAsTool: true,
+		displayName: 'Sales History',
+		name: 'salesHistory',
+		icon: { light: 'file:salesHistory.svg', dark: 'file:salesHistory.dark.svg' },
+		subtitle:
+			'={{ (($parameter["operation"] === "record" ? $parameter["recordPeriod"] : $parameter["comparePeriod"]) || "").toString().startsWith("=") || !($parameter["operation"] === "record" ? $parameter["recordPeriod"] : $parameter["comparePeriod"]) ? ($parameter["operation"] === "record" ? "record the month" : "compare the month with the history") : ($parameter["operation"] === "record" ? "record " + $parameter["recordPeriod"] : "compare " + $parameter["comparePeriod"] + " with the history") }}',
+		description: 'Month over month: record each month\'s results, compare a month with the previous one and a year earlier (trend, risers and fallers, premium in and out)',
+		inputs: `={{(${configuredInputs})($parameter)}}`,
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		requiredInputs: 2,
+		credentials: [
+			...TABLE_NODE_DEFAULTS.credentials,
+			{ name: 'salesHistoryFile', required: true, testedBy: 'salesHistoryFileTest', displayOptions: { show: { historyStorage: ['file'] } } },
+			// n8n's own Postgres credential, the one users already have.
+			{ name: 'postgres', required: true, displayOptions: { show: { historyStorage: ['postgres'] } } },
+		],
+		properties: salesHistoryProperties,
+		defaults: { name: 'Sales History' },
+	};
+
+	methods = {
+		credentialTest: {
+			/** The credential dialog's Test: the file opens (or is created) as a Sales History store. */
+			async salesHistoryFileTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const path = String(credential.data?.path ?? '').trim();
+				if (!path) return { status: 'Error', message: 'No History File given' };
+				try {
+					const store = await openDuckDbHistory(path, { lockWaitMs: 2000 });
+					const periods = (await store.runs()).length;
+					await store.close();
+					return { status: 'OK', message: `${store.description}: ${periods} month(s) recorded` };
+				} catch (error) {
+					return { status: 'Error', message: error instanceof HistoryStoreError ? `${error.message} ${error.fix}` : (error as Error).message };
+				}
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+		return await operations[operation].execute.call(this);
+	}
+}

@@ -1,0 +1,55 @@
+/**
+ * The month-over-month comparison in what Save Report Files writes and sends: summary.json's
+ * `comparison` (null when nothing earlier is recorded) and the Slack and email lines, escaped
+ * where they land.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { composeMessage } from '../nodes/SaveReportFiles/message';
+import { runSummary } from '../nodes/shared/reports/summary';
+import { TABLE_MARKER } from '../nodes/shared/table/types';
+
+const compareItem = (statistics: IDataObject): INodeExecutionData[] => [{ json: { tableFormat: TABLE_MARKER, statistics } }];
+const revenue = { name: 'Revenue', kind: 'revenue', items: compareItem({ totalRevenue: '190.10', currency: 'EUR', report: { period: '2026-10' } }) };
+
+const comparison = {
+	period: '2026-10',
+	previous_period: '2026-09',
+	revenue_total: '190.10',
+	revenue_total_previous: '170.10',
+	revenue_change: '20.00',
+	revenue_change_percent: 11.8,
+	premium_in: ['2'],
+	premium_out: [],
+	new_products: 1,
+	gone_products: 1,
+	top_risers: [{ product_key: '4', label: 'Douro <D> & *bold*', revenue_change: '30.00' }],
+	top_fallers: [{ product_key: '3', label: 'Côtes C', revenue_change: '-20.00' }],
+	volume: {},
+	year_ago: null,
+};
+const lines = ['Revenue 190.10 EUR, +20.00 (+11.8 %) on 2026-09', 'Top risers: Douro <D> & *bold* +30.00'];
+
+test('summary.json gains the comparison with its lines; the messages carry them, escaped', () => {
+	const summary = runSummary([revenue, { name: 'Compare History', kind: 'salesHistory', items: compareItem({ period: '2026-10', comparison, lines }) }], '')!;
+	assert.equal(summary.period, '2026-10');
+	assert.deepEqual(summary.comparison, { ...comparison, lines });
+	const message = composeMessage(summary, '/reports');
+	const slack = JSON.stringify(message.slack.blocks);
+	assert.ok(slack.includes('*Compared with 2026-09*'), slack);
+	assert.ok(slack.includes('• Top risers: Douro &lt;D&gt; &amp; *bold* +30.00'), slack);
+	assert.ok(!slack.includes('<D>'), 'no raw angle brackets reach Slack');
+	assert.match(message.text, /Compared with 2026-09:\n- Revenue 190\.10 EUR, \+20\.00 \(\+11\.8 %\) on 2026-09\n- Top risers: Douro <D> & \*bold\* \+30\.00/);
+	assert.ok(message.html.includes('<li>Top risers: Douro &lt;D&gt; &amp; *bold* +30.00</li>'), message.html);
+});
+
+test('nothing recorded before: comparison is null and the messages say nothing about it', () => {
+	const summary = runSummary([revenue, { name: 'Compare History', kind: 'salesHistory', items: compareItem({ period: '2026-10', comparison: { ...comparison, previous_period: null }, lines: ['Revenue 190.10 EUR; no earlier period recorded'] }) }], '')!;
+	assert.equal(summary.comparison, null);
+	assert.ok(!composeMessage(summary, '/reports').text.includes('Compared with'));
+});
+
+test('no Sales History in the workflow: no comparison key at all', () => {
+	assert.equal('comparison' in runSummary([revenue], '')!, false);
+});
