@@ -19,7 +19,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync } f
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { ensureN8n, N8nInstance, packPackage, ROOT } from '../scripts/n8n/instance';
+import { ensureN8n, historyCredential, N8nInstance, packPackage, ROOT } from '../scripts/n8n/instance';
 import { generateSample } from '../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../scripts/sample-data/generator';
 import { beforeCache, buildBefore, removeBefore } from './before';
@@ -165,15 +165,18 @@ async function main() {
 	const output = join(work, 'out');
 	const logs = join(work, 'logs');
 	const scratch = join(work, 'tmp');
-	for (const folder of [output, logs, scratch]) {
+	// The shipped workflow compares each run with the history and records it: a fresh history per bench run.
+	const history = join(work, 'history');
+	for (const folder of [output, logs, scratch, history]) {
 		rmSync(folder, { recursive: true, force: true });
 		mkdirSync(folder, { recursive: true });
 	}
 	const credentials = [
 		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host: '127.0.0.1', port: 25, secure: false, disableStartTls: true, user: '', password: '' } },
 		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: randomBytes(16).toString('hex') } },
+		historyCredential({ file: join(history, 'sales-history.duckdb') }),
 	];
-	const allowedFolders = [join(cache, 'bench-data'), output];
+	const allowedFolders = [join(cache, 'bench-data'), output, history];
 	const n8n = new N8nInstance(join(work, 'home'), { allowedFolders, port: 5730, brokerPort: 5731, tmpDir: scratch });
 	n8n.installPackage(packPackage(cache));
 	n8n.importCredentials(credentials);

@@ -1,5 +1,11 @@
 /**
- * `npm run report -- [--input DIR] [--out DIR] [--slack URL] [--smtp HOST:PORT] [--email-to ADDRESS]`
+ * `npm run report -- [--input DIR] [--out DIR] [--period YYYY-MM] [--history DIR | --history-postgres HOST:PORT/DATABASE]
+ *                   [--slack URL] [--smtp HOST:PORT] [--email-to ADDRESS]`
+ *
+ * --period names the month (default: the previous one; use it to backfill); the month is
+ * compared with the history and recorded in it: a DuckDB file in --history (default: the folder
+ * `sales-history` beside --out), or Postgres (user from SALES_HISTORY_PG_USER, default postgres,
+ * password from SALES_HISTORY_PG_PASSWORD).
  *
  * Runs the shipped workflow (workflows/bottleneck-monthly-report.json, as shipped but for its
  * Config node) headless inside the pinned real n8n on the exports in DIR, and leaves
@@ -8,10 +14,11 @@
  * Exit code 0 when every error-severity check passes, 2 when a check fails, 1 on a crash.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { buildPackage, configuredWorkflow, ensureN8n, lockUserFolder, N8nInstance, REPORT_FILES } from './n8n/instance';
+import { buildPackage, configuredWorkflow, ensureN8n, historyCredential, lockUserFolder, N8nInstance, pointHistoryAt, REPORT_FILES } from './n8n/instance';
+import type { HistoryTarget } from './n8n/instance';
 import type { ExecutionResult } from './n8n/instance';
 // Required only to generate the sample: it loads DuckDB and ExcelJS, a second or so on every run otherwise.
 import type * as Generator from './sample-data/generator';
@@ -45,6 +52,29 @@ function webhookToken(home: string): string {
 	return readFileSync(file, 'utf8');
 }
 
+/** The month before this one in Paris, where the shipped schedule runs: `YYYY-MM`. */
+export function previousMonth(now = new Date()): string {
+	const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(now).split('-').map(Number);
+	return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}
+
+/** `HOST:PORT/DATABASE` → the history's Postgres, user and password from the environment. */
+function postgresTarget(text: string): HistoryTarget {
+	const match = /^([^:/]+):(\d+)\/(.+)$/.exec(text);
+	if (!match) throw new Error(`--history-postgres "${text}": give HOST:PORT/DATABASE, e.g. 127.0.0.1:5432/sales`);
+	return { postgres: { host: match[1], port: Number(match[2]), database: match[3], user: process.env.SALES_HISTORY_PG_USER ?? 'postgres', password: process.env.SALES_HISTORY_PG_PASSWORD ?? '' } };
+}
+
+/** The history node's error when it failed but the report went out (it is set to continue). */
+export function historyWarnings(run: ExecutionResult): string[] {
+	const warnings: string[] = [];
+	for (const node of ['Compare History', 'Record History']) {
+		const error = run.data.resultData.runData[node]?.[0]?.data?.main?.[0]?.[0]?.json.error;
+		if (error) warnings.push(`${node} failed, the report went out without it: ${String(error)}`);
+	}
+	return warnings;
+}
+
 /** Reports n8n's run: 0 when every error-severity check passed, 2 when one failed, 1 on a crash. */
 function outcome(run: ExecutionResult | undefined, output: string, out: string): number {
 	if (!run) {
@@ -65,6 +95,7 @@ function outcome(run: ExecutionResult | undefined, output: string, out: string):
 		return 2;
 	}
 	const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+	for (const warning of historyWarnings(run)) console.warn(`[report] WARNING: ${warning}`);
 	console.table(summary.figures);
 	console.table(summary.checks);
 	console.log(`[report] ${REPORT_FILES.map((f) => join(out, f)).join('\n         ')}`);
@@ -81,6 +112,9 @@ async function main(): Promise<number> {
 			smtp: { type: 'string', default: process.env.SALES_REPORT_SMTP ?? '' },
 			'email-to': { type: 'string', default: 'management@example.com' },
 			'email-from': { type: 'string', default: 'reports@example.com' },
+			period: { type: 'string' },
+			history: { type: 'string' },
+			'history-postgres': { type: 'string' },
 		},
 	});
 	const { cache } = ensureN8n();
@@ -107,10 +141,16 @@ async function main(): Promise<number> {
 	if (!existsSync(input)) throw new Error(`Input folder ${input} does not exist`);
 	const out = resolve(values.out!);
 	mkdirSync(out, { recursive: true });
+	const period = values.period ?? previousMonth();
+	if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error(`--period "${period}": give a month as YYYY-MM, e.g. 2026-10`);
+	if (values.history && values['history-postgres']) throw new Error('--history and --history-postgres: choose one place for the history');
+	const historyFolder = values['history-postgres'] ? undefined : resolve(values.history ?? join(dirname(out), 'sales-history'));
+	if (historyFolder) mkdirSync(historyFolder, { recursive: true });
+	const history = historyFolder ? { file: join(historyFolder, 'sales-history.duckdb') } : postgresTarget(values['history-postgres']!);
 	// Last month's files must not pass for this month's if this run fails.
 	for (const file of REPORT_FILES) rmSync(join(out, file), { force: true });
 
-	const n8n = new N8nInstance(home, { allowedFolders: [input, out], port: 5690, brokerPort: 5691 });
+	const n8n = new N8nInstance(home, { allowedFolders: [input, out, ...(historyFolder ? [historyFolder] : [])], port: 5690, brokerPort: 5691 });
 	const pack = buildPackage(cache);
 	lap('build+pack', pack.built);
 	lap('install', n8n.installPackage(pack.tarball));
@@ -118,16 +158,16 @@ async function main(): Promise<number> {
 	const credentials = n8n.importChanged('credentials', [
 		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host: smtpHost, port: Number(smtpPort || 25), secure: false, disableStartTls: true, user: '', password: '' } },
 		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: webhookToken(n8n.home) } },
+		historyCredential(history),
 	]);
 	lap(`import credentials${credentials.length ? ` (${credentials.join(', ')})` : ''}`, credentials.length > 0);
 	const disabled = [...(values.slack ? [] : ['Notify Slack', 'Alert Slack']), ...(values.smtp ? [] : ['Email Reports'])];
-	const workflows = n8n.importChanged('workflow', [
-		configuredWorkflow(CRASH_WORKFLOW, { slackWebhookUrl: values.slack! }, values.slack ? [] : ['Alert Slack']),
-		configuredWorkflow(WORKFLOW, { inputFolder: input, outputFolder: out, slackWebhookUrl: values.slack!, emailTo: values['email-to']!, emailFrom: values['email-from']! }, disabled),
-	]);
+	const report = configuredWorkflow(WORKFLOW, { inputFolder: input, outputFolder: out, period, slackWebhookUrl: values.slack!, emailTo: values['email-to']!, emailFrom: values['email-from']! }, disabled);
+	pointHistoryAt(report, history);
+	const workflows = n8n.importChanged('workflow', [configuredWorkflow(CRASH_WORKFLOW, { slackWebhookUrl: values.slack! }, values.slack ? [] : ['Alert Slack']), report]);
 	lap(`import workflows${workflows.length ? ` (${workflows.join(', ')})` : ''}`, workflows.length > 0);
 
-	console.log(`[report] running the shipped workflow in n8n on ${input}`);
+	console.log(`[report] running the shipped workflow in n8n on ${input} for ${period}; history: ${historyFolder ?? values['history-postgres']}`);
 	const { run, output } = n8n.execute('SalesMonthly0001');
 	release();
 	lap('n8n execute', true);

@@ -53,3 +53,14 @@ test('nothing recorded before: comparison is null and the messages say nothing a
 test('no Sales History in the workflow: no comparison key at all', () => {
 	assert.equal('comparison' in runSummary([revenue], '')!, false);
 });
+
+test('Sales History failed (set to continue): the report goes out with a warning saying so, in every message', () => {
+	const failed = [{ json: { error: 'The history file /data/h.duckdb is not a Sales History store <x>', description: 'Move it away.' } }];
+	const summary = runSummary([revenue, { name: 'Compare History', kind: 'salesHistory', items: failed }], '')!;
+	assert.equal('comparison' in summary, false);
+	assert.deepEqual(summary.warnings, ['"Compare History" failed, so the comparison with the history is left out: The history file /data/h.duckdb is not a Sales History store <x>']);
+	const message = composeMessage(summary, '/reports');
+	assert.ok(JSON.stringify(message.slack.blocks).includes('*Warnings*\\n• \\"Compare History\\" failed, so the comparison with the history is left out: The history file /data/h.duckdb is not a Sales History store &lt;x&gt;'));
+	assert.match(message.text, /Warnings:\n- "Compare History" failed/);
+	assert.ok(message.html.includes('Sales History store &lt;x&gt;</li>'));
+});

@@ -322,7 +322,7 @@ describe('the shipped workflow, real nodes on a generated month', () => {
 		const [newOut, oldOut] = [join(dir, 'shipped-new'), join(dir, 'shipped-old')];
 		const ours = workflow.nodes.filter((node) => node.type.startsWith(`${PACKAGE}.`));
 		const save = ours.find((node) => node.type === type('saveReportFiles'))!;
-		assert.deepEqual(save.parameters, { numberInputs: 3, folder: "={{ $('Config').first().json.outputFolder }}", summaryMode: 'run', summaryFileName: 'summary.json' });
+		assert.deepEqual(save.parameters, { numberInputs: 4, folder: "={{ $('Config').first().json.outputFolder }}", summaryMode: 'run', summaryFileName: 'summary.json' });
 		const kept = new Set(['Config', ...ours.map((node) => node.name)]);
 		const edges: Array<[string, string, number, number]> = [];
 		for (const [from, { main }] of Object.entries(workflow.connections)) {
@@ -335,11 +335,13 @@ describe('the shipped workflow, real nodes on a generated month', () => {
 		const result = await runWorkflow({
 			nodeTypes,
 			nodes: [
-				{ name: 'Config', type: 'test.items', parameters: { items: [{ inputFolder: month, outputFolder: newOut, currency: 'EUR', period: '' }] } as unknown as INodeParameters },
+				{ name: 'Config', type: 'test.items', parameters: { items: [{ inputFolder: month, outputFolder: newOut, currency: 'EUR', period: '2026-10', startedAt: new Date().toISOString() }] } as unknown as INodeParameters },
 				...ours.map((node) => ({ name: node.name, type: node.type, typeVersion: node.typeVersion, parameters: node.parameters })),
-				{ name: 'Old Save', type: type('saveReportFiles'), typeVersion: 1, parameters: { numberInputs: 3, folder: oldOut, summary: PASTED_EXPRESSION } },
+				{ name: 'Old Save', type: type('saveReportFiles'), typeVersion: 1, parameters: { numberInputs: 4, folder: oldOut, summary: PASTED_EXPRESSION } },
 			],
 			edges,
+			// The month-over-month history (Compare History, Record History, the anomaly checks) in a file of its own.
+			credentials: { salesHistoryFile: { path: join(dir, 'history', 'sales-history.duckdb'), lockWaitSeconds: 5 } },
 		});
 		assert.equal(result.error, undefined, `${result.error?.node}: ${result.error?.message} ${result.error?.description}`);
 		const [now, before] = [saved(newOut), saved(oldOut)];
@@ -350,13 +352,18 @@ describe('the shipped workflow, real nodes on a generated month', () => {
 		assert.equal(figures.premium_count, sample.expected.premium_count);
 		// The row counts under the names of the check nodes that counted them.
 		assert.deepEqual([figures.check_erp_rows, figures.check_liaison_rows, figures.check_web_rows, figures.check_web_dedup_rows, figures.check_merge_rows], [old.erp_rows, old.liaison_rows, old.web_clean_rows, old.web_dedup_rows, old.merged_rows]);
-		for (const key of ['period', 'currency', 'checks', 'topPremium'] as const) assert.deepEqual(now[key], before[key], key);
-		assert.equal((now.checks as unknown[]).length, 13);
+		for (const key of ['currency', 'checks', 'topPremium'] as const) assert.deepEqual(now[key], before[key], key);
+		// The expression named the period by Revenue's label; the summary now by the month Sales History compared.
+		assert.deepEqual([now.period, before.period], ['2026-10', 'October 2026']);
+		assert.equal(now.comparison, null, 'the first month recorded has nothing to compare with');
+		// The seven reference checks and the six structural ones, and the two history checks, skipped with no history yet.
+		assert.equal((now.checks as unknown[]).length, 15);
+		assert.deepEqual((now.checks as IDataObject[]).filter((check) => check.status === 'skipped' && ['WEB volume', 'Revenue trend'].includes(String(check.name))).length, 2);
 		assert.deepEqual(now.notes, []);
-		// The messages too; only Slack's context line names the folder, which differs.
+		// The messages too, but for the period they name; only Slack's context line names the folder, which differs.
 		const message = (node: string) => result.output(node)[0].json.message as { slack: { text: string; blocks: IDataObject[] }; text: string; html: string };
 		for (const key of ['text', 'html'] as const) assert.equal(message(save.name)[key], message('Old Save')[key], key);
-		assert.equal(message(save.name).slack.text, message('Old Save').slack.text);
-		assert.deepEqual(message(save.name).slack.blocks.slice(0, -1), message('Old Save').slack.blocks.slice(0, -1));
+		assert.equal(message(save.name).slack.text, message('Old Save').slack.text.replace('October 2026', '2026-10'));
+		assert.deepEqual(message(save.name).slack.blocks.slice(1, -1), message('Old Save').slack.blocks.slice(1, -1));
 });
 });

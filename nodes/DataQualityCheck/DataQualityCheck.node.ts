@@ -3,11 +3,21 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { ColumnNotFoundError, isTableBinary, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { countText } from '../shared/reading';
+import { historyError, historyFileCredentialTest, openHistoryStore } from '../shared/history/open';
+import type { PeriodRun } from '../shared/history/types';
 import { findCheckKind } from './checks';
+import type { CheckOutcome } from './checks';
 import { qualityProperties } from './description';
 import { failureAlert } from './alert';
 import { checkResult, qualityReport } from './report';
 import type { CheckResult } from './report';
+
+/** The history store could not be opened or read (its error, as a person reads it, is the message). */
+class HistoryUnavailable extends Error {
+	constructor(cause: Error) {
+		super(`${cause.message}${(cause as { description?: string }).description ? ` — ${(cause as { description?: string }).description}` : ''}`);
+	}
+}
 
 export class DataQualityCheck implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,9 +35,18 @@ export class DataQualityCheck implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Passed', 'Failed'],
 		requiredInputs: 1,
+		credentials: [
+			...TABLE_NODE_DEFAULTS.credentials,
+			{ name: 'salesHistoryFile', required: true, testedBy: 'salesHistoryFileTest', displayOptions: { show: { historyStorage: ['file'] } } },
+			// n8n's own Postgres credential, the one users already have.
+			{ name: 'postgres', required: true, displayOptions: { show: { historyStorage: ['postgres'] } } },
+		],
 		properties: qualityProperties,
 		defaults: { name: 'Data Quality Check' },
 	};
+
+	methods = { credentialTest: { salesHistoryFileTest: historyFileCredentialTest } };
+
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 2, async ({ session, loader, emitter }) => {
@@ -53,6 +72,23 @@ export class DataQualityCheck implements INodeType {
 				return reference;
 			};
 
+			const storage = this.getNodeParameter('historyStorage', 0, 'none') as string;
+			let history: Promise<PeriodRun[]> | undefined;
+			// Read once for every check of the run; the store is released at once (a file lock, a pool).
+			const loadHistory = () =>
+				(history ??= (async (): Promise<PeriodRun[]> => {
+					try {
+						const store = await openHistoryStore(this);
+						try {
+							return await store.runs();
+						} finally {
+							await store.close();
+						}
+					} catch (error) {
+						return await Promise.reject<PeriodRun[]>(new HistoryUnavailable(historyError(this, error)));
+					}
+				})());
+
 			const entries = this.getNodeParameter('checks.check', 0, []) as IDataObject[];
 			const results: CheckResult[] = [];
 			for (const [index, parameters] of entries.entries()) {
@@ -61,11 +97,17 @@ export class DataQualityCheck implements INodeType {
 				const misconfigured = (message: string, hint: string): never => {
 					throw new NodeOperationError(this.getNode(), `Check "${name}" cannot run: ${message}`, { description: hint });
 				};
+				const readHistory = () =>
+					storage === 'none'
+						? misconfigured('it compares with the history, and History Storage is None', "Set the node's History Storage to File (DuckDB) or Postgres, and choose its credential.")
+						: loadHistory();
 				if (!kind) misconfigured(`unknown check type "${parameters.checkType as string}"`, 'Remove the check and add it again.');
 				const outcome = await kind!
-					.run({ session, table, reference: loadReference, parameters, misconfigured })
-					.catch((error: Error) => {
+					.run({ session, table, reference: loadReference, history: readHistory, nodeName: this.getNode().name, parameters, misconfigured })
+					.catch((error: Error): CheckOutcome => {
 						if (error instanceof ColumnNotFoundError) return misconfigured(error.message, error.hint);
+						// A history that cannot be read leaves this check unjudged, at its own severity: the rest of the run goes on.
+						if (error instanceof HistoryUnavailable) return { passed: false, observed: 'history unavailable', expected: error.message };
 						throw error;
 					});
 				results.push(checkResult(name, kind!.value, parameters.severity === 'warning' ? 'warning' : 'error', outcome));

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { catalogueOptions, scopedFields } from '../shared/catalogue';
+import { HISTORY_STORAGE_FIELD } from '../shared/history/open';
 import { tableInputProperties, tableOutputProperties } from '../shared/table';
 import { CHECK_KINDS } from './checks';
 
@@ -45,6 +46,13 @@ export const qualityProperties: INodeProperties[] = [
 			{ name: 'Stop the Workflow', value: 'stop', description: 'Stop with an error that lists every failing check' },
 			{ name: 'Send to the Failed Output', value: 'route', description: 'The report goes to the Failed output; the Passed output stays empty, so the success path does not run' },
 		],
+	},
+	{
+		...HISTORY_STORAGE_FIELD,
+		// None by default: no credential is asked of a node without history checks.
+		options: [{ name: 'None', value: 'none', description: 'No check compares with the history' }, ...(HISTORY_STORAGE_FIELD.options ?? [])],
+		default: 'none',
+		description: 'Where the month-over-month history is kept, for Volume Anomaly, Revenue Anomaly and Row Count Change against the last recorded period',
 	},
 	{
 		displayName: 'Referential-integrity checks compare with the table connected to the second input (Reference)',

@@ -1,15 +1,5 @@
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	IExecuteFunctions,
-	INodeCredentialTestResult,
-	INodeExecutionData,
-	INodeParameters,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
-import { openDuckDbHistory } from '../shared/history/duckdbFile';
-import { HistoryStoreError } from '../shared/history/types';
+import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { historyFileCredentialTest } from '../shared/history/open';
 import { TABLE_NODE_DEFAULTS } from '../shared/table';
 import { operations, salesHistoryProperties } from './description';
 
@@ -55,23 +45,8 @@ export class SalesHistory implements INodeType {
 		defaults: { name: 'Sales History' },
 	};
 
-	methods = {
-		credentialTest: {
-			/** The credential dialog's Test: the file opens (or is created) as a Sales History store. */
-			async salesHistoryFileTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const path = String(credential.data?.path ?? '').trim();
-				if (!path) return { status: 'Error', message: 'No History File given' };
-				try {
-					const store = await openDuckDbHistory(path, { lockWaitMs: 2000 });
-					const periods = (await store.runs()).length;
-					await store.close();
-					return { status: 'OK', message: `${store.description}: ${periods} month(s) recorded` };
-				} catch (error) {
-					return { status: 'Error', message: error instanceof HistoryStoreError ? `${error.message} ${error.fix}` : (error as Error).message };
-				}
-			},
-		},
-	};
+	methods = { credentialTest: { salesHistoryFileTest: historyFileCredentialTest } };
+
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;

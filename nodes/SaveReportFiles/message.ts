@@ -59,6 +59,8 @@ export function composeMessage(summary: IDataObject, folder: string): ReportMess
 	if (monthOverMonth.length) {
 		slackBlocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Compared with ${s(show(comparison!.previous_period))}*\n` + monthOverMonth.map((line) => `• ${s(line)}`).join('\n') } });
 	}
+	const warnings = Array.isArray(summary.warnings) ? summary.warnings.map(show) : [];
+	if (warnings.length) slackBlocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*Warnings*\n' + warnings.map((warning) => `• ${s(warning)}`).join('\n') } });
 	if (toLookAt.length) {
 		const lines = toLookAt.map((check) => `• *${s(check.name)}* (${s(check.status)}): observed ${s(check.observed)}, expected ${s(check.expected)}`);
 		slackBlocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*Checks to look at*\n' + lines.join('\n') } });
@@ -75,6 +77,7 @@ export function composeMessage(summary: IDataObject, folder: string): ReportMess
 		`Premium products: ${premiumCount}`,
 		...(top.length ? ['Top 5 premium products:', ...top.map((product) => `- ${product.name} — ${product.price}`)] : []),
 		...(monthOverMonth.length ? [`Compared with ${show(comparison!.previous_period)}:`, ...monthOverMonth.map((line) => `- ${line}`)] : []),
+		...(warnings.length ? ['Warnings:', ...warnings.map((warning) => `- ${warning}`)] : []),
 		...(toLookAt.length ? ['Checks to look at:', ...toLookAt.map((check) => `- ${checkText(check)}`)] : []),
 		toLookAt.length ? closing : `All checks passed. ${closing}`,
 	].join('\n');
@@ -85,6 +88,7 @@ export function composeMessage(summary: IDataObject, folder: string): ReportMess
 		`<p>Revenue: <b>${h(revenue)}</b><br>Premium products: <b>${h(premiumCount)}</b></p>`,
 		...(top.length ? ['<p>Top 5 premium products:</p>', htmlList(top.map((product) => `${h(product.name)} — ${h(product.price)}`))] : []),
 		...(monthOverMonth.length ? [`<p>Compared with ${h(show(comparison!.previous_period))}:</p>`, htmlList(monthOverMonth.map(h))] : []),
+		...(warnings.length ? ['<p>Warnings:</p>', htmlList(warnings.map(h))] : []),
 		...(toLookAt.length ? ['<p>Checks to look at:</p>', htmlList(toLookAt.map((check) => h(checkText(check))))] : []),
 		`<p>${toLookAt.length ? closing : `All checks passed. ${closing}`}</p>`,
 	].join('\n');

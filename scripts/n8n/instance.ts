@@ -380,6 +380,28 @@ export function configuredWorkflow(file: string, config: Record<string, string>,
 
 export const SHIPPED_WORKFLOW_IDS = { report: 'SalesMonthly0001', crashAlert: 'SalesMonthlyErr1' } as const;
 
+/** Where the shipped workflow keeps its month-over-month history: a DuckDB file, or a Postgres database. */
+export type HistoryTarget = { file: string } | { postgres: { host: string; port: number; database: string; user: string; password: string } };
+
+/** The credential the shipped workflow's history nodes name (workflows/bottleneck-monthly-report.json). */
+const HISTORY_CREDENTIAL = { id: 'salesHistory', name: 'Sales history' };
+
+export function historyCredential(target: HistoryTarget) {
+	if ('file' in target) return { ...HISTORY_CREDENTIAL, type: 'salesHistoryFile', data: { path: target.file, lockWaitSeconds: 30 } };
+	return { ...HISTORY_CREDENTIAL, type: 'postgres', data: { ...target.postgres, ssl: 'disable', allowUnauthorizedCerts: false, maxConnections: 10, sshTunnel: false } };
+}
+
+/** Points every history node and history check of `workflow` at `target` (the shipped file uses the file store). */
+export function pointHistoryAt(workflow: ReturnType<typeof configuredWorkflow>, target: HistoryTarget): void {
+	const storage = 'file' in target ? 'file' : 'postgres';
+	for (const node of workflow.nodes as Array<{ parameters: Record<string, unknown>; credentials?: Record<string, unknown> }>) {
+		if (!node.parameters.historyStorage || node.parameters.historyStorage === 'none') continue;
+		node.parameters.historyStorage = storage;
+		const { salesHistoryFile: _file, postgres: _postgres, ...others } = node.credentials ?? {};
+		node.credentials = { ...others, [storage === 'file' ? 'salesHistoryFile' : 'postgres']: HISTORY_CREDENTIAL };
+	}
+}
+
 export interface ShippedWorkflowSettings {
 	/** The webhook's X-Report-Token. */
 	token: string;
@@ -392,6 +414,10 @@ export interface ShippedWorkflowSettings {
 	emailTo?: string;
 	/** Activates the schedule and the webhook, as a production install does; without it only Try It runs. */
 	publish?: boolean;
+	/** Where the month-over-month history lives; a file must be inside the instance's allowed folders. */
+	history: HistoryTarget;
+	/** The month the Config names (YYYY-MM); by default the workflow's own rule (the previous month, or ?period= on the webhook). */
+	period?: string;
 	/** Changes the report workflow before import, e.g. a test's schedule that fires now. */
 	adjust?: (workflow: ReturnType<typeof configuredWorkflow>) => void;
 }
@@ -407,13 +433,16 @@ export function importShippedWorkflows(n8n: N8nInstance, settings: ShippedWorkfl
 	n8n.importCredentials([
 		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
 		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: token } },
+		historyCredential(settings.history),
 	]);
 	const off = [...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']), ...(smtpAddress ? [] : ['Email Reports'])];
 	const slack: Record<string, string> = slackUrl ? { slackWebhookUrl: slackUrl } : {};
 	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', slack, off));
 	const config: Record<string, string> = { inputFolder, outputFolder, ...slack };
 	if (emailTo) config.emailTo = emailTo;
+	if (settings.period) config.period = settings.period;
 	const report = configuredWorkflow('bottleneck-monthly-report.json', config, off);
+	pointHistoryAt(report, settings.history);
 	settings.adjust?.(report);
 	n8n.importWorkflow(report);
 	if (settings.publish) n8n.publish([SHIPPED_WORKFLOW_IDS.crashAlert, SHIPPED_WORKFLOW_IDS.report]);

@@ -152,7 +152,9 @@ export class QueueTopology {
 			log('importing credentials and workflows into Postgres');
 			// Once, through the main's CLI: they live in Postgres, where every worker reads them.
 			const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, adjustReport } = this.options;
-			importShippedWorkflows(main, { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, publish: true, adjust: adjustReport });
+			// The history in the same Postgres (its own tables): every worker records and compares there.
+			const history = { postgres: { host: this.postgres.host, port: this.postgres.port, database: this.postgres.database, user: this.postgres.user, password: '' } };
+			importShippedWorkflows(main, { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, history, publish: true, adjust: adjustReport });
 			log(`n8n main on 127.0.0.1:${this.ports.main}`);
 			this.base = await main.startServer();
 			log(`${this.workers.length} n8n workers`);

@@ -28,6 +28,7 @@ const SEARCHES: Array<[string, string]> = [
 const home = freshDir('n8n-editor-home-');
 const month = bottleneckMonth(REFERENCE);
 const reports = freshDir('n8n-editor-reports-');
+const history = freshDir('n8n-editor-history-');
 let n8n: N8nInstance;
 let browser: Browser;
 let page: Page;
@@ -38,13 +39,14 @@ before(async () => {
 	console.log(`# screenshots: ${SHOTS}`);
 	const { cache } = ensureN8n();
 	seedInstalledPackage(home, cache);
-	n8n = new N8nInstance(home, { port: PORT, brokerPort: PORT + 1, allowedFolders: [month, reports] });
+	n8n = new N8nInstance(home, { port: PORT, brokerPort: PORT + 1, allowedFolders: [month, reports, history] });
 	n8n.installPackage(packPackage(cache));
 	// As `npm start` ships it: the month's exports, notifications off until set up.
 	importShippedWorkflows(n8n, {
 		token: 'editor-test',
 		inputFolder: month,
 		outputFolder: reports,
+		history: { file: join(history, 'sales-history.duckdb') },
 		// A user who wants every merged row in a spreadsheet sets Table Options → Spreadsheet Copy.
 		adjust: (workflow) => {
 			const merge = workflow.nodes.find((node: { name: string }) => node.name === 'Merge Exports');
@@ -67,7 +69,7 @@ before(async () => {
 after(async () => {
 	await browser?.close();
 	await n8n?.stopServer();
-	for (const dir of [home, month, reports]) rmSync(dir, { recursive: true, force: true });
+	for (const dir of [home, month, reports, history]) rmSync(dir, { recursive: true, force: true });
 });
 
 async function openNodePanel(): Promise<void> {

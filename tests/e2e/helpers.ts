@@ -19,15 +19,28 @@ export function bottleneckMonth(expected: object): string {
 	return dir;
 }
 
-/** Runs `npm run report`'s script as a child, without blocking this process (the receivers live here). */
+/**
+ * Runs `npm run report`'s script as a child, without blocking this process (the receivers live
+ * here). Without --history or --history-postgres the run gets a history folder of its own,
+ * removed after it: the default (beside --out) would be shared by every test's temp folder.
+ */
 export function runReport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), ...args], { cwd: ROOT });
+	const ownHistory = args.some((arg) => arg === '--history' || arg === '--history-postgres') ? undefined : freshDir('report-history-');
+	const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), ...args, ...(ownHistory ? ['--history', ownHistory] : [])], { cwd: ROOT });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+	return new Promise((resolve) =>
+		child.on('close', (code) => {
+			if (ownHistory) rmSync(ownHistory, { recursive: true, force: true });
+			resolve({ code: code ?? 1, stdout, stderr });
+		}),
+	);
 }
+
+/** The two checks against the history (Check Web's and Check Revenue's): skipped while fewer than 3 months are recorded. */
+export const HISTORY_CHECKS = ['WEB volume', 'Revenue trend'];
 
 export function freshDir(prefix: string): string {
 	const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -39,17 +52,20 @@ export function freshDir(prefix: string): string {
  * A running n8n server with the package installed from its tarball and the shipped workflows
  * imported and published, notifications pointed at the test receivers.
  */
-export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string; tmpDir?: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string }> {
+export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string; tmpDir?: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string; historyFolder: string }> {
 	const home = freshDir('n8n-server-home-');
+	// The history file in a folder of its own, removed with the home.
+	const historyFolder = join(home, 'history');
+	mkdirSync(historyFolder);
 	const { cache } = ensureN8n();
 	seedInstalledPackage(home, cache);
-	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder], port: options.port, brokerPort: options.port + 1, tmpDir: options.tmpDir });
+	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder, historyFolder], port: options.port, brokerPort: options.port + 1, tmpDir: options.tmpDir });
 	n8n.installPackage(packPackage(cache));
-	importShippedWorkflows(n8n, { ...options, emailTo: 'management@bottleneck.test', publish: true });
+	importShippedWorkflows(n8n, { ...options, emailTo: 'management@bottleneck.test', history: { file: join(historyFolder, 'sales-history.duckdb') }, publish: true });
 	const base = await n8n.startServer();
 	const webhook = `${base}/${WEBHOOK_PATH}`;
 	await waitForWebhook(webhook);
-	return { n8n, home, webhook };
+	return { n8n, home, webhook, historyFolder };
 }
 
 /**
@@ -64,6 +80,7 @@ export function reportServerForTests(port: number, token: string, name: string) 
 		uploads: freshDir(`${name}-uploads-`),
 		home: '',
 		webhook: '',
+		historyFolder: '',
 		n8n: undefined as N8nInstance | undefined,
 	};
 	before(async () => {

@@ -99,4 +99,30 @@ describe(`${RUNS} webhook executions at once in queue mode (Postgres, Redis, a m
 		assert.deepEqual(readdirSync(server.out).filter((name) => name.endsWith('.partial')), [], 'no temporary report file left');
 		t.diagnostic(`${RUNS} executions in ${seconds} s; worker 1 ran ${taken[0].length}, worker 2 ran ${taken[1].length}`);
 	});
+
+	test('six months uploaded at once are each compared and recorded in the Postgres history, by both workers', async (t) => {
+		const topology = server.topology!;
+		const sample = await generateSample({ webRows: 1513, seed: 42, outDir: join(server.uploads, 'history-month'), formats: ['csv'] });
+		const month: Month = { label: 'generated csv', files: Object.fromEntries(EXPORTS.map((name) => [name, sample.files[name].csv!])), expected: sample.expected };
+		const periods = ['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06'];
+		const before = topology.workers.map((worker) => topology.executionsTakenBy(worker).length);
+		const responses = await Promise.all(periods.map((period) => upload(`${topology.webhook}?period=${period}`, month)));
+		const summaries = await Promise.all(responses.map(async (response) => ({ status: response.status, body: await response.text() })));
+		for (const [index, { status, body }] of summaries.entries()) {
+			assert.equal(status, 200, body);
+			assert.equal(JSON.parse(body).period, periods[index], 'each run is the month its call named');
+		}
+		// Record History runs after the answer: wait for all six in the history tables.
+		const recorded = await until('six months in the Postgres history', 30, () => {
+			const rows = topology.query(`SELECT r.period || ' ' || (SELECT count(*) FROM sales_history_products p WHERE p.period = r.period) FROM sales_history_runs r WHERE r.period LIKE '2025-%' ORDER BY r.period`);
+			return rows.length === periods.length ? rows : undefined;
+		});
+		assert.deepEqual(recorded, periods.map((period) => `${period} ${sample.expected.merged_rows}`));
+		const took = topology.workers.map((worker, i) => topology.executionsTakenBy(worker).length - before[i]);
+		assert.equal(took[0] + took[1], periods.length, 'the workers ran the six');
+		// The first test's 20 runs, every one recorded by the worker that ran it (10 and 10 here), all named the default month: one copy of it is kept.
+		const defaultMonth = topology.query(`SELECT period FROM sales_history_runs WHERE period NOT LIKE '2025-%'`);
+		assert.equal(defaultMonth.length, 1, `one record of the default month after ${RUNS} concurrent records of it: ${defaultMonth.join(', ')}`);
+		t.diagnostic(`worker 1 ran ${took[0]}, worker 2 ran ${took[1]} of the six months recorded`);
+	});
 });

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { generateSample } from '../../scripts/sample-data/generator';
 import { REPORT_FILES } from '../../scripts/n8n/instance';
 import { SKIP_BOTTLENECK } from '../helpers/bottleneck';
-import { bottleneckMonth, freshDir, REFERENCE, runReport } from './helpers';
+import { bottleneckMonth, freshDir, HISTORY_CHECKS, REFERENCE, runReport } from './helpers';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 
 if (SKIP_BOTTLENECK) console.log(`# ${SKIP_BOTTLENECK}`);
@@ -60,8 +60,9 @@ describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 		for (const file of REPORT_FILES) assert.ok(existsSync(join(out, file)), `${file} written`);
 		const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
 		assert.deepEqual(referenceFigures(summary.figures), { ...REFERENCE, ordinary_count: 684 });
-		assert.deepEqual(summary.checks.filter((c: { status: string }) => c.status !== 'pass'), []);
-		assert.equal(summary.checks.length, 13);
+		assert.deepEqual(summary.checks.filter((c: { status: string }) => c.status !== 'pass').map((c: { name: string; status: string }) => `${c.name} ${c.status}`), HISTORY_CHECKS.map((name) => `${name} skipped`), 'every check passes; the history checks wait for 3 recorded months');
+		assert.equal(summary.checks.length, 15);
+		assert.equal(summary.comparison, null, 'nothing recorded before');
 		assert.equal(await revenueInWorkbook(join(out, 'rapport_ca.xlsx')), 70568.6);
 	});
 
@@ -75,7 +76,7 @@ describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 		const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
 		const { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count } = sample.expected;
 		assert.deepEqual(referenceFigures(summary.figures), { erp_rows, liaison_rows, web_clean_rows, web_dedup_rows, merged_rows, revenue_total, premium_count, ordinary_count });
-		assert.ok(summary.checks.every((c: { status: string }) => c.status === 'pass'));
+		assert.ok(summary.checks.every((c: { name: string; status: string }) => c.status === (HISTORY_CHECKS.includes(c.name) ? 'skipped' : 'pass')), JSON.stringify(summary.checks));
 	});
 
 	test('a second run with nothing changed skips build, pack, install and imports (n8n boots only to execute) and writes the same summary; another out folder re-imports the workflow', async () => {
@@ -85,17 +86,20 @@ describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
 		cleanup.push(input, out, otherOut);
 		await generateSample({ webRows: 500, seed: 7, outDir: input, formats: ['csv'] });
 		const summary = (folder: string) => JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
-		const first = await runReport(['--input', input, '--out', out]);
+		// One history for the three runs: its credential is then the same, and its import skipped.
+		const history = freshDir('report-history-');
+		cleanup.push(history);
+		const first = await runReport(['--input', input, '--out', out, '--history', history]);
 		assert.equal(first.code, 0, first.stderr + first.stdout);
 		const firstSummary = summary(out);
 
-		const second = await runReport(['--input', input, '--out', out]);
+		const second = await runReport(['--input', input, '--out', out, '--history', history]);
 		assert.equal(second.code, 0, second.stderr + second.stdout);
 		assert.match(second.stdout, /^\[report\] time: build\+pack skipped, install skipped, import credentials skipped, import workflows skipped, n8n execute [\d.]+s; total [\d.]+s$/m, `did the package sources change between the runs?\n${second.stdout}`);
 		assert.deepEqual(summary(out), firstSummary);
 
 		// The Config node holds the out folder: only the report workflow changed.
-		const third = await runReport(['--input', input, '--out', otherOut]);
+		const third = await runReport(['--input', input, '--out', otherOut, '--history', history]);
 		assert.equal(third.code, 0, third.stderr + third.stdout);
 		assert.match(third.stdout, /^\[report\] time: build\+pack skipped, install skipped, import credentials skipped, import workflows \(SalesMonthly0001\) [\d.]+s, n8n execute /m, third.stdout);
 		assert.deepEqual(summary(otherOut), firstSummary);

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { basename, dirname, join } from 'node:path';
 import { allowedFolder } from '../files/access';
@@ -64,4 +64,21 @@ export function monthsBefore(period: string, months: number): string {
 	const [year, month] = period.split('-').map(Number);
 	const index = year * 12 + (month - 1) - months;
 	return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The credential dialog's Test for a Sales History File: the file opens (or is created) as a
+ * history store. Every node naming the credential declares it (n8n tests with the first one).
+ */
+export async function historyFileCredentialTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const path = String(credential.data?.path ?? '').trim();
+	if (!path) return { status: 'Error', message: 'No History File given' };
+	try {
+		const store = await openDuckDbHistory(path, { lockWaitMs: 2000 });
+		const periods = (await store.runs()).length;
+		await store.close();
+		return { status: 'OK', message: `${store.description}: ${periods} month(s) recorded` };
+	} catch (error) {
+		return { status: 'Error', message: error instanceof HistoryStoreError ? `${error.message} ${error.fix}` : (error as Error).message };
+	}
 }

@@ -14,7 +14,7 @@ const isObject = (value: unknown): value is IDataObject => typeof value === 'obj
 const list = (value: unknown): IDataObject[] => (Array.isArray(value) ? value.filter(isObject) : []);
 
 /** "Check Web Dedup" → "check_web_dedup": a figure's key from its node's name. */
-const snakeCase = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '');
+export const snakeCase = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '');
 
 /**
  * The Sales Analytics nodes before `ctx`'s node, each after the nodes it reads from, and where
@@ -65,7 +65,9 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 	const figures: IDataObject = {};
 	const checks: IDataObject[] = [];
 	const notes: string[] = [];
-	const found: { revenue?: IDataObject; revenueNode?: string; topPremium?: IDataObject[]; comparison?: IDataObject | null } = {};
+	/** What went wrong without stopping the report; the messages show these. */
+	const warnings: string[] = [];
+	const found: { revenue?: IDataObject; revenueNode?: string; topPremium?: IDataObject[]; comparison?: IDataObject | null; comparedPeriod?: string } = {};
 
 	const rowsKey = (name: string) => {
 		let key = `${snakeCase(name)}_rows`;
@@ -99,6 +101,7 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 		salesHistory: {
 			read: (stats) => {
 				if (!isObject(stats.comparison)) return;
+				found.comparedPeriod = String(stats.comparison.period);
 				found.comparison = stats.comparison.previous_period ? { ...stats.comparison, lines: Array.isArray(stats.lines) ? stats.lines : [] } : null;
 			},
 			lost: () => 'the comparison with the history',
@@ -122,13 +125,16 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 	for (const node of read) {
 		const kind = kinds[node.kind];
 		const stats = node.items && statisticsOf(node.items);
+		const failure = node.items?.[0]?.json.error;
 		if (stats) kind.read(stats, node.name);
+		// A node set to continue on error (Sales History) failed: the report goes out, saying what it lacks.
+		else if (failure) warnings.push(`"${node.name}" failed, so ${kind.lost(node.name)} is left out: ${String(failure)}`);
 		else if (!node.items) notes.push(`"${node.name}" did not run: ${kind.lost(node.name)} left out.`);
 		else notes.push(`"${node.name}" hands on rows, not a table: ${kind.lost(node.name)} left out. Set its Output to Table to have them here.`);
 	}
 	const { revenue, revenueNode, topPremium } = found;
-	// The period is the one Revenue's Excel report names.
-	const period = isObject(revenue?.report) ? revenue.report.period : undefined;
+	// The month Sales History compared (YYYY-MM), else the label Revenue's Excel report names.
+	const period = found.comparedPeriod ?? (isObject(revenue?.report) ? revenue.report.period : undefined);
 	if (revenue && !period) notes.push(`"${revenueNode}" made no Excel report, which names the period: the summary has none. Turn on its "Create Excel Report" for one.`);
 
 	const summary: IDataObject = {};
@@ -139,6 +145,7 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 	summary.checks = checks;
 	if (topPremium) summary.topPremium = topPremium;
 	if (found.comparison !== undefined) summary.comparison = found.comparison;
+	if (warnings.length) summary.warnings = warnings;
 	summary.notes = notes;
 	return summary;
 }

@@ -1,0 +1,182 @@
+/**
+ * Month over month in the real n8n: 13 consecutive generated months (2025-10 … 2026-10, the
+ * same shop drifting, its web volume moving by a few per cent; the 13th with 40 % of its web
+ * rows gone) run one after the other through
+ * `npm run report --history … --period …`, against the embedded DuckDB history file and again
+ * against a real Postgres. Each month's summary.json compares it with the month before, exactly;
+ * the volume anomaly check flags the 13th; the last Slack message carries the month-over-month lines.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DuckSession } from '../../nodes/shared/duckdb';
+import { openDuckDbHistory } from '../../nodes/shared/history/duckdbFile';
+import { countText } from '../../nodes/shared/reading';
+import { quoteLiteral } from '../../nodes/shared/sql';
+import { REPORT_FILES } from '../../scripts/n8n/instance';
+import { LocalPostgres, postgresMissing } from '../../scripts/n8n/postgres';
+import { generateSample } from '../../scripts/sample-data/generator';
+import type { ExpectedFigures } from '../../scripts/sample-data/generator';
+import { freshDir, runReport } from './helpers';
+import { SlackReceiver } from './receivers';
+
+const MONTHS = 13;
+const FIRST = '2025-10';
+const PG_PORT = 6030;
+
+function period(index: number): string {
+	const [year, month] = FIRST.split('-').map(Number);
+	const at = year * 12 + month - 1 + index;
+	return `${Math.floor(at / 12)}-${String((at % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Exact difference of two money strings ("70568.60"), as the history writes it. */
+function moneyChange(now: string, before: string): string {
+	const cents = (text: string) => BigInt(text.replace('.', ''));
+	const difference = cents(now) - cents(before);
+	const sign = difference < 0n ? '-' : '';
+	const magnitude = (difference < 0n ? -difference : difference).toString().padStart(3, '0');
+	return `${sign}${magnitude.slice(0, -2)}.${magnitude.slice(-2)}`;
+}
+
+interface Month {
+	period: string;
+	folder: string;
+	expected: ExpectedFigures;
+}
+
+const root = freshDir('history-e2e-');
+after(() => rmSync(root, { recursive: true, force: true }));
+const months: Month[] = [];
+
+before(async () => {
+	for (let index = 0; index < MONTHS; index++) {
+		const folder = join(root, 'months', period(index));
+		// Web volume moves a little from month to month (97–100 %), as a real shop's does; the 13th keeps 60 %.
+		const webVolumeFactor = index === MONTHS - 1 ? 0.6 : 1 - 0.01 * ((index * 7) % 4);
+		const sample = await generateSample({ webRows: 1513, seed: 42, outDir: folder, formats: ['xlsx'], period: period(index), webVolumeFactor });
+		months.push({ period: period(index), folder, expected: sample.expected });
+	}
+});
+
+/** The product_id column of a premium list the report wrote. */
+async function premiumKeys(out: string): Promise<Set<string>> {
+	const session = await DuckSession.open();
+	try {
+		const rows = await session.rows(`SELECT CAST(product_id AS VARCHAR) AS key FROM read_csv(${quoteLiteral(join(out, 'vins_premium.csv'))}, all_varchar = true)`);
+		return new Set(rows.map((row) => String(row.key)));
+	} finally {
+		await session.close();
+	}
+}
+
+/** Runs the 13 months against one history and checks every summary. */
+async function thirteenMonths(history: string[], label: string) {
+	const slack = new SlackReceiver();
+	const slackUrl = await slack.start();
+	try {
+		let previous: { month: Month; premium: Set<string> } | undefined;
+		for (const month of months) {
+			const out = join(root, label, month.period);
+			const result = await runReport(['--input', month.folder, '--out', out, '--period', month.period, '--slack', slackUrl, ...history]);
+			assert.equal(result.code, 0, `${month.period}: ${result.stderr}${result.stdout}`);
+			assert.doesNotMatch(result.stderr, /WARNING/, `${month.period}: the history worked`);
+			const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+			assert.equal(summary.period, month.period);
+			assert.equal(summary.figures.revenue_total, month.expected.revenue_total, `${month.period}: the month's own revenue`);
+			const premium = await premiumKeys(out);
+			if (!previous) {
+				assert.equal(summary.comparison, null, 'nothing recorded before the first month');
+			} else {
+				const { comparison } = summary;
+				assert.equal(comparison.previous_period, previous.month.period);
+				assert.equal(comparison.revenue_total_previous, previous.month.expected.revenue_total);
+				assert.equal(comparison.revenue_change, moneyChange(month.expected.revenue_total, previous.month.expected.revenue_total), `${month.period}: revenue change to the cent`);
+				assert.deepEqual(comparison.premium_in, [...premium].filter((key) => !previous!.premium.has(key)).sort(), `${month.period}: premium in`);
+				assert.deepEqual(comparison.premium_out, [...previous.premium].filter((key) => !premium.has(key)).sort(), `${month.period}: premium out`);
+				assert.equal(comparison.top_risers.length + comparison.top_fallers.length > 0, true);
+			}
+			const volume = summary.checks.find((check: { name: string }) => check.name === 'WEB volume');
+			if (month === months.at(-1)) {
+				assert.equal(volume.status, 'warn', `the 40 % web drop is flagged: ${JSON.stringify(volume)}`);
+				assert.match(String(volume.observed), new RegExp(`^${countText(month.expected.web_clean_rows)} rows`));
+				assert.match(String(volume.expected), /^between [\d,.]+ and [\d,.]+ \(check_web_rows: mean [\d,.]+ ± 3 × [\d,.]+ over 12 periods, 2025-10 to 2026-09\)$/);
+			} else if (months.indexOf(month) >= 3) {
+				assert.equal(volume.status, 'pass', `${month.period}: ${JSON.stringify(volume)}`);
+			} else {
+				assert.equal(volume.status, 'skipped', `${month.period}: too little history, skipped, never failed`);
+			}
+			previous = { month, premium };
+		}
+		const last = JSON.stringify(slack.messages.at(-1));
+		assert.match(last, /Compared with 2026-09/);
+		assert.match(last, /Top risers: /);
+		assert.match(last, /Premium in: /);
+	} finally {
+		await slack.stop();
+	}
+}
+
+describe(`${MONTHS} months through npm run report with history`, () => {
+	test('history in a DuckDB file', async () => {
+		await thirteenMonths(['--history', join(root, 'history-file')], 'file');
+	});
+
+	test('a hostile history (a corrupt file, a store from a newer version, a database without our tables): the report still comes out, with the history error as a warning', async () => {
+		const slack = new SlackReceiver();
+		const slackUrl = await slack.start();
+		try {
+			const newer = join(root, 'hostile', 'newer');
+			const store = await openDuckDbHistory(join(newer, 'sales-history.duckdb'));
+			await store.close();
+			const session = await DuckSession.open();
+			try {
+				await session.run(`ATTACH ${quoteLiteral(join(newer, 'sales-history.duckdb'))} AS h; UPDATE h.history_meta SET value = '99' WHERE name = 'schema_version'; DETACH h`);
+			} finally {
+				await session.close();
+			}
+			// A DuckDB database that is not a history: someone else's table, none of ours.
+			const foreign = join(root, 'hostile', 'foreign');
+			mkdirSync(foreign, { recursive: true });
+			const other = await DuckSession.open();
+			try {
+				await other.run(`ATTACH ${quoteLiteral(join(foreign, 'sales-history.duckdb'))} AS f; CREATE TABLE f.orders AS SELECT 1 AS id; DETACH f`);
+			} finally {
+				await other.close();
+			}
+			const corrupt = join(root, 'hostile', 'corrupt');
+			mkdirSync(corrupt, { recursive: true });
+			writeFileSync(join(corrupt, 'sales-history.duckdb'), 'this is not a database '.repeat(100));
+			for (const [label, folder, words] of [['corrupt', corrupt, /not a DuckDB database/i], ['newer', newer, /newer/i], ['foreign', foreign, /no table|missing|not a Sales History/i]] as const) {
+				const month = months[1];
+				const out = join(root, 'hostile-out', label);
+				const result = await runReport(['--input', month.folder, '--out', out, '--period', month.period, '--slack', slackUrl, '--history', folder]);
+				assert.equal(result.code, 0, `${label}: ${result.stderr}${result.stdout}`);
+				for (const file of REPORT_FILES) assert.ok(existsSync(join(out, file)), `${label}: ${file} written`);
+				assert.match(result.stderr, /WARNING: Compare History failed, the report went out without it: /, label);
+				const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+				assert.equal(summary.figures.revenue_total, month.expected.revenue_total);
+				assert.equal(summary.comparison, undefined, `${label}: no comparison`);
+				assert.match(summary.warnings[0], /^"Compare History" failed, so the comparison with the history is left out: /);
+				assert.match(summary.warnings[0], words);
+				const volume = summary.checks.find((check: { name: string }) => check.name === 'WEB volume');
+				assert.deepEqual([volume.status, volume.observed], ['warn', 'history unavailable'], `${label}: the volume check could not judge, as a warning`);
+				const message = JSON.stringify(slack.messages.at(-1));
+				assert.match(message, /\*Warnings\*/, `${label}: the Slack message says so`);
+			}
+		} finally {
+			await slack.stop();
+		}
+	});
+
+	test('history in Postgres', { skip: postgresMissing() }, async () => {
+		const postgres = new LocalPostgres(PG_PORT, 'sales').start();
+		try {
+			await thirteenMonths(['--history-postgres', `127.0.0.1:${PG_PORT}/sales`], 'postgres');
+			assert.deepEqual(postgres.query('SELECT count(*) FROM sales_history_runs'), [String(MONTHS)]);
+		} finally {
+			postgres.stop();
+		}
+	});
+});
