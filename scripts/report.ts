@@ -59,7 +59,7 @@ export function previousMonth(now = new Date()): string {
 }
 
 /** `HOST:PORT/DATABASE` → the history's Postgres, user and password from the environment. */
-function postgresTarget(text: string): HistoryTarget {
+export function postgresTarget(text: string): HistoryTarget {
 	const match = /^([^:/]+):(\d+)\/(.+)$/.exec(text);
 	if (!match) throw new Error(`--history-postgres "${text}": give HOST:PORT/DATABASE, e.g. 127.0.0.1:5432/sales`);
 	return { postgres: { host: match[1], port: Number(match[2]), database: match[3], user: process.env.SALES_HISTORY_PG_USER ?? 'postgres', password: process.env.SALES_HISTORY_PG_PASSWORD ?? '' } };

@@ -246,7 +246,8 @@ export class N8nInstance {
 		this.importJson('credentials', credentials);
 	}
 
-	importWorkflow(workflow: { id: string }): void {
+	/** One workflow, or several in one n8n boot. */
+	importWorkflow(workflow: { id: string } | Array<{ id: string }>): void {
 		this.importJson('workflow', workflow);
 	}
 
@@ -437,14 +438,14 @@ export function importShippedWorkflows(n8n: N8nInstance, settings: ShippedWorkfl
 	]);
 	const off = [...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']), ...(smtpAddress ? [] : ['Email Reports'])];
 	const slack: Record<string, string> = slackUrl ? { slackWebhookUrl: slackUrl } : {};
-	n8n.importWorkflow(configuredWorkflow('bottleneck-monthly-crash-alert.json', slack, off));
+	const crashAlert = configuredWorkflow('bottleneck-monthly-crash-alert.json', slack, off);
 	const config: Record<string, string> = { inputFolder, outputFolder, ...slack };
 	if (emailTo) config.emailTo = emailTo;
 	if (settings.period) config.period = settings.period;
 	const report = configuredWorkflow('bottleneck-monthly-report.json', config, off);
 	pointHistoryAt(report, settings.history);
 	settings.adjust?.(report);
-	n8n.importWorkflow(report);
+	n8n.importWorkflow([crashAlert, report]);
 	if (settings.publish) n8n.publish([SHIPPED_WORKFLOW_IDS.crashAlert, SHIPPED_WORKFLOW_IDS.report]);
 }
 

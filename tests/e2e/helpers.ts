@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
 import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, ROOT, seedInstalledPackage, waitForWebhook } from '../../scripts/n8n/instance';
+import type { HistoryTarget } from '../../scripts/n8n/instance';
 import { QueueTopology, WEBHOOK_PATH } from '../../scripts/n8n/queue';
 import type { QueueOptions } from '../../scripts/n8n/queue';
 import { SlackReceiver, SmtpReceiver } from './receivers';
@@ -52,16 +53,16 @@ export function freshDir(prefix: string): string {
  * A running n8n server with the package installed from its tarball and the shipped workflows
  * imported and published, notifications pointed at the test receivers.
  */
-export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string; tmpDir?: string }): Promise<{ n8n: N8nInstance; home: string; webhook: string; historyFolder: string }> {
+export async function startReportServer(options: { port: number; token: string; slackUrl: string; smtpAddress: string; outputFolder: string; inputFolder: string; tmpDir?: string; history?: HistoryTarget }): Promise<{ n8n: N8nInstance; home: string; webhook: string; historyFolder: string }> {
 	const home = freshDir('n8n-server-home-');
-	// The history file in a folder of its own, removed with the home.
+	// By default the history file in a folder of its own, removed with the home.
 	const historyFolder = join(home, 'history');
 	mkdirSync(historyFolder);
 	const { cache } = ensureN8n();
 	seedInstalledPackage(home, cache);
 	const n8n = new N8nInstance(home, { allowedFolders: [options.outputFolder, options.inputFolder, historyFolder], port: options.port, brokerPort: options.port + 1, tmpDir: options.tmpDir });
 	n8n.installPackage(packPackage(cache));
-	importShippedWorkflows(n8n, { ...options, emailTo: 'management@bottleneck.test', history: { file: join(historyFolder, 'sales-history.duckdb') }, publish: true });
+	importShippedWorkflows(n8n, { ...options, emailTo: 'management@bottleneck.test', history: options.history ?? { file: join(historyFolder, 'sales-history.duckdb') }, publish: true });
 	const base = await n8n.startServer();
 	const webhook = `${base}/${WEBHOOK_PATH}`;
 	await waitForWebhook(webhook);

@@ -1,9 +1,9 @@
 /**
  * Month over month in the real n8n: 13 consecutive generated months (2025-10 … 2026-10, the
  * same shop drifting, its web volume moving by a few per cent; the 13th with 40 % of its web
- * rows gone) run one after the other through
- * `npm run report --history … --period …`, against the embedded DuckDB history file and again
- * against a real Postgres. Each month's summary.json compares it with the month before, exactly;
+ * rows gone) run one after the other: through `npm run report --history … --period …` against
+ * the embedded DuckDB history file, and again through the webhook of a running n8n
+ * (`?period=`) against a real Postgres. Each month's summary.json compares it with the month before, exactly;
  * the volume anomaly check flags the 13th; the last Slack message carries the month-over-month lines.
  */
 import assert from 'node:assert/strict';
@@ -18,12 +18,15 @@ import { REPORT_FILES } from '../../scripts/n8n/instance';
 import { LocalPostgres, postgresMissing } from '../../scripts/n8n/postgres';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../../scripts/sample-data/generator';
-import { freshDir, runReport } from './helpers';
-import { SlackReceiver } from './receivers';
+import { freshDir, runReport, startReportServer, until } from './helpers';
+import { SlackReceiver, SmtpReceiver } from './receivers';
+import { EXPORTS } from '../helpers/bottleneck';
 
 const MONTHS = 13;
 const FIRST = '2025-10';
 const PG_PORT = 6030;
+const SERVER_PORT = 6032;
+const TOKEN = 'history-token';
 
 function period(index: number): string {
 	const [year, month] = FIRST.split('-').map(Number);
@@ -71,19 +74,21 @@ async function premiumKeys(out: string): Promise<Set<string>> {
 	}
 }
 
-/** Runs the 13 months against one history and checks every summary. */
-async function thirteenMonths(history: string[], label: string) {
+/** How one month is run: its summary.json, and the folder its report files went to. */
+type MonthRunner = (month: Month, slackUrl: string) => Promise<{ summary: Summary; out: string }>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Summary = any;
+
+/** Runs the 13 months one after the other against one history and checks every summary. */
+async function thirteenMonths(runMonth: MonthRunner) {
 	const slack = new SlackReceiver();
 	const slackUrl = await slack.start();
 	try {
 		let previous: { month: Month; premium: Set<string> } | undefined;
 		for (const month of months) {
-			const out = join(root, label, month.period);
-			const result = await runReport(['--input', month.folder, '--out', out, '--period', month.period, '--slack', slackUrl, ...history]);
-			assert.equal(result.code, 0, `${month.period}: ${result.stderr}${result.stdout}`);
-			assert.doesNotMatch(result.stderr, /WARNING/, `${month.period}: the history worked`);
-			const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+			const { summary, out } = await runMonth(month, slackUrl);
 			assert.equal(summary.period, month.period);
+			assert.equal(summary.warnings, undefined, `${month.period}: the history worked`);
 			assert.equal(summary.figures.revenue_total, month.expected.revenue_total, `${month.period}: the month's own revenue`);
 			const premium = await premiumKeys(out);
 			if (!previous) {
@@ -119,8 +124,14 @@ async function thirteenMonths(history: string[], label: string) {
 }
 
 describe(`${MONTHS} months through npm run report with history`, () => {
-	test('history in a DuckDB file', async () => {
-		await thirteenMonths(['--history', join(root, 'history-file')], 'file');
+	test('history in a DuckDB file, each month through npm run report', async () => {
+		await thirteenMonths(async (month, slackUrl) => {
+			const out = join(root, 'file', month.period);
+			const result = await runReport(['--input', month.folder, '--out', out, '--period', month.period, '--slack', slackUrl, '--history', join(root, 'history-file')]);
+			assert.equal(result.code, 0, `${month.period}: ${result.stderr}${result.stdout}`);
+			assert.doesNotMatch(result.stderr, /WARNING/, `${month.period}: the history worked`);
+			return { summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), out };
+		});
 	});
 
 	test('a hostile history (a corrupt file, a store from a newer version, a database without our tables): the report still comes out, with the history error as a warning', async () => {
@@ -170,12 +181,33 @@ describe(`${MONTHS} months through npm run report with history`, () => {
 		}
 	});
 
-	test('history in Postgres', { skip: postgresMissing() }, async () => {
+	// The same months against a real Postgres, uploaded to the webhook of one running n8n (?period= names the month): one n8n boot, not 13.
+	test('history in Postgres, each month uploaded to the webhook', { skip: postgresMissing() }, async () => {
 		const postgres = new LocalPostgres(PG_PORT, 'sales').start();
+		const smtp = new SmtpReceiver();
+		const [out, uploads] = [freshDir('history-pg-out-'), freshDir('history-pg-uploads-')];
+		let server: Awaited<ReturnType<typeof startReportServer>> | undefined;
 		try {
-			await thirteenMonths(['--history-postgres', `127.0.0.1:${PG_PORT}/sales`], 'postgres');
+			const history = { postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, password: '' } };
+			const smtpAddress = await smtp.start();
+			await thirteenMonths(async (month, slackUrl) => {
+				server ??= await startReportServer({ port: SERVER_PORT, token: TOKEN, slackUrl, smtpAddress, outputFolder: out, inputFolder: uploads, history });
+				const form = new FormData();
+				for (const name of EXPORTS) form.append(name, new Blob([readFileSync(join(month.folder, `${name}.xlsx`))]), `${name}.xlsx`);
+				form.append('expected', new Blob([JSON.stringify(month.expected)], { type: 'application/json' }), 'expected.json');
+				const response = await fetch(`${server.webhook}?period=${month.period}`, { method: 'POST', body: form, headers: { 'X-Report-Token': TOKEN } });
+				const body = await response.text();
+				assert.equal(response.status, 200, `${month.period}: ${body}`);
+				// Record History runs after the answer: the next month must find this one recorded.
+				await until(`${month.period} recorded`, 20, () => (postgres.query(`SELECT count(*) FROM sales_history_runs WHERE period = '${month.period}'`)[0] === '1' ? true : undefined));
+				return { summary: JSON.parse(body), out };
+			});
 			assert.deepEqual(postgres.query('SELECT count(*) FROM sales_history_runs'), [String(MONTHS)]);
 		} finally {
+			await server?.n8n.stopServer();
+			if (server) rmSync(server.home, { recursive: true, force: true });
+			await smtp.stop();
+			for (const dir of [out, uploads]) rmSync(dir, { recursive: true, force: true });
 			postgres.stop();
 		}
 	});

@@ -19,7 +19,7 @@ import { bottleneckMonth, freshDir, queueTopologyForTests, REFERENCE, until } fr
 
 const BASE_PORT = 6010;
 const TOKEN = 'queue-schedule-token';
-const TICK_SECONDS = 20;
+const TICK_SECONDS = 15;
 const TICKS = 3;
 const skip = queueModeMissing();
 
