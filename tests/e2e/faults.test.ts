@@ -66,9 +66,11 @@ describe('faults around the real n8n run', () => {
 	test('a run killed while it saves leaves no partial report', async () => {
 		const big = freshDir('faults-big-');
 		const out = freshDir('faults-out-');
-		cleanup.push(big, out);
+		// Its own history: the default, beside the out folder, would be the temp folder's.
+		const history = freshDir('faults-history-');
+		cleanup.push(big, out, history);
 		await generateSample({ webRows: 200_000, seed: 9, outDir: big, formats: ['parquet'] });
-		const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), '--input', big, '--out', out], { cwd: ROOT, detached: true, stdio: 'ignore' });
+		const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), '--input', big, '--out', out, '--history', history], { cwd: ROOT, detached: true, stdio: 'ignore' });
 		const exited = new Promise((resolve) => child.on('exit', resolve));
 		let killedWhileSaving = false;
 		while (child.exitCode === null && !killedWhileSaving) {
