@@ -30,6 +30,7 @@ import { REAL_MONTH } from './targets';
 import { benchWorkflow, FORMATS, isFloor, reportOnce, runOnce, unsupported, VARIANTS } from './variants';
 import type { Format, RunOutcome, Variant } from './variants';
 import { verifyOutputs } from './verify';
+import { median } from './measure';
 import { measureThroughput } from './throughput';
 import type { Month } from './throughput';
 import { queueModeMissing } from '../scripts/n8n/queue';
@@ -84,12 +85,6 @@ async function realMonth(cache: string): Promise<{ month: Month; folder: string 
 	const { folder, expected } = await inputFolder(cache, REAL_MONTH, false, 'xlsx');
 	if (SKIP_BOTTLENECK) return { folder, month: { label: `the generated ${REAL_MONTH.toLocaleString('en')}-row month (xlsx; ../shared/bottleneck absent)`, expected, files: Object.fromEntries(EXPORTS.map((name) => [name, join(folder, `${name}.xlsx`)])) } };
 	return { folder, month: { label: 'the real BottleNeck month (xlsx)', expected: REFERENCE, files: Object.fromEntries(EXPORTS.map((name) => [name, join(BOTTLENECK_DIR, `${name}.xlsx`)])) } };
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function addRep(record: BenchRecord, outcome: RunOutcome, capMinutes: number): boolean {

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { QueueTopology } from '../scripts/n8n/queue';
-import { groupCpuSeconds, groupPids, groupRss, machineCpuSeconds } from './measure';
+import { groupCpuSeconds, groupPids, groupRss, machineCpuSeconds, median } from './measure';
 
 export interface Month {
 	label: string;
@@ -38,12 +38,6 @@ export interface ThroughputRecord {
 }
 
 const TOKEN_HEADER = 'X-Report-Token';
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function upload(webhook: string, token: string, month: Month): Promise<Response> {
 	const form = new FormData();

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { PERIOD_HINT } from '../../shared/history/open';
 import { PERIOD_PATTERN } from '../../shared/history/types';
 import { countText, moneyText, rounded } from '../../shared/reading';
 import { snakeCase } from '../../shared/reports/summary';
@@ -37,7 +38,7 @@ export function figureField(name: string, placeholder: string, hint: string): IN
 export function periodOf(input: CheckInput, field: string): string {
 	const value = String(input.parameters[field] ?? '').trim();
 	if (!PERIOD_PATTERN.test(value)) {
-		input.misconfigured(value ? `Period "${value}" is not a month` : 'no Period given', "Give the month as YYYY-MM, e.g. 2026-10, or an expression such as {{ $('Config').first().json.period }}.");
+		input.misconfigured(value ? `Period "${value}" is not a month` : 'no Period given', PERIOD_HINT);
 	}
 	return value;
 }

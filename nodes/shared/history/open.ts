@@ -48,12 +48,15 @@ export function historyError(ctx: IExecuteFunctions, error: unknown): Error {
 	return error as Error;
 }
 
+/** What to write in a period field, for every node that asks for one. */
+export const PERIOD_HINT = "Give the month as YYYY-MM, e.g. 2026-10, or an expression such as {{ $('Config').first().json.period }}.";
+
 /** A period field's value, `YYYY-MM`; an empty or malformed one is refused, never taken as "now" or "everything". */
 export function periodFrom(ctx: IExecuteFunctions, field: string, label: string): string {
 	const value = String(ctx.getNodeParameter(field, 0, '') ?? '').trim();
 	if (!PERIOD_PATTERN.test(value)) {
 		throw new NodeOperationError(ctx.getNode(), value ? `${label} "${value}" is not a month` : `No ${label.toLowerCase()} given`, {
-			description: `Give the month as YYYY-MM, e.g. 2026-10, or an expression such as {{ $('Config').first().json.period }}.`,
+			description: PERIOD_HINT,
 		});
 	}
 	return value;
