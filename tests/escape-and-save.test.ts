@@ -130,8 +130,10 @@ describe('Save Report Files composes the messages from its summary', () => {
 		}
 		assert.ok(!/&(?!amp;|lt;|gt;)/.test(all), 'every & from data is escaped');
 
-		const markup = message.html.replace(/<\/?(p|b|ul|li)>|<br>/g, '');
-		assert.doesNotMatch(markup, /[<>]/, message.html);
+		// Outside our own tags, no angle bracket is left: every < and > from data became an entity.
+		const markup = message.html.replace(/<\/?(!DOCTYPE|html|head|meta|title|body|table|tr|td|div|h2|p|b|br|span|ul|li|img)\b[^<>]*>/g, '');
+		assert.doesNotMatch(markup, /[<>]/, markup);
+		for (const raw of ['<http://evil.example', '<!channel>', '<b>dedup', '<@U123>', '<!here>']) assert.ok(!message.html.includes(raw), `${raw} unescaped in ${message.html}`);
 		for (const escaped of ['&lt;http://evil.example|Click me&gt;', 'Chablis &amp; Co', '&lt;!channel&gt; free wine', 'Le &quot;Grand&quot; Cru d&#39;Or', 'Web &lt;b&gt;dedup&lt;/b&gt; &amp; more']) {
 			assert.ok(message.html.includes(escaped), `${escaped} in ${message.html}`);
 		}
@@ -150,15 +152,32 @@ describe('Save Report Files composes the messages from its summary', () => {
 		const result = await save({ folder, summary: { ...summary, period: '2026-10' } });
 		const { message, folder: saved } = result.output('Save')[0].json as { message: { slack: IDataObject; text: string; html: string }; folder: string };
 		assert.deepEqual(message.slack, {
-			text: 'Sales report 2026-10: revenue 70568.60 EUR, 30 premium products',
+			text: 'Sales report 2026-10: revenue €70,568.60, 30 premium products',
 			blocks: [
 				{ type: 'header', text: { type: 'plain_text', text: 'Monthly sales report — 2026-10' } },
-				{ type: 'section', fields: [{ type: 'mrkdwn', text: '*Total revenue*\n70568.60 EUR' }, { type: 'mrkdwn', text: '*Premium products*\n30 of 714' }] },
-				{ type: 'section', text: { type: 'mrkdwn', text: '*Top 5 premium products*\n• Pomerol 2015 — 100.50\n• Sauternes — 99.50' } },
-				{ type: 'context', elements: [{ type: 'mrkdwn', text: `1 checks passed, 1 skipped · files in ${escapeSlackMrkdwn(saved)}` }] },
+				{ type: 'section', fields: [{ type: 'mrkdwn', text: '*Total revenue*\n€70,568.60' }, { type: 'mrkdwn', text: '*Premium products*\n30 of 714' }] },
+				{ type: 'section', text: { type: 'mrkdwn', text: '*Top 5 premium products*\n• Pomerol 2015 — €100.50\n• Sauternes — €99.50' } },
+				{ type: 'context', elements: [{ type: 'mrkdwn', text: `Checks: 1 passed, 1 skipped · files in ${escapeSlackMrkdwn(saved)}` }] },
 			],
 		});
-		assert.equal(message.text, 'Revenue: 70568.60 EUR\nPremium products: 30\nTop 5 premium products:\n- Pomerol 2015 — 100.50\n- Sauternes — 99.50\nAll checks passed. The report and the two product lists are attached.');
+		assert.equal(
+			message.text,
+			[
+				'Monthly sales report — 2026-10',
+				'',
+				'Revenue: €70,568.60',
+				'Premium products: 30',
+				'',
+				'Top 5 premium products:',
+				'- Pomerol 2015 — €100.50',
+				'- Sauternes — €99.50',
+				'',
+				'Checks: 1 passed, 1 skipped',
+				'All checks passed.',
+				'',
+				'Report files: rapport.csv, extra.csv.',
+			].join('\n'),
+		);
 	});
 });
 

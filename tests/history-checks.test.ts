@@ -152,13 +152,27 @@ describe('Revenue Anomaly', () => {
 	});
 });
 
+describe('observed and expected in the node’s Locale', () => {
+	test('fr-FR: revenue 2 000,00, its range and mean with French separators, the z-score with a comma', async () => {
+		const result = await runChecks([{ revenue: 0.1 }, { revenue: 0.2 }, { revenue: 1999.7 }], [{ checkName: 'Revenue', checkType: 'revenueAnomaly', severity: 'warning', revenueAnomalyPeriod: '2026-10' }], { locale: 'fr-FR' });
+		const [check] = (result.output(NODE, 0)[0].json.statistics as IDataObject).checks as IDataObject[];
+		assert.match(String(check.observed), /^2\u202f000,00 \(z = 121,\d\)$/);
+		assert.equal(check.expected, 'between 975,23 and 1\u202f024,77 (revenue_total: mean 1\u202f000,00 ± 3 × 8,26 over 12 periods, 2025-10 to 2026-09)');
+	});
+
+	test('a locale n8n does not know stops the node, naming it', async () => {
+		const result = await runChecks(rowsOf(30), [volume()], { locale: 'english please' });
+		assert.match(String(result.error?.message), /^Locale: "english please" is not a locale tag/);
+	});
+});
+
 describe('Row Count Change against the last recorded period', () => {
 	const change = (fields: IDataObject = {}) => ({ checkName: 'ERP change', checkType: 'rowCountChange', severity: 'error', changeReferenceFrom: 'lastPeriod', changePeriod: '2026-10', changePercent: 10, ...fields });
 
 	test('the latest period before Period is the reference', async () => {
 		const [fallen, steady] = [(await checksOf(rowsOf(30), [change()]))[0], (await checksOf(rowsOf(52), [change()]))[0]];
 		assert.equal(fallen.status, 'fail', JSON.stringify(fallen));
-		assert.equal(fallen.observed, '30 rows (-40.0 %)');
+		assert.equal(fallen.observed, '30 rows (-40 %)');
 		assert.equal(fallen.expected, '50 ± 10 % (check_erp_rows of 2026-09)');
 		assert.equal(steady.status, 'pass');
 	});

@@ -134,13 +134,20 @@ describe('comparePeriods', () => {
 	test('the lines a person reads, rounded, with the currency on the total', async () => {
 		const { lines } = await comparePeriods(session, await side('2026-10', currentProducts, currentFigures), await side('2026-09', previousProducts, previousFigures), undefined, { currency: 'EUR' });
 		assert.deepEqual(lines, [
-			'Revenue 1,255.60 EUR, +905.20 (+258.3 %) on 2026-09',
-			'Top risers: New one +1,000.00, Zero +5.00, Alpha +0.20',
-			'Top fallers: Beta -50.20, Gone one -50.00',
+			'Revenue €1,255.60, +€905.20 (+258.3%) on 2026-09',
+			'Top risers: New one +€1,000.00, Zero +€5.00, Alpha +€0.20',
+			'Top fallers: Beta -€50.20, Gone one -€50.00',
 			'Premium in: 2 (New one, Gamma), out: 1 (Gone one)',
 			'Products: 1 new, 1 gone',
-			'Rows: erp 1,000 (+25 %), liaison 50 (0 %)',
+			'Rows: erp 1,000 (+25%), liaison 50 (0%)',
 		]);
+	});
+
+	test('the lines in the reader’s locale: fr-FR and EUR', async () => {
+		const { lines } = await comparePeriods(session, await side('2026-10', currentProducts, currentFigures), await side('2026-09', previousProducts, previousFigures), undefined, { currency: 'EUR', locale: 'fr-FR' });
+		assert.equal(lines[0], 'Revenue 1\u202f255,60\u00a0€, +905,20\u00a0€ (+258,3\u00a0%) on 2026-09');
+		assert.equal(lines[2], 'Top fallers: Beta -50,20\u00a0€, Gone one -50,00\u00a0€');
+		await assert.rejects(comparePeriods(session, await side('2026-10', currentProducts), undefined, undefined, { locale: 'not a locale' }), /"not a locale" is not a locale tag/);
 	});
 
 	test('money that breaks doubles stays exact: 0.10 + 0.20 against 0.30 is a change of 0.00, 0 %', async () => {
@@ -152,7 +159,7 @@ describe('comparePeriods', () => {
 		);
 		assert.deepEqual([summary.revenue_total, summary.revenue_total_previous, summary.revenue_change, summary.revenue_change_percent], ['0.30', '0.30', '0.00', 0]);
 		assert.deepEqual((await tableRows(table)).map((row) => [row.product_key, row.revenue_change]), [['p2', '0.20'], ['p1', '-0.20']]);
-		assert.equal(lines[0], 'Revenue 0.30, 0.00 (0 %) on 2026-09');
+		assert.equal(lines[0], 'Revenue 0.30, 0.00 (0%) on 2026-09');
 		// Sums of many cents: 0.01 × 10,000 against 0.03 × 1,000 is exactly 70.00.
 		const many = (count: number, cents: string) => Array.from({ length: count }, (_, i): Product => [`k${i}`, null, cents, false]);
 		const exact = await comparePeriods(session, await side('2026-10', many(10_000, '0.01')), await side('2026-09', many(1000, '0.03')), undefined);
@@ -191,7 +198,7 @@ describe('comparePeriods', () => {
 		const current = await side('2026-10', currentProducts);
 		const { summary, lines } = await comparePeriods(session, current, await side('2026-09', previousProducts), await side('2025-10', [['a', 'Alpha', '600.00', false], ['old', 'Old', '400.00', true]]), { currency: 'EUR' });
 		assert.deepEqual(summary.year_ago, { period: '2025-10', revenue_total: '1000.00', revenue_change: '255.60', revenue_change_percent: 25.6 });
-		assert.equal(lines.at(-1), 'Same month last year (2025-10): 1,000.00 EUR, now +255.60 (+25.6 %)');
+		assert.equal(lines.at(-1), 'Same month last year (2025-10): €1,000.00, now +€255.60 (+25.6%)');
 		// Only the totals are compared: the year-ago products make no new, gone or premium change.
 		assert.deepEqual([summary.new_products, summary.gone_products, summary.premium_out], [1, 1, ['g']]);
 		const without = await comparePeriods(session, current, await side('2026-09', previousProducts), undefined);
@@ -199,7 +206,7 @@ describe('comparePeriods', () => {
 		assert.ok(!without.lines.some((line) => line.startsWith('Same month last year')));
 		const fell = await comparePeriods(session, current, undefined, await side('2025-10', [['a', 'Alpha', '2000.00', false]]));
 		assert.deepEqual(fell.summary.year_ago, { period: '2025-10', revenue_total: '2000.00', revenue_change: '-744.40', revenue_change_percent: -37.2 });
-		assert.equal(fell.lines.at(-1), 'Same month last year (2025-10): 2,000.00, now -744.40 (-37.2 %)');
+		assert.equal(fell.lines.at(-1), 'Same month last year (2025-10): 2,000.00, now -744.40 (-37.2%)');
 	});
 
 	test('no previous period: the table lists the current products with no comparison, the summary says nothing changed', async () => {
@@ -224,7 +231,7 @@ describe('comparePeriods', () => {
 			volume: {},
 			year_ago: null,
 		});
-		assert.deepEqual(lines, ['Revenue 1,255.60 EUR; no earlier period recorded']);
+		assert.deepEqual(lines, ['Revenue €1,255.60; no earlier period recorded']);
 	});
 
 	test('empty months: totals of 0.00, nothing new or gone', async () => {

@@ -41,7 +41,14 @@ test('summary.json gains the comparison with its lines; the messages carry them,
 	assert.ok(slack.includes('• Top risers: Douro &lt;D&gt; &amp; *bold* +30.00'), slack);
 	assert.ok(!slack.includes('<D>'), 'no raw angle brackets reach Slack');
 	assert.match(message.text, /Compared with 2026-09:\n- Revenue 190\.10 EUR, \+20\.00 \(\+11\.8 %\) on 2026-09\n- Top risers: Douro <D> & \*bold\* \+30\.00/);
-	assert.ok(message.html.includes('<li>Top risers: Douro &lt;D&gt; &amp; *bold* +30.00</li>'), message.html);
+	// The HTML part shows the risers and fallers as a table, in the readers' locale, names escaped.
+	const french = composeMessage(summary, '/reports', { locale: 'fr-FR', images: [{ cid: 'tendance_ca', alt: 'Chart' }] });
+	assert.match(french.html, /<td[^>]*>Douro &lt;D&gt; &amp; \*bold\*<\/td><td[^>]*color:#1a7f37;">\+30,00\u00a0€<\/td>/);
+	assert.match(french.html, /<td[^>]*>Côtes C<\/td><td[^>]*color:#b42318;">-20,00\u00a0€<\/td>/);
+	assert.ok(french.html.includes('+20,00\u00a0€ (+11,8\u00a0%) on 2026-09'), 'the month-over-month change under the total');
+	assert.ok(french.html.includes('<img src="cid:tendance_ca" alt="Chart"'), 'the chart inline');
+	assert.ok(french.text.includes('Revenue: 190,10\u00a0€, +20,00\u00a0€ (+11,8\u00a0%) on 2026-09'), french.text);
+	assert.ok(JSON.stringify(french.slack).includes('*Total revenue*\\n190,10\u00a0€\\n+20,00\u00a0€ (+11,8\u00a0%) on 2026-09'), JSON.stringify(french.slack));
 });
 
 test('nothing recorded before: comparison is null and the messages say nothing about it', () => {

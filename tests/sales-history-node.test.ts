@@ -5,14 +5,14 @@
  * missing period and a history file outside n8n's folders.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { openDuckDbHistory } from '../nodes/shared/history/duckdbFile';
-import { runWorkflow } from './helpers/engine';
+import { binaryPath, runWorkflow } from './helpers/engine';
 import type { NodeSpec } from './helpers/engine';
 import { nodeTypes, type } from './helpers/nodes';
 
@@ -52,13 +52,13 @@ interface Product {
 const rowsNode = (name: string, items: object[]): NodeSpec => ({ name, type: 'test.rows', parameters: { items } as unknown as INodeParameters });
 
 /** Compare `period`'s products with the history, then Record them with a run summary, as the shipped workflow will. */
-async function month(history: string, period: string, products: Product[], options: { record?: boolean; comparePeriod?: string } = {}) {
+async function month(history: string, period: string, products: Product[], options: { record?: boolean; comparePeriod?: string; compare?: IDataObject } = {}) {
 	const history_ = { historyStorage: 'file', outputMode: 'table' };
 	const nodes: NodeSpec[] = [
 		{ name: 'Start', type: 'test.items', parameters: { items: [{}] } as unknown as INodeParameters },
 		rowsNode('Products', products.map(({ premium: _premium, ...product }) => product)),
 		rowsNode('Premium', products.filter((product) => product.premium).map(({ premium: _premium, ...product }) => product)),
-		{ name: 'Compare', type: type('salesHistory'), parameters: { ...history_, operation: 'compare', comparePeriod: options.comparePeriod ?? period, top: 2 } },
+		{ name: 'Compare', type: type('salesHistory'), parameters: { ...history_, operation: 'compare', comparePeriod: options.comparePeriod ?? period, top: 2, ...options.compare } },
 	];
 	const edges: Array<[string, string, number?, number?]> = [
 		['Start', 'Products'],
@@ -134,6 +134,22 @@ describe('Sales History node: compare with the history, then record', () => {
 		} finally {
 			await store.close();
 		}
+	});
+
+	test('Create Chart and Create Dashboard: tendance_ca.png and tableau_de_bord.html on output 1, drawn from the history in the Locale', async () => {
+		const result = await month(history, '2026-11', october, { record: false, compare: { createChart: true, createDashboard: true, locale: 'fr-FR' } });
+		assert.equal(result.error, undefined, JSON.stringify(result.error));
+		const [item] = result.output('Compare');
+		const { chart, dashboard } = item.binary!;
+		assert.deepEqual([chart.fileName, chart.mimeType, dashboard.fileName, dashboard.mimeType], ['tendance_ca.png', 'image/png', 'tableau_de_bord.html', 'text/html']);
+		assert.deepEqual([...readFileSync(binaryPath(item, 'chart')).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+		const html = readFileSync(binaryPath(item, 'dashboard'), 'utf8');
+		// The trend holds the recorded months and this one; the data-quality grid the recorded checks.
+		for (const text of ['2026-09', '2026-10', '2026-11', 'Merged rows', 'Château &quot;A&quot;', '120,10']) assert.ok(html.includes(text), `${text} on the dashboard`);
+		assert.ok(!html.includes('Château "A"'), 'labels escaped');
+		// Off by default: no file unless asked for.
+		const plain = await month(history, '2026-11', october, { record: false });
+		assert.deepEqual(Object.keys(plain.output('Compare')[0].binary ?? {}).filter((key) => key === 'chart' || key === 'dashboard'), []);
 	});
 
 	test('an empty period is refused, never taken as "now"', async () => {

@@ -181,8 +181,8 @@ describe('Save Report Files builds the summary from the run (Summary: Built From
 		assert.deepEqual(item.json.summary, FULL_SUMMARY);
 		// The messages are composed from it, as from the expression's summary before.
 		const message = item.json.message as { slack: { text: string }; text: string };
-		assert.equal(message.slack.text, 'Sales report October 2026: revenue 54931.80 EUR, 3 premium products');
-		assert.match(message.text, /^Revenue: 54931\.80 EUR\nPremium products: 3\nTop 5 premium products:\n- Château <Margaux> & Co — 225\.5\n- Named only — 120\n- C3 — 99\.9\nChecks to look at:\n- Web sku <b> \(warn\): observed 3, expected 0\n/);
+		assert.equal(message.slack.text, 'Sales report October 2026: revenue €54,931.80, 3 premium products');
+		assert.match(message.text, /^Monthly sales report — October 2026\n\nRevenue: €54,931\.80\nPremium products: 3\n\nTop 5 premium products:\n- Château <Margaux> & Co — €225\.50\n- Named only — €120\.00\n- C3 — €99\.90\n\nChecks: \d+ passed, 1 warning, \d+ skipped\nChecks to look at:\n- Web sku <b> \(warn\): observed 3, expected 0\n/);
 		assert.deepEqual(readdirSync(folder), ['summary.json']);
 	});
 
@@ -208,7 +208,7 @@ describe('Save Report Files builds the summary from the run (Summary: Built From
 		]);
 		// The messages show a dash for what is missing, never a made-up 0.
 		const message = result.output('Save')[0].json.message as { text: string };
-		assert.match(message.text, /^Revenue: 54931\.80 EUR\nPremium products: —\n/);
+		assert.match(message.text, /\nRevenue: €54,931\.80\nPremium products: —\n/);
 	});
 
 	test('Revenue without its Excel report: no period, and a note', async () => {
@@ -322,7 +322,7 @@ describe('the shipped workflow, real nodes on a generated month', () => {
 		const [newOut, oldOut] = [join(dir, 'shipped-new'), join(dir, 'shipped-old')];
 		const ours = workflow.nodes.filter((node) => node.type.startsWith(`${PACKAGE}.`));
 		const save = ours.find((node) => node.type === type('saveReportFiles'))!;
-		assert.deepEqual(save.parameters, { numberInputs: 4, folder: "={{ $('Config').first().json.outputFolder }}", summaryMode: 'run', summaryFileName: 'summary.json' });
+		assert.deepEqual(save.parameters, { numberInputs: 4, folder: "={{ $('Config').first().json.outputFolder }}", summaryMode: 'run', locale: "={{ $('Config').first().json.locale }}", summaryFileName: 'summary.json' });
 		const kept = new Set(['Config', ...ours.map((node) => node.name)]);
 		const edges: Array<[string, string, number, number]> = [];
 		for (const [from, { main }] of Object.entries(workflow.connections)) {
@@ -360,9 +360,9 @@ describe('the shipped workflow, real nodes on a generated month', () => {
 		assert.equal((now.checks as unknown[]).length, 15);
 		assert.deepEqual((now.checks as IDataObject[]).filter((check) => check.status === 'skipped' && ['WEB volume', 'Revenue trend'].includes(String(check.name))).length, 2);
 		assert.deepEqual(now.notes, []);
-		// The messages too, but for the period they name; only Slack's context line names the folder, which differs.
+		// The messages too, but for the period and the folder they name.
 		const message = (node: string) => result.output(node)[0].json.message as { slack: { text: string; blocks: IDataObject[] }; text: string; html: string };
-		for (const key of ['text', 'html'] as const) assert.equal(message(save.name)[key], message('Old Save')[key], key);
+		for (const key of ['text', 'html'] as const) assert.equal(message(save.name)[key], message('Old Save')[key].replaceAll('October 2026', '2026-10').replaceAll(oldOut, newOut), key);
 		assert.equal(message(save.name).slack.text, message('Old Save').slack.text.replace('October 2026', '2026-10'));
 		assert.deepEqual(message(save.name).slack.blocks.slice(1, -1), message('Old Save').slack.blocks.slice(1, -1));
 });

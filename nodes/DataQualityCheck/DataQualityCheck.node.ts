@@ -3,6 +3,8 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { ColumnNotFoundError, isTableBinary, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
 import { countText } from '../shared/reading';
+import { numberFormats } from '../shared/reports/format';
+import { readLocale } from '../shared/reports/locale';
 import { historyError, historyFileCredentialTest, openHistoryStore } from '../shared/history/open';
 import type { PeriodRun } from '../shared/history/types';
 import { findCheckKind } from './checks';
@@ -72,6 +74,7 @@ export class DataQualityCheck implements INodeType {
 				return reference;
 			};
 
+			const formats = numberFormats(readLocale(this));
 			const storage = this.getNodeParameter('historyStorage', 0, 'none') as string;
 			let history: Promise<PeriodRun[]> | undefined;
 			// Read once for every check of the run; the store is released at once (a file lock, a pool).
@@ -103,7 +106,7 @@ export class DataQualityCheck implements INodeType {
 						: loadHistory();
 				if (!kind) misconfigured(`unknown check type "${parameters.checkType as string}"`, 'Remove the check and add it again.');
 				const outcome = await kind!
-					.run({ session, table, reference: loadReference, history: readHistory, nodeName: this.getNode().name, parameters, misconfigured })
+					.run({ session, table, reference: loadReference, history: readHistory, formats, nodeName: this.getNode().name, parameters, misconfigured })
 					.catch((error: Error): CheckOutcome => {
 						if (error instanceof ColumnNotFoundError) return misconfigured(error.message, error.hint);
 						// A history that cannot be read leaves this check unjudged, at its own severity: the rest of the run goes on.

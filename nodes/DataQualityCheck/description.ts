@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { catalogueOptions, scopedFields } from '../shared/catalogue';
 import { HISTORY_STORAGE_FIELD } from '../shared/history/open';
+import { localeField } from '../shared/reports/locale';
 import { tableInputProperties, tableOutputProperties } from '../shared/table';
 import { CHECK_KINDS } from './checks';
 
@@ -54,6 +55,7 @@ export const qualityProperties: INodeProperties[] = [
 		default: 'none',
 		description: 'Where the month-over-month history is kept, for Volume Anomaly, Revenue Anomaly and Row Count Change against the last recorded period',
 	},
+	localeField("the checks' observed and expected values"),
 	{
 		displayName: 'Referential-integrity checks compare with the table connected to the second input (Reference)',
 		name: 'referenceNotice',

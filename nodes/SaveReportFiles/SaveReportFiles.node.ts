@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { allowedFolder } from '../shared/files/access';
 import { isTableBinary } from '../shared/table/types';
 import { composeMessage } from './message';
+import { localeField, readLocale } from '../shared/reports/locale';
 import { runSummary, upstreamNodes } from '../shared/reports/summary';
 
 /** Evaluated by the editor to draw one input per group of files. Must stay self-contained. */
@@ -92,6 +93,7 @@ export class SaveReportFiles implements INodeType {
 				displayOptions: { show: { summaryMode: ['run'] } },
 				description: 'Shown beside the revenue. Empty: the currency the Revenue node used.',
 			},
+			{ ...localeField('the Slack and email messages'), displayOptions: { hide: { summaryMode: ['none'] } } },
 			{
 				displayName: 'Summary JSON',
 				name: 'summary',
@@ -123,6 +125,7 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 	const inputCount = Number(ctx.getNodeParameter('numberInputs', 0, 1));
 	const wanted = (ctx.getNodeParameter('properties', 0, '') as string).split(',').map((p) => p.trim()).filter(Boolean);
 	const summary = chosenSummary(ctx);
+	const locale = summary ? readLocale(ctx) : '';
 
 	const pending: Pending[] = [];
 	const taken = new Set<string>();
@@ -187,7 +190,13 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 	const json: IDataObject = { folder, files: pending.map((file) => file.final) };
 	if (summary) {
 		json.summary = summary;
-		json.message = composeMessage(summary, folder);
+		const saved = pending.filter((file) => file.data);
+		json.message = composeMessage(summary, folder, {
+			locale,
+			// A chart saved with the report shows in the email body (the Send Email node's inline attachment of that name).
+			images: saved.filter((file) => /\.png$/i.test(file.fileName)).map((file) => ({ cid: file.key, alt: `Chart: ${file.fileName}` })),
+			files: saved.map((file) => file.fileName),
+		});
 	}
 	return { json, binary, pairedItem: { item: 0 } };
 }

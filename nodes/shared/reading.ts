@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { numberFormats } from './reports/format';
 import type { Column } from './table/types';
 
 /**
@@ -6,6 +7,9 @@ import type { Column } from './table/types';
  * with thousands separators, money to the cent with its currency, other decimals rounded. Exact
  * values stay in a node's `statistics`; these are for reading only.
  */
+
+/** An output panel's money: en-US digits, the currency code after them (reports/format.ts rounds exactly, from the text). */
+const PANEL = numberFormats('en-US');
 
 /** 1513 → "1,513". */
 export function countText(value: number): string {
@@ -31,16 +35,8 @@ export function percentText(share: number | null | undefined): string {
  * no cent is lost on the way.
  */
 export function moneyText(amount: string | number | null | undefined, currency = ''): string {
-	const unit = currency ? ` ${currency}` : '';
-	if (amount === null || amount === undefined || amount === '') return '—';
-	const text = String(amount).trim();
-	const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
-	if (!match) return `${text}${unit}`;
-	const sign = match[1];
-	let [whole, fraction] = [match[2], match[3] ?? ''];
-	// Sub-cent digits are rounded for reading only; the exact amount stays in the statistics.
-	if (fraction.length > 2) [whole, fraction] = Number(`${whole}.${fraction}`).toFixed(2).split('.');
-	return `${sign}${BigInt(whole).toLocaleString('en')}.${fraction.padEnd(2, '0')}${unit}`;
+	const text = PANEL.money(amount);
+	return currency && text !== '—' ? `${text} ${currency}` : text;
 }
 
 const IDENTIFYING = /^(id|.*[_ ]id|id[_ ].*|sku|ean|gtin|upc|ref|reference|code|product_code|.*title|name|.*[_ ]name|label|designation|libelle|désignation|libellé)$/i;

@@ -459,7 +459,9 @@ export function seedInstalledPackage(home: string, cache: string): void {
 	if (existsSync(cached) && !existsSync(target)) cpSync(cached, target, { recursive: true });
 }
 
-export const REPORT_FILES = ['rapport_ca.xlsx', 'vins_premium.csv', 'vins_ordinaires.csv', 'summary.json'];
+/** Drawn by Compare History from the history: a run whose history cannot be read goes out without them. */
+export const HISTORY_REPORT_FILES = ['tendance_ca.png', 'tableau_de_bord.html'];
+export const REPORT_FILES = ['rapport_ca.xlsx', 'vins_premium.csv', 'vins_ordinaires.csv', ...HISTORY_REPORT_FILES, 'summary.json'];
 
 /** The run record `n8n execute` prints after its log lines: the first top-level JSON object. */
 export function parseExecution(text: string): ExecutionResult | undefined {

@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckSession } from '../../nodes/shared/duckdb';
 import { openDuckDbHistory } from '../../nodes/shared/history/duckdbFile';
-import { countText } from '../../nodes/shared/reading';
 import { quoteLiteral } from '../../nodes/shared/sql';
-import { REPORT_FILES } from '../../scripts/n8n/instance';
+import { HISTORY_REPORT_FILES, REPORT_FILES } from '../../scripts/n8n/instance';
 import { LocalPostgres, postgresMissing } from '../../scripts/n8n/postgres';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../../scripts/sample-data/generator';
 import { freshDir, runReport, startReportServer, until } from './helpers';
+import { assertChartPng, assertRendersOffline, assertReportEmail, emailAsShown, frenchEuros, SHOTS } from './manager-view';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 import { EXPORTS } from '../helpers/bottleneck';
 
@@ -105,8 +105,10 @@ async function thirteenMonths(runMonth: MonthRunner) {
 			const volume = summary.checks.find((check: { name: string }) => check.name === 'WEB volume');
 			if (month === months.at(-1)) {
 				assert.equal(volume.status, 'warn', `the 40 % web drop is flagged: ${JSON.stringify(volume)}`);
-				assert.match(String(volume.observed), new RegExp(`^${countText(month.expected.web_clean_rows)} rows`));
-				assert.match(String(volume.expected), /^between [\d,.]+ and [\d,.]+ \(check_web_rows: mean [\d,.]+ ± 3 × [\d,.]+ over 12 periods, 2025-10 to 2026-09\)$/);
+				// In the shipped Config's locale, fr-FR: "1 354,1" (a narrow no-break space groups thousands).
+				const frenchCount = String(month.expected.web_clean_rows).replace(/\B(?=(\d{3})+$)/g, '\u202f');
+				assert.match(String(volume.observed), new RegExp(`^${frenchCount} rows \\(z = −\\d+,\\d\\)$`));
+				assert.match(String(volume.expected), /^between [\d\u202f]+(,\d)? and [\d\u202f]+(,\d)? \(check_web_rows: mean [\d\u202f]+(,\d)? ± 3 × [\d\u202f]+(,\d)? over 12 periods, 2025-10 to 2026-09\)$/);
 			} else if (months.indexOf(month) >= 3) {
 				assert.equal(volume.status, 'pass', `${month.period}: ${JSON.stringify(volume)}`);
 			} else {
@@ -132,6 +134,9 @@ describe(`${MONTHS} months through npm run report with history`, () => {
 			assert.doesNotMatch(result.stderr, /WARNING/, `${month.period}: the history worked`);
 			return { summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), out };
 		});
+		// The first month has no history to draw: its chart is the Pareto alone, shorter than the 13th's trend above its Pareto.
+		const [first, last] = [months[0], months.at(-1)!].map((month) => assertChartPng(readFileSync(join(root, 'file', month.period, 'tendance_ca.png')), month.period));
+		assert.ok(first.height < last.height * 0.6, `Pareto alone ${first.height} px high, trend and Pareto ${last.height} px`);
 	});
 
 	test('a hostile history (a corrupt file, a store from a newer version, a database without our tables): the report still comes out, with the history error as a warning', async () => {
@@ -164,7 +169,7 @@ describe(`${MONTHS} months through npm run report with history`, () => {
 				const out = join(root, 'hostile-out', label);
 				const result = await runReport(['--input', month.folder, '--out', out, '--period', month.period, '--slack', slackUrl, '--history', folder]);
 				assert.equal(result.code, 0, `${label}: ${result.stderr}${result.stdout}`);
-				for (const file of REPORT_FILES) assert.ok(existsSync(join(out, file)), `${label}: ${file} written`);
+				for (const file of REPORT_FILES) assert.equal(existsSync(join(out, file)), !HISTORY_REPORT_FILES.includes(file), `${label}: ${file} written, unless drawn from the history`);
 				assert.match(result.stderr, /WARNING: Compare History failed, the report went out without it: /, label);
 				const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
 				assert.equal(summary.figures.revenue_total, month.expected.revenue_total);
@@ -203,6 +208,30 @@ describe(`${MONTHS} months through npm run report with history`, () => {
 				return { summary: JSON.parse(body), out };
 			});
 			assert.deepEqual(postgres.query('SELECT count(*) FROM sales_history_runs'), [String(MONTHS)]);
+
+			// What the managers of the 13th month receive.
+			assert.equal(smtp.mails.length, MONTHS);
+			const mail = smtp.mails.at(-1)!;
+			const { chart, dashboard } = assertReportEmail(mail, ['rapport_ca.xlsx', 'vins_premium.csv', 'vins_ordinaires.csv', 'tableau_de_bord.html']);
+			assert.deepEqual(chart, readFileSync(join(out, 'tendance_ca.png')), 'the chart sent is the one saved');
+			assert.equal(dashboard, readFileSync(join(out, 'tableau_de_bord.html'), 'utf8'), 'the dashboard sent is the one saved');
+			assertChartPng(chart, 'the emailed chart');
+			// Money in the shipped Config's locale, fr-FR.
+			assert.ok(String(mail.text).includes(`Revenue: ${frenchEuros(months.at(-1)!.expected.revenue_total)}, `), String(mail.text));
+			assert.match(String(mail.text), /Compared with 2026-09:/);
+			assert.match(String(mail.html), /WEB volume/, 'the warning check is named in the email');
+			// The dashboard: 12 months of trend, each of the 13 months in the data-quality grid, the 13th's warning shown.
+			for (const month of months) assert.ok(dashboard.includes(month.period), `${month.period} on the dashboard`);
+			assert.ok(/class="[^"]*\bwarn\b/.test(dashboard), 'the warning is highlighted');
+			const shots = await assertRendersOffline(
+				[
+					{ name: 'email-html', html: emailAsShown(mail), width: 760 },
+					{ name: 'dashboard', html: dashboard },
+				],
+				uploads,
+			);
+			writeFileSync(join(SHOTS, 'tendance_ca.png'), chart);
+			console.log(`# screenshots: ${[...Object.values(shots), join(SHOTS, 'tendance_ca.png')].join(', ')}`);
 		} finally {
 			await server?.n8n.stopServer();
 			if (server) rmSync(server.home, { recursive: true, force: true });

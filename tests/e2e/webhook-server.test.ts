@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { generateSample } from '../../scripts/sample-data/generator';
 import { BOTTLENECK_DIR, EXPORTS, SKIP_BOTTLENECK } from '../helpers/bottleneck';
 import { HISTORY_CHECKS, REFERENCE, reportServerForTests } from './helpers';
+import { frenchEuros } from './manager-view';
 
 const PORT = 5700;
 const TOKEN = 'e2e-webhook-token-7f3a';
@@ -43,7 +44,7 @@ describe('the shipped workflow in a running n8n server, triggered by its webhook
 		assert.deepEqual(readdirSync(out), []);
 	});
 
-	test('the three exports uploaded: the summary comes back, one Slack message, one email with three attachments', async () => {
+	test('the three exports uploaded: the summary comes back, one Slack message, one email with the chart inline and four files', async () => {
 		const response = await upload({ 'X-Report-Token': TOKEN });
 		const text = await response.text();
 		assert.equal(response.status, 200, `${text}\n${server.n8n?.serverLog.join('').slice(-3000)}`);
@@ -55,12 +56,15 @@ describe('the shipped workflow in a running n8n server, triggered by its webhook
 		assert.ok(summary.checks.every((c: { name: string; status: string }) => c.status === (HISTORY_CHECKS.includes(c.name) ? 'skipped' : 'pass')), JSON.stringify(summary.checks));
 
 		assert.equal(slack.messages.length, 1);
-		assert.match(String(slack.messages[0].text), new RegExp(`revenue ${String(expected.revenue_total).replace('.', '\\.')} EUR`));
+		// In the shipped Config's locale, fr-FR.
+		assert.ok(String(slack.messages[0].text).includes(`revenue ${frenchEuros(String(expected.revenue_total))}`), String(slack.messages[0].text));
 		assert.ok(Array.isArray(slack.messages[0].blocks));
 
 		assert.equal(smtp.mails.length, 1);
 		const mail = smtp.mails[0];
-		assert.deepEqual(mail.attachments.map((a) => a.filename).sort(), ['rapport_ca.xlsx', 'vins_ordinaires.csv', 'vins_premium.csv']);
+		// The first month recorded: its chart (inline) is the Pareto alone; the dashboard comes too.
+		assert.deepEqual(mail.attachments.map((a) => a.filename).sort(), ['rapport_ca.xlsx', 'tableau_de_bord.html', 'tendance_ca.png', 'vins_ordinaires.csv', 'vins_premium.csv']);
+		assert.equal(mail.attachments.find((a) => a.filename === 'tendance_ca.png')!.cid, 'tendance_ca');
 		const workbook = new ExcelJS.Workbook();
 		await workbook.xlsx.load(mail.attachments.find((a) => a.filename === 'rapport_ca.xlsx')!.content as unknown as ArrayBuffer);
 		const sheet = workbook.getWorksheet('Revenue')!;

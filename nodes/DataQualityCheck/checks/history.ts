@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { PERIOD_HINT } from '../../shared/history/open';
 import { PERIOD_PATTERN } from '../../shared/history/types';
-import { countText, moneyText, rounded } from '../../shared/reading';
+import { rounded } from '../../shared/reading';
+import type { NumberFormats } from '../../shared/reports/format';
 import { snakeCase } from '../../shared/reports/summary';
 import type { CheckInput, CheckOutcome } from './types';
 import { isBlank, numberFrom } from './types';
@@ -115,19 +116,21 @@ export function anomalyFields(kind: string, figure: { placeholder: string; hint:
 	];
 }
 
-/** How a kind shows its value: rows as counts, money to the cent. */
+/** How a kind shows its value, in the node's locale: rows as counts (means to 1 decimal), money to the cent. */
 export interface Measure {
 	/** The observed value as people read it: "908 rows", "70,568.60". */
 	observedText: string;
 	format(value: number): string;
 }
 
-export const rowsFormat = (value: number) => countText(rounded(value, 1) ?? value);
-export const moneyFormat = (value: number) => moneyText(String(rounded(value, 2) ?? value));
+export const rowsMeasure = (formats: NumberFormats, rows: number): Measure => ({ observedText: `${formats.count(rows)} rows`, format: (value) => formats.number(value, 1) });
+/** Money without a currency: the checks compare amounts, the messages name the currency. */
+export const moneyMeasure = (formats: NumberFormats, total: string): Measure => ({ observedText: formats.money(total), format: (value) => formats.money(value) });
 
-const zText = (z: number) => {
+/** A z-score with a real minus sign, which reads better than a hyphen beside "=". */
+const zText = (z: number, formats: NumberFormats) => {
 	const shown = rounded(z, 1) ?? z;
-	return shown < 0 ? `−${Math.abs(shown)}` : String(shown);
+	return shown < 0 ? `−${formats.number(Math.abs(shown), 1)}` : formats.number(shown, 1);
 };
 
 /** An anomaly check of `observed` against `figure` in the periods before the check's Period, read from the fields anomalyFields made. */
@@ -155,7 +158,7 @@ export async function anomalyCheck(input: CheckInput, kind: string, figure: stri
 	const basis = `${figure}: mean ${format(verdict.mean)} ± ${sensitivity} × ${format(verdict.deviation)} over ${history.length} periods, ${history[0].period} to ${history[history.length - 1].period}`;
 	return {
 		passed: !verdict.flagged,
-		observed: `${measure.observedText} (${verdict.z === undefined ? 'the history never varied' : `z = ${zText(verdict.z)}`})`,
+		observed: `${measure.observedText} (${verdict.z === undefined ? 'the history never varied' : `z = ${zText(verdict.z, input.formats)}`})`,
 		expected: `${range} (${basis})`,
 	};
 }

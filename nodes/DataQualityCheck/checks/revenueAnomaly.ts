@@ -1,7 +1,6 @@
 import { quoteIdentifier } from '../../shared/sql';
-import { moneyText } from '../../shared/reading';
 import { COLUMN_FIELD, findColumn } from '../../shared/table';
-import { anomalyCheck, anomalyFields, figureOf, moneyFormat } from './history';
+import { anomalyCheck, anomalyFields, figureOf, moneyMeasure } from './history';
 import type { CheckKind } from './types';
 import { isBlank } from './types';
 
@@ -26,6 +25,6 @@ export const revenueAnomaly: CheckKind = {
 			),
 		);
 		const figure = figureOf(input, 'revenueAnomalyFigure', REVENUE_FIGURE);
-		return await anomalyCheck(input, 'revenueAnomaly', figure, Number(total), { observedText: moneyText(total), format: moneyFormat });
+		return await anomalyCheck(input, 'revenueAnomaly', figure, Number(total), moneyMeasure(input.formats, total));
 	},
 };

@@ -1,4 +1,3 @@
-import { countText } from '../../shared/reading';
 import { figureField, figureOf, OWN_ROWS_HINT, ownRowsFigure, periodField, periodOf, recordedBefore } from './history';
 import type { CheckKind } from './types';
 import { isBlank, numberFrom } from './types';
@@ -41,11 +40,12 @@ export const rowCountChange: CheckKind = {
 			reference = numberFrom(input, 'Reference Row Count', changeReference);
 		}
 		const allowed = numberFrom(input, 'Allowed Change (%)', changePercent);
+		const { formats } = input;
 		const change = reference === 0 ? (input.table.rows === 0 ? 0 : Infinity) : ((input.table.rows - reference) / reference) * 100;
 		return {
 			passed: Math.abs(change) <= allowed,
-			observed: `${input.table.rows} rows (${change >= 0 ? '+' : ''}${Number.isFinite(change) ? change.toFixed(1) : '∞'} %)`,
-			expected: source ? `${countText(reference)} ± ${allowed} %${source}` : `${reference} ± ${allowed} %`,
+			observed: `${formats.count(input.table.rows)} rows (${change >= 0 ? '+' : '-'}${Number.isFinite(change) ? formats.number(Math.abs(change), 1) : '∞'} %)`,
+			expected: `${formats.count(reference)} ± ${formats.number(allowed)} %${source}`,
 		};
 	},
 };

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CatalogueEntry } from '../../shared/catalogue';
 import type { DuckSession, SqlValue } from '../../shared/duckdb';
 import type { PeriodRun } from '../../shared/history/types';
+import type { NumberFormats } from '../../shared/reports/format';
 import { findColumns, rowsToJson } from '../../shared/table';
 import type { Column, Table } from '../../shared/table';
 
@@ -12,6 +13,8 @@ export interface CheckInput {
 	reference(): Promise<Table>;
 	/** Every recorded period of the node's History Storage, oldest first, loaded once per execution on first use. */
 	history(): Promise<PeriodRun[]>;
+	/** The node's Locale, for figures a person reads in observed and expected ("1 406,2" in fr-FR). */
+	formats: NumberFormats;
 	/** The node's name: Save Report Files records this table's row count under it. */
 	nodeName: string;
 	parameters: IDataObject;

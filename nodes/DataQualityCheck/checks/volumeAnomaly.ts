@@ -1,5 +1,4 @@
-import { countText } from '../../shared/reading';
-import { anomalyCheck, anomalyFields, figureOf, OWN_ROWS_HINT, ownRowsFigure, rowsFormat } from './history';
+import { anomalyCheck, anomalyFields, figureOf, OWN_ROWS_HINT, ownRowsFigure, rowsMeasure } from './history';
 import type { CheckKind } from './types';
 
 export const volumeAnomaly: CheckKind = {
@@ -10,6 +9,6 @@ export const volumeAnomaly: CheckKind = {
 	async run(input) {
 		const figure = figureOf(input, 'volumeAnomalyFigure', ownRowsFigure(input.nodeName));
 		const rows = input.table.rows;
-		return await anomalyCheck(input, 'volumeAnomaly', figure, rows, { observedText: `${countText(rows)} rows`, format: rowsFormat });
+		return await anomalyCheck(input, 'volumeAnomaly', figure, rows, rowsMeasure(input.formats, rows));
 	},
 };

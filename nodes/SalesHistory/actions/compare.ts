@@ -6,6 +6,10 @@ import { countText } from '../../shared/reading';
 import { runSummary, upstreamNodes } from '../../shared/reports/summary';
 import { findColumn, INSERTION_ORDER, runTableNode } from '../../shared/table';
 import { periodProducts, productColumnFields } from '../helpers/products';
+import { reportFileProperties, reportFiles } from '../helpers/reportFiles';
+import { numberFormats } from '../../shared/reports/format';
+import { localeField, readLocale } from '../../shared/reports/locale';
+import type { CheckStatus } from '../../shared/reports/monthly';
 
 const show = { show: { operation: ['compare'] } };
 
@@ -30,6 +34,8 @@ export const properties: INodeProperties[] = [
 		description: 'How many products with the largest revenue rise and fall to name in the summary and the messages',
 		displayOptions: show,
 	},
+	{ ...localeField('the lines, the chart and the dashboard'), displayOptions: show },
+	...reportFileProperties(show),
 ];
 
 /**
@@ -41,8 +47,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runTableNode(
 		this,
 		2,
-		async ({ session, loader, emitter }) => {
+		async ({ session, loader, emitter, clock }) => {
 			const period = periodFrom(this, 'comparePeriod', 'Period');
+			const locale = readLocale(this);
 			const products = await loader.load(0, 'products', 'the products table');
 			const premiumTable = await loader.load(1, 'premium', 'the premium products table');
 			const premiumKey = findColumn(premiumTable, this.getNodeParameter('keyColumn', 0) as string);
@@ -53,9 +60,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const run: PeriodRun = { period, figures, checks: [], startedAt: new Date().toISOString(), durationMs: 0 };
 
 			const store = await openHistoryStore(this);
+			const currency = typeof sofar?.currency === 'string' ? sofar.currency : '';
 			let comparison: Awaited<ReturnType<typeof comparePeriods>>;
+			let runs: PeriodRun[];
 			try {
-				const runs = await store.runs();
+				runs = await store.runs();
 				const previousRun = runs.filter((recorded) => recorded.period < period).at(-1);
 				const yearAgoRun = runs.find((recorded) => recorded.period === monthsBefore(period, 12));
 				const side = async (recorded: PeriodRun | undefined) => {
@@ -64,11 +73,23 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				};
 				comparison = await comparePeriods(session, { run, products: current.relation }, await side(previousRun), await side(yearAgoRun), {
 					top: Number(this.getNodeParameter('top', 0, 3)),
-					...(typeof sofar?.currency === 'string' ? { currency: sofar.currency } : {}),
+					currency,
+					locale,
 				});
 			} finally {
 				await store.close();
 			}
+			// Drawn after the store is released: another process may be waiting for the history file.
+			const files = await clock.measure('report', async () => await reportFiles(this, {
+				session,
+				period,
+				runs,
+				products: current.relation,
+				comparisonTable: comparison.table,
+				summary: comparison.summary,
+				checks: (Array.isArray(sofar?.checks) ? sofar.checks : []) as unknown as CheckStatus[],
+				formats: numberFormats(locale, currency),
+			}));
 			const { summary: deltas, lines } = comparison;
 			const warnings = current.withoutKey ? [`${countText(current.withoutKey)} product row(s) without a key were left out`] : [];
 			const comparisonTable = { relation: comparison.table, label: 'comparison', order: INSERTION_ORDER };
@@ -81,6 +102,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					figures: { period, previousPeriod: deltas.previous_period ?? 'none recorded', newProducts: deltas.new_products, goneProducts: deltas.gone_products, premiumIn: deltas.premium_in.length, premiumOut: deltas.premium_out.length },
 					warnings,
 					outputName: 'comparison',
+					attachments: files,
 				}),
 				await emitter.emit({
 					table: thisPeriod,

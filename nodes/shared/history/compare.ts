@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckSession } from '../duckdb';
-import { countText, moneyText, percentText, rounded } from '../reading';
+import { rounded } from '../reading';
+import { numberFormats, type NumberFormats } from '../reports/format';
 import { quoteIdentifier } from '../sql';
 import type { Period, PeriodRun } from './types';
 
@@ -19,8 +20,10 @@ export interface Side {
 export interface CompareOptions {
 	/** How many risers, fallers and premium labels are named; 3 when not given. */
 	top?: number;
-	/** Shown after the revenue total in the lines ("EUR"); none when not given. */
+	/** The lines' currency ("EUR"); none when not given. */
 	currency?: string;
+	/** The lines' locale for money and numbers ("fr-FR"); en-US when not given. */
+	locale?: string;
 }
 
 export interface ProductChange {
@@ -90,6 +93,8 @@ export async function comparePeriods(
 	options: CompareOptions = {},
 ): Promise<Comparison> {
 	const top = options.top ?? DEFAULT_TOP;
+	// Before any SQL: a wrong locale is the caller's to report.
+	const formats = numberFormats(options.locale ?? '', options.currency ?? '');
 	if (!Number.isInteger(top) || top < 0) throw new RangeError(`The number of top products must be a whole number of 0 or more, not ${top}.`);
 	const table = quoteIdentifier(`history_comparison_${randomUUID()}`);
 	await session.run(`CREATE TEMP TABLE ${table} AS ${comparisonSelect(current.products, previous?.products)}`);
@@ -115,7 +120,7 @@ export async function comparePeriods(
 			volume: previous ? volumeChanges(current.run, previous.run) : {},
 			year_ago: yearAgoSummary,
 		};
-		const lines = comparisonLines(summary, products, options.currency ?? '');
+		const lines = comparisonLines(summary, products, formats);
 		compared = true;
 		return { table, summary, lines };
 	} finally {
@@ -242,49 +247,39 @@ function volumeChanges(current: PeriodRun, previous: PeriodRun): Record<string, 
 	return volume;
 }
 
-/** "+2,961.20", "-20.00", "0.00": a change reads with its sign. */
-function signedMoney(change: string): string {
-	const text = moneyText(change);
-	return /^-|^0\.00$/.test(text) ? text : `+${text}`;
-}
-
 /** " (+4.4 %)", or nothing when there is no percentage (an earlier total of 0). */
-function signedPercent(changePercent: number | null): string {
-	if (changePercent === null) return '';
-	return ` (${changePercent > 0 ? '+' : ''}${percentText(changePercent / 100)})`;
-}
-
-function productText(product: ProductChange): string {
-	return `${product.label ?? product.product_key} ${signedMoney(product.revenue_change)}`;
+function signedPercent(changePercent: number | null, formats: NumberFormats): string {
+	return changePercent === null ? '' : ` (${formats.signedPercent(changePercent / 100)})`;
 }
 
 /** "2 (A, B)", "12 (A, B, C and 9 more)", "0". */
-function namedCount(count: number, names: string[]): string {
-	if (!count) return '0';
+function namedCount(count: number, names: string[], formats: NumberFormats): string {
+	if (!count) return formats.count(0);
 	const more = count - names.length;
-	return names.length ? `${countText(count)} (${names.join(', ')}${more ? ` and ${countText(more)} more` : ''})` : countText(count);
+	return names.length ? `${formats.count(count)} (${names.join(', ')}${more ? ` and ${formats.count(more)} more` : ''})` : formats.count(count);
 }
 
-function comparisonLines(summary: ComparisonSummary, products: ProductChanges | undefined, currency: string): string[] {
-	const revenue = moneyText(summary.revenue_total, currency);
+function comparisonLines(summary: ComparisonSummary, products: ProductChanges | undefined, formats: NumberFormats): string[] {
+	const revenue = formats.money(summary.revenue_total);
+	const productText = (product: ProductChange) => `${product.label ?? product.product_key} ${formats.signedMoney(product.revenue_change)}`;
 	if (summary.previous_period === null || summary.revenue_change === null || !products) {
 		const lines = [`Revenue ${revenue}; no earlier period recorded`];
-		if (summary.year_ago) lines.push(yearAgoLine(summary.year_ago, currency));
+		if (summary.year_ago) lines.push(yearAgoLine(summary.year_ago, formats));
 		return lines;
 	}
-	const lines = [`Revenue ${revenue}, ${signedMoney(summary.revenue_change)}${signedPercent(summary.revenue_change_percent)} on ${summary.previous_period}`];
+	const lines = [`Revenue ${revenue}, ${formats.signedMoney(summary.revenue_change)}${signedPercent(summary.revenue_change_percent, formats)} on ${summary.previous_period}`];
 	if (summary.top_risers.length) lines.push(`Top risers: ${summary.top_risers.map(productText).join(', ')}`);
 	if (summary.top_fallers.length) lines.push(`Top fallers: ${summary.top_fallers.map(productText).join(', ')}`);
-	lines.push(`Premium in: ${namedCount(summary.premium_in.length, products.premiumInLabels)}, out: ${namedCount(summary.premium_out.length, products.premiumOutLabels)}`);
-	lines.push(`Products: ${countText(summary.new_products)} new, ${countText(summary.gone_products)} gone`);
+	lines.push(`Premium in: ${namedCount(summary.premium_in.length, products.premiumInLabels, formats)}, out: ${namedCount(summary.premium_out.length, products.premiumOutLabels, formats)}`);
+	lines.push(`Products: ${formats.count(summary.new_products)} new, ${formats.count(summary.gone_products)} gone`);
 	const volume = Object.entries(summary.volume);
 	if (volume.length) {
-		lines.push(`Rows: ${volume.map(([name, change]) => `${name.replace(/_rows$/, '')} ${countText(change.rows)}${signedPercent(change.change_percent)}`).join(', ')}`);
+		lines.push(`Rows: ${volume.map(([name, change]) => `${name.replace(/_rows$/, '')} ${formats.count(change.rows)}${signedPercent(change.change_percent, formats)}`).join(', ')}`);
 	}
-	if (summary.year_ago) lines.push(yearAgoLine(summary.year_ago, currency));
+	if (summary.year_ago) lines.push(yearAgoLine(summary.year_ago, formats));
 	return lines;
 }
 
-function yearAgoLine(yearAgo: YearAgoComparison, currency: string): string {
-	return `Same month last year (${yearAgo.period}): ${moneyText(yearAgo.revenue_total, currency)}, now ${signedMoney(yearAgo.revenue_change)}${signedPercent(yearAgo.revenue_change_percent)}`;
+function yearAgoLine(yearAgo: YearAgoComparison, formats: NumberFormats): string {
+	return `Same month last year (${yearAgo.period}): ${formats.money(yearAgo.revenue_total)}, now ${formats.signedMoney(yearAgo.revenue_change)}${signedPercent(yearAgo.revenue_change_percent, formats)}`;
 }
