@@ -11,6 +11,12 @@ export default [
 	// Without n8n Cloud support: Cloud accepts no runtime dependency, and DuckDB is this package's engine.
 	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
 	{
+		files: ['nodes/**/*.node.ts'],
+		// No node is offered as an AI agent's tool: n8n hands a tool one item (the agent's arguments)
+		// and drops binary data, and every node here works on tables of many rows (README, "Node reference").
+		rules: { '@n8n/community-nodes/node-usable-as-tool': 'off' },
+	},
+	{
 		files: ['credentials/SalesAnalyticsEngine.credentials.ts'],
 		// The engine settings are local limits (memory, threads): there is no service to test them against.
 		rules: { '@n8n/community-nodes/credential-test-required': 'off' },

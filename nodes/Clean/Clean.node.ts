@@ -33,7 +33,6 @@ const SUSPECT = (stepType: string) => (stepType === 'filterRows' ? "the step's c
 export class Clean implements INodeType {
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
-		usableAsTool: true,
 		displayName: 'Clean Table',
 		name: 'cleanTable',
 		icon: { light: 'file:clean.svg', dark: 'file:clean.dark.svg' },

@@ -24,7 +24,6 @@ class HistoryUnavailable extends Error {
 export class DataQualityCheck implements INodeType {
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
-		usableAsTool: true,
 		displayName: 'Data Quality Check',
 		name: 'dataQualityCheck',
 		icon: { light: 'file:dataQualityCheck.svg', dark: 'file:dataQualityCheck.dark.svg' },

@@ -24,7 +24,6 @@ export class LoadSalesExports implements INodeType {
 		displayName: 'Load Sales Exports',
 		name: 'loadSalesExports',
 		icon: { light: 'file:loadSalesExports.svg', dark: 'file:loadSalesExports.dark.svg' },
-		usableAsTool: true,
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["source"] === "upload" ? "from the upload" : $parameter["folder"] || "uploaded files or folder" }}',

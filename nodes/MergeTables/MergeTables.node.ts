@@ -27,7 +27,6 @@ const configuredInputs = (parameters: INodeParameters) =>
 export class MergeTables implements INodeType {
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
-		usableAsTool: true,
 		displayName: 'Merge Tables',
 		name: 'mergeTables',
 		icon: { light: 'file:mergeTables.svg', dark: 'file:mergeTables.dark.svg' },

@@ -14,7 +14,6 @@ import type { ScorePlan } from './sql';
 export class PremiumScore implements INodeType {
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
-		usableAsTool: true,
 		displayName: 'Premium Score',
 		name: 'premiumScore',
 		icon: { light: 'file:premiumScore.svg', dark: 'file:premiumScore.dark.svg' },

@@ -16,7 +16,6 @@ import type { RevenuePlan } from './sql';
 export class Revenue implements INodeType {
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
-		usableAsTool: true,
 		displayName: 'Revenue',
 		name: 'revenue',
 		icon: { light: 'file:revenue.svg', dark: 'file:revenue.dark.svg' },

@@ -25,7 +25,6 @@ const configuredOutputs = (parameters: INodeParameters) => {
 export class SalesHistory implements INodeType {
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
-		usableAsTool: true,
 		displayName: 'Sales History',
 		name: 'salesHistory',
 		icon: { light: 'file:salesHistory.svg', dark: 'file:salesHistory.dark.svg' },

@@ -47,7 +47,6 @@ export class SaveReportFiles implements INodeType {
 		displayName: 'Save Report Files',
 		name: 'saveReportFiles',
 		icon: { light: 'file:saveReportFiles.svg', dark: 'file:saveReportFiles.dark.svg' },
-		usableAsTool: true,
 		group: ['output'],
 		// Version 2 builds the summary from the run by default; version 1 nodes (saved workflows
 		// whose Summary JSON is an expression) keep Custom JSON as their default, see summaryMode.

@@ -5,6 +5,7 @@
  * `npm start`, the e2e tests and the benchmarks.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { killWithOwner } from './watchdog';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -312,6 +313,8 @@ export class N8nInstance {
 	private async spawnUntilReady(command: 'start' | 'worker', readiness: string): Promise<void> {
 		const logs = this.serverLog;
 		this.server = spawn(this.node, [this.bin, command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		// Its own process group (with its task runner), killed with this process even if it is SIGKILLed.
+		killWithOwner({ group: this.server.pid! });
 		this.server.stdout!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 		this.server.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
 		const deadline = Date.now() + 90_000;

@@ -4,9 +4,10 @@
  * queue-mode topology and by the tests of the Postgres history store. stop() removes everything.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { killWithOwner } from './watchdog';
 
 /** Debian's Postgres binaries, newest version first installed; undefined when there are none. */
 export function postgresBin(): string | undefined {
@@ -25,7 +26,8 @@ export class LocalPostgres {
 	readonly host = '127.0.0.1';
 	readonly user = 'postgres';
 	private readonly bin: string;
-	private readonly data: string;
+	/** Its data folder, removed by stop(). */
+	readonly data: string;
 	private started = false;
 
 	constructor(
@@ -57,6 +59,8 @@ export class LocalPostgres {
 		const settings = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.data} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
 		this.started = true;
 		this.pg('pg_ctl', ['-D', this.data, '-l', join(this.data, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+		// SIGQUIT, Postgres's immediate shutdown, if this process dies without stopping it.
+		killWithOwner({ pid: Number(readFileSync(join(this.data, 'postmaster.pid'), 'utf8').split('\n')[0]) }, 'SIGQUIT');
 		this.pg('createdb', ['-h', this.host, '-p', String(this.port), '-U', this.user, this.database]);
 		return this;
 	}

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { LocalPostgres, postgresMissing } from './postgres';
 import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, seedInstalledPackage, waitForWebhook } from './instance';
 import type { ShippedWorkflowSettings } from './instance';
+import { killWithOwner } from './watchdog';
 
 export const WEBHOOK_PATH = 'webhook/sales-analytics/monthly-report';
 
@@ -178,6 +179,7 @@ export class QueueTopology {
 			detached: true,
 		});
 		this.redis = redis;
+		killWithOwner({ group: redis.pid! });
 		let output = '';
 		await new Promise<void>((resolve, reject) => {
 			const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 20_000);

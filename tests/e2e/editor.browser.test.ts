@@ -8,6 +8,7 @@ import { DuckSession } from '../../nodes/shared/duckdb';
 import { quoteLiteral } from '../../nodes/shared/sql';
 import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, ROOT, seedInstalledPackage } from '../../scripts/n8n/instance';
 import { bottleneckMonth, freshDir, REFERENCE } from './helpers';
+import { CHROMIUM } from './manager-view';
 
 const PORT = 5710;
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(ROOT, 'tests', '.tmp', 'screenshots');
@@ -58,7 +59,7 @@ before(async () => {
 	assert.equal(setup.status, 200, await setup.text());
 	const cookie = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')![1];
 	browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
+		executablePath: CHROMIUM,
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 	const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });

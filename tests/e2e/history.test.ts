@@ -18,7 +18,7 @@ import { LocalPostgres, postgresMissing } from '../../scripts/n8n/postgres';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../../scripts/sample-data/generator';
 import { freshDir, runReport, startReportServer, until } from './helpers';
-import { assertChartPng, assertRendersOffline, assertReportEmail, emailAsShown, frenchEuros, SHOTS } from './manager-view';
+import { assertChartPng, assertRendersOffline, assertReportEmail, CHROMIUM, emailAsShown, frenchEuros, SHOTS } from './manager-view';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 import { EXPORTS } from '../helpers/bottleneck';
 
@@ -187,7 +187,7 @@ describe(`${MONTHS} months through npm run report with history`, () => {
 	});
 
 	// The same months against a real Postgres, uploaded to the webhook of one running n8n (?period= names the month): one n8n boot, not 13.
-	test('history in Postgres, each month uploaded to the webhook', { skip: postgresMissing() }, async () => {
+	test('history in Postgres, each month uploaded to the webhook', { skip: postgresMissing() }, async (t) => {
 		const postgres = new LocalPostgres(PG_PORT, 'sales').start();
 		const smtp = new SmtpReceiver();
 		const [out, uploads] = [freshDir('history-pg-out-'), freshDir('history-pg-uploads-')];
@@ -223,15 +223,19 @@ describe(`${MONTHS} months through npm run report with history`, () => {
 			// The dashboard: 12 months of trend, each of the 13 months in the data-quality grid, the 13th's warning shown.
 			for (const month of months) assert.ok(dashboard.includes(month.period), `${month.period} on the dashboard`);
 			assert.ok(/class="[^"]*\bwarn\b/.test(dashboard), 'the warning is highlighted');
-			const shots = await assertRendersOffline(
-				[
-					{ name: 'email-html', html: emailAsShown(mail), width: 760 },
-					{ name: 'dashboard', html: dashboard },
-				],
-				uploads,
-			);
-			writeFileSync(join(SHOTS, 'tendance_ca.png'), chart);
-			console.log(`# screenshots: ${[...Object.values(shots), join(SHOTS, 'tendance_ca.png')].join(', ')}`);
+			if (existsSync(CHROMIUM)) {
+				const shots = await assertRendersOffline(
+					[
+						{ name: 'email-html', html: emailAsShown(mail), width: 760 },
+						{ name: 'dashboard', html: dashboard },
+					],
+					uploads,
+				);
+				writeFileSync(join(SHOTS, 'tendance_ca.png'), chart);
+				console.log(`# screenshots: ${[...Object.values(shots), join(SHOTS, 'tendance_ca.png')].join(', ')}`);
+			} else {
+				t.diagnostic(`the email and the dashboard were not opened in a browser: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+			}
 		} finally {
 			await server?.n8n.stopServer();
 			if (server) rmSync(server.home, { recursive: true, force: true });

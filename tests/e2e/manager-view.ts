@@ -12,7 +12,8 @@ import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { ROOT } from '../../scripts/n8n/instance';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (scripts/e2e-files.sh installs it, or leaves the browser tests out). */
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Where the screenshots go; the README's copies are in docs/screenshots. */
 export const SHOTS = process.env.SCREENSHOT_DIR ?? join(ROOT, 'tests', '.tmp', 'screenshots');
 

@@ -64,7 +64,11 @@ th[aria-sort="descending"] button::after { content: " \\25BC"; color: var(--acce
 .lists { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
 .lists h3 { font-size: 1rem; margin: 0 0 6px; }
 .lists ul { margin: 0; padding-left: 20px; }
-.checks th, .checks td { text-align: center; padding: 4px 6px; font-size: 0.85rem; }
+.checks th, .checks td { text-align: center; padding: 3px 2px; font-size: 0.8rem; }
+.checks thead th { font-size: 0.72rem; }
+/* Right to left outside, left to right inside: wider than the screen, the grid opens on its latest months. */
+.scroll.months { direction: rtl; }
+.scroll.months > table { direction: ltr; }
 .checks th.name, .checks td.name { text-align: left; white-space: nowrap; }
 .checks thead th.current { color: var(--ink); }
 /* The check names stay in view while the months scroll sideways on a phone. */
@@ -269,7 +273,7 @@ function checksHtml(data: DashboardData): string {
 		const rows = names.map((name) => `<tr><th scope="row" class="name">${h(name)}</th>${months.map((month) => checkCell(month.byName.get(name), month.period)).join('')}</tr>`);
 		const legend = ['pass', 'warn', 'fail', 'skipped'].map((status) => `<li class="status ${status}">${STATUS_SYMBOLS[status]} ${status}</li>`).join('');
 		return (
-			`<div class="scroll"><table class="checks"><thead><tr><th scope="col" class="name">Check</th>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>` +
+			`<div class="scroll months"><table class="checks"><thead><tr><th scope="col" class="name">Check</th>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>` +
 			`<ul class="legend" aria-label="Legend">${legend}<li class="status missing">— not recorded that month</li></ul>`
 		);
 	})();
