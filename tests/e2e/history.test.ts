@@ -18,7 +18,7 @@ import { LocalPostgres, postgresMissing } from '../../scripts/n8n/postgres';
 import { generateSample } from '../../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../../scripts/sample-data/generator';
 import { freshDir, runReport, startReportServer, until } from './helpers';
-import { assertChartPng, assertRendersOffline, assertReportEmail, CHROMIUM, emailAsShown, frenchEuros, SHOTS } from './manager-view';
+import { assertChartPng, assertRendersOffline, assertReportEmail, CHROMIUM, emailAsShown, frenchEuros, frenchGroups, SHOTS } from './manager-view';
 import { SlackReceiver, SmtpReceiver } from './receivers';
 import { EXPORTS } from '../helpers/bottleneck';
 
@@ -106,7 +106,7 @@ async function thirteenMonths(runMonth: MonthRunner) {
 			if (month === months.at(-1)) {
 				assert.equal(volume.status, 'warn', `the 40 % web drop is flagged: ${JSON.stringify(volume)}`);
 				// In the shipped Config's locale, fr-FR: "1 354,1" (a narrow no-break space groups thousands).
-				const frenchCount = String(month.expected.web_clean_rows).replace(/\B(?=(\d{3})+$)/g, '\u202f');
+				const frenchCount = frenchGroups(String(month.expected.web_clean_rows));
 				assert.match(String(volume.observed), new RegExp(`^${frenchCount} rows \\(z = −\\d+,\\d\\)$`));
 				assert.match(String(volume.expected), /^between [\d\u202f]+(,\d)? and [\d\u202f]+(,\d)? \(check_web_rows: mean [\d\u202f]+(,\d)? ± 3 × [\d\u202f]+(,\d)? over 12 periods, 2025-10 to 2026-09\)$/);
 			} else if (months.indexOf(month) >= 3) {

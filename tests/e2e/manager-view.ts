@@ -20,8 +20,11 @@ export const SHOTS = process.env.SCREENSHOT_DIR ?? join(ROOT, 'tests', '.tmp', '
 /** "70568.60" as a French reader sees it: 70 568,60 € (Intl's narrow no-break space groups, a no-break space before €). Written out here, not taken from the product's formatter. */
 export function frenchEuros(amount: string): string {
 	const [whole, cents] = amount.split('.');
-	return `${whole.replace(/\B(?=(\d{3})+$)/g, '\u202f')},${cents}\u00a0€`;
+	return `${frenchGroups(whole)},${cents}\u00a0€`;
 }
+
+/** "1354" → "1 354": thousands grouped by a narrow no-break space, as fr-FR writes them. */
+export const frenchGroups = (digits: string) => digits.replace(/\B(?=(\d{3})+$)/g, '\u202f');
 
 /** The chart re-read as a PNG: a sensible size, and drawn (many colours, not a blank canvas). */
 export function assertChartPng(png: Buffer, label: string): { width: number; height: number; colours: number } {

@@ -93,16 +93,17 @@ async function paretoCurve(session: DuckSession, productsRelation: string): Prom
 		`SELECT row_number() OVER (ORDER BY revenue DESC, product_key) AS rank, count(*) OVER () AS products, ` +
 		`sum(revenue) OVER (ORDER BY revenue DESC, product_key ROWS UNBOUNDED PRECEDING) AS running, sum(revenue) OVER () AS total ` +
 		`FROM ${productsRelation} WHERE revenue > 0`;
-	const eightyRank = await session.value(`WITH ranked AS (${ranked}) SELECT min(rank) FROM ranked WHERE running >= total * 0.8`);
-	// Every n-th product, the last one, and the 80 % point itself, so the marked point lies on the line.
+	// One scan: the 80 % rank beside every n-th product, the last one, and the 80 % point itself (so the marked point lies on the line).
 	const rows = await session.rows(
-		`WITH ranked AS (${ranked}) SELECT rank, products, CAST(running / total AS DOUBLE) AS share FROM ranked ` +
-			`WHERE rank = products OR rank % greatest(1, products // CAST($1 AS BIGINT)) = 0 OR rank = CAST($2 AS BIGINT) ORDER BY rank`,
-		[PARETO_POINTS, eightyRank === null ? 0 : Number(eightyRank)],
+		`WITH ranked AS (${ranked}), eighty AS (SELECT min(rank) AS rank FROM ranked WHERE running >= total * 0.8) ` +
+			`SELECT ranked.rank, products, CAST(running / total AS DOUBLE) AS share, eighty.rank AS eighty_rank FROM ranked, eighty ` +
+			`WHERE ranked.rank = products OR ranked.rank % greatest(1, products // CAST($1 AS BIGINT)) = 0 OR ranked.rank = eighty.rank ORDER BY ranked.rank`,
+		[PARETO_POINTS],
 	);
 	const products = rows.length ? Number(rows[0].products) : 0;
+	const eightyRank = rows.length ? rows[0].eighty_rank : null;
 	const points = [{ productShare: 0, revenueShare: 0 }, ...rows.map((row) => ({ productShare: Number(row.rank) / products, revenueShare: Number(row.share) }))];
-	const eighty = eightyRank === null || !products ? null : { products: Number(eightyRank), productShare: Number(eightyRank) / products };
+	const eighty = eightyRank === null || eightyRank === undefined || !products ? null : { products: Number(eightyRank), productShare: Number(eightyRank) / products };
 	return { points, products, eighty };
 }
 
