@@ -1,6 +1,6 @@
 /**
  * `npm run report -- [--input DIR] [--out DIR] [--period YYYY-MM] [--history DIR | --history-postgres HOST:PORT/DATABASE]
- *                   [--slack URL] [--smtp HOST:PORT] [--email-to ADDRESS]`
+ *                   [--slack URL] [--smtp HOST:PORT] [--email-to ADDRESS] [--n8n-version 1|2]`
  *
  * --period names the month (default: the previous one; use it to backfill); the month is
  * compared with the history and recorded in it: a DuckDB file in --history (default: the folder
@@ -8,7 +8,8 @@
  * password from SALES_HISTORY_PG_PASSWORD).
  *
  * Runs the shipped workflow (workflows/bottleneck-monthly-report.json, as shipped but for its
- * Config node) headless inside the pinned real n8n on the exports in DIR, and leaves
+ * Config node) headless inside a real n8n on the exports in DIR: the pinned 2.x, or with
+ * `--n8n-version 1` the newest 1.x (both installed into the cache on first use), and leaves
  * rapport_ca.xlsx, vins_premium.csv, vins_ordinaires.csv and summary.json in the out folder.
  * Without --input it uses generated sample data. Slack and email run only when configured.
  * Exit code 0 when every error-severity check passes, 2 when a check fails, 1 on a crash.
@@ -17,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { buildPackage, configuredWorkflow, ensureN8n, historyCredential, lockUserFolder, N8nInstance, pointHistoryAt, REPORT_FILES } from './n8n/instance';
+import { buildPackage, cachedUserFolder, n8nMajor, configuredWorkflow, ensureN8n, historyCredential, lockUserFolder, N8nInstance, pointHistoryAt, REPORT_FILES } from './n8n/instance';
 import type { HistoryTarget } from './n8n/instance';
 import type { ExecutionResult } from './n8n/instance';
 // Required only to generate the sample: it loads DuckDB and ExcelJS, a second or so on every run otherwise.
@@ -115,10 +116,12 @@ async function main(): Promise<number> {
 			period: { type: 'string' },
 			history: { type: 'string' },
 			'history-postgres': { type: 'string' },
+			'n8n-version': { type: 'string', default: process.env.N8N_MAJOR ?? '2' },
 		},
 	});
-	const { cache } = ensureN8n();
-	const home = join(cache, 'report-home');
+	process.env.N8N_MAJOR = values['n8n-version'];
+	const { cache, version } = ensureN8n();
+	const home = cachedUserFolder(cache, 'report-home');
 	const release = await lockUserFolder(home, (holder) => console.log(`[report] waiting for another report run in this cache (pid ${holder}) to finish`));
 	// Where the time goes, for the closing line: each phase's duration, or that it was skipped.
 	let lapStart = performance.now();
@@ -150,7 +153,7 @@ async function main(): Promise<number> {
 	// Last month's files must not pass for this month's if this run fails.
 	for (const file of REPORT_FILES) rmSync(join(out, file), { force: true });
 
-	const n8n = new N8nInstance(home, { allowedFolders: [input, out, ...(historyFolder ? [historyFolder] : [])], port: 5690, brokerPort: 5691 });
+	const n8n = new N8nInstance(home, { allowedFolders: [input, out, ...(historyFolder ? [historyFolder] : [])], port: 5690, brokerPort: n8nMajor() === '2' ? 5691 : 5693 });
 	const pack = buildPackage(cache);
 	lap('build+pack', pack.built);
 	lap('install', n8n.installPackage(pack.tarball));
@@ -167,7 +170,7 @@ async function main(): Promise<number> {
 	const workflows = n8n.importChanged('workflow', [configuredWorkflow(CRASH_WORKFLOW, { slackWebhookUrl: values.slack! }, values.slack ? [] : ['Alert Slack']), report]);
 	lap(`import workflows${workflows.length ? ` (${workflows.join(', ')})` : ''}`, workflows.length > 0);
 
-	console.log(`[report] running the shipped workflow in n8n on ${input} for ${period}; history: ${historyFolder ?? values['history-postgres']}`);
+	console.log(`[report] running the shipped workflow in n8n ${version} on ${input} for ${period}; history: ${historyFolder ?? values['history-postgres']}`);
 	const { run, output } = n8n.execute('SalesMonthly0001');
 	release();
 	lap('n8n execute', true);

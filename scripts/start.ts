@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateSample } from './sample-data/generator';
-import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage } from './n8n/instance';
+import { cachedUserFolder, ensureN8n, importShippedWorkflows, N8nInstance, packPackage } from './n8n/instance';
 
 async function main() {
 	const { cache } = ensureN8n();
@@ -16,7 +16,7 @@ async function main() {
 	const history = join(cache, 'sample-history');
 	for (const folder of [reports, history]) mkdirSync(folder, { recursive: true });
 	if (!existsSync(join(exports, 'expected.json'))) await generateSample({ webRows: 1513, outDir: exports, formats: ['xlsx'], seed: 42 });
-	const n8n = new N8nInstance(join(cache, 'editor-home'), { allowedFolders: [exports, reports, history], port: Number(process.env.N8N_PORT ?? 5678) });
+	const n8n = new N8nInstance(cachedUserFolder(cache, 'editor-home'), { allowedFolders: [exports, reports, history], port: Number(process.env.N8N_PORT ?? 5678) });
 	n8n.installPackage(packPackage(cache));
 	const token = randomBytes(12).toString('hex');
 	// Notifications stay off until you put your Slack webhook and SMTP server in.

@@ -8,8 +8,10 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import { runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Table } from '../shared/table';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
 import { countText } from '../shared/reading';
 import { cleanProperties } from './description';
+import { readCleanParameters } from './parameters';
 import { findStep } from './steps';
 
 /**
@@ -31,6 +33,12 @@ const SUBTITLE =
 const SUSPECT = (stepType: string) => (stepType === 'filterRows' ? "the step's condition" : "the step's columns");
 
 export class Clean implements INodeType {
+	static readonly summaryFields = {
+		rowsIn: 'Rows in the input table',
+		rowsOut: 'Rows left after every step',
+		'removed · <step label>': 'Rows one step removed, named by its label (e.g. "removed · remove duplicate sku (keep highest total_sales)"); a second step with the same words adds " (step N)"',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
 		displayName: 'Clean Table',
@@ -47,16 +55,17 @@ export class Clean implements INodeType {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {
 			let table: Table = await loader.load(0, 'input', 'the input table');
 			const rowsIn = table.rows;
-			const steps = this.getNodeParameter('steps.step', 0, []) as IDataObject[];
+			const { steps } = readCleanParameters(this);
 			const stepStatistics: IDataObject[] = [];
-			const removedBy: IDataObject = {};
+			// The figure names come from the steps' labels: the declared "removed · <step label>".
+			const removedBy: Record<string, number> = {};
 			const removals: string[] = [];
 			const warnings: string[] = [];
 			for (const [index, parameters] of steps.entries()) {
-				const step = findStep(parameters.stepType as string);
+				const step = findStep(parameters.stepType);
 				const position = `Step ${index + 1}`;
 				if (!step) {
-					throw new NodeOperationError(this.getNode(), `${position}: unknown step type "${parameters.stepType as string}"`, {
+					throw new NodeOperationError(this.getNode(), `${position}: unknown step type "${parameters.stepType}"`, {
 						description: 'Remove the step and add it again from the list.',
 					});
 				}
@@ -97,9 +106,10 @@ export class Clean implements INodeType {
 				warnings,
 			};
 			const outcome = removals.length ? removals.join(', ') : steps.length ? 'no rows removed' : 'no cleaning steps';
+			const figures: SummaryFigures<typeof Clean.summaryFields> = { rowsIn, rowsOut: table.rows, ...removedBy };
 			// Which input was read (a file, its sheet or CSV dialect, a table, items) is the second sentence.
 			const summary = `${countText(rowsIn)} rows in, ${countText(table.rows)} out: ${outcome}. Input: ${table.source.detail}.`;
-			return [await emitter.emit({ table, statistics, summary, figures: { rowsIn, rowsOut: table.rows, ...removedBy }, warnings })];
+			return [await emitter.emit({ table, statistics, summary, figures, warnings })];
 		}, { previewOutput: true });
 	}
 }

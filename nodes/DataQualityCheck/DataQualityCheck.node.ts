@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { ColumnNotFoundError, isTableBinary, runTableNode, TABLE_NODE_DEFAULTS } from '../shared/table';
 import type { Table } from '../shared/table';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
 import { countText } from '../shared/reading';
 import { numberFormats } from '../shared/reports/format';
 import { readLocale } from '../shared/reports/locale';
@@ -13,6 +14,7 @@ import { qualityProperties } from './description';
 import { failureAlert } from './alert';
 import { checkResult, qualityReport } from './report';
 import type { CheckResult } from './report';
+import { readDataQualityCheckParameters } from './parameters';
 
 /** The history store could not be opened or read (its error, as a person reads it, is the message). */
 class HistoryUnavailable extends Error {
@@ -22,6 +24,14 @@ class HistoryUnavailable extends Error {
 }
 
 export class DataQualityCheck implements INodeType {
+	static readonly summaryFields = {
+		checksPassed: 'Checks that passed',
+		checksFailed: 'Error checks that failed: above 0 only on the Failed output',
+		checksWarned: 'Warning checks that failed, only when some did: reported, never stopping the run',
+		checksSkipped: 'Checks skipped for an empty expected value or a short history, only when some were',
+		rows: 'Rows in the checked table',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
 		displayName: 'Data Quality Check',
@@ -74,7 +84,7 @@ export class DataQualityCheck implements INodeType {
 			};
 
 			const formats = numberFormats(readLocale(this));
-			const storage = this.getNodeParameter('historyStorage', 0, 'none') as string;
+			const { historyStorage: storage, checks: entries, onFailure } = readDataQualityCheckParameters(this);
 			let history: Promise<PeriodRun[]> | undefined;
 			// Read once for every check of the run; the store is released at once (a file lock, a pool).
 			const loadHistory = () =>
@@ -91,11 +101,10 @@ export class DataQualityCheck implements INodeType {
 					}
 				})());
 
-			const entries = this.getNodeParameter('checks.check', 0, []) as IDataObject[];
 			const results: CheckResult[] = [];
 			for (const [index, parameters] of entries.entries()) {
-				const name = (parameters.checkName as string)?.trim() || `Check ${index + 1}`;
-				const kind = findCheckKind(parameters.checkType as string);
+				const name = parameters.checkName?.trim() || `Check ${index + 1}`;
+				const kind = findCheckKind(parameters.checkType);
 				const misconfigured = (message: string, hint: string): never => {
 					throw new NodeOperationError(this.getNode(), `Check "${name}" cannot run: ${message}`, { description: hint });
 				};
@@ -103,7 +112,7 @@ export class DataQualityCheck implements INodeType {
 					storage === 'none'
 						? misconfigured('it compares with the history, and History Storage is None', "Set the node's History Storage to File (DuckDB) or Postgres, and choose its credential.")
 						: loadHistory();
-				if (!kind) misconfigured(`unknown check type "${parameters.checkType as string}"`, 'Remove the check and add it again.');
+				if (!kind) misconfigured(`unknown check type "${parameters.checkType}"`, 'Remove the check and add it again.');
 				const outcome = await kind!
 					.run({ session, table, reference: loadReference, history: readHistory, formats, nodeName: this.getNode().name, parameters, misconfigured })
 					.catch((error: Error): CheckOutcome => {
@@ -121,8 +130,8 @@ export class DataQualityCheck implements INodeType {
 			const passed = results.filter((check) => check.status === 'pass').length;
 			const counted = [`${passed} passed`, `${failing.length} failed`, ...(warned.length ? [`${warned.length} with a warning`] : []), ...(report.skipped ? [`${report.skipped} skipped`] : [])];
 			const summary = `${results.length} ${results.length === 1 ? 'check' : 'checks'} on ${countText(table.rows)} rows: ${counted.join(', ')}.${[...failing, ...warned].map((c) => ` ${c.message}.`).join('')}`;
-			const figures: IDataObject = { checksPassed: passed, checksFailed: failing.length, ...(warned.length ? { checksWarned: warned.length } : {}), ...(report.skipped ? { checksSkipped: report.skipped } : {}), rows: table.rows };
-			if (failing.length && this.getNodeParameter('onFailure', 0, 'stop') === 'stop') {
+			const figures: SummaryFigures<typeof DataQualityCheck.summaryFields> = { checksPassed: passed, checksFailed: failing.length, ...(warned.length ? { checksWarned: warned.length } : {}), ...(report.skipped ? { checksSkipped: report.skipped } : {}), rows: table.rows };
+			if (failing.length && onFailure === 'stop') {
 				throw new NodeOperationError(this.getNode(), `${failing.length} data quality check(s) failed: ${failing.map((c) => c.name).join(', ')}`, {
 					description: failing.map((c) => c.message).join('\n'),
 				});

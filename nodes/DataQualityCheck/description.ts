@@ -5,6 +5,19 @@ import { localeField } from '../shared/reports/locale';
 import { tableInputProperties, tableOutputProperties } from '../shared/table';
 import { CHECK_KINDS } from './checks';
 
+const FAILURE_OPTIONS = [
+	{ name: 'Stop the Workflow', value: 'stop', description: 'Stop with an error that lists every failing check' },
+	{ name: 'Send to the Failed Output', value: 'route', description: 'The report goes to the Failed output; the Passed output stays empty, so the success path does not run' },
+] as const;
+
+/** What a failing error check does: the values of When an Error Check Fails. */
+export const FAILURE_ACTIONS = FAILURE_OPTIONS.map((option) => option.value);
+
+const NO_HISTORY = { name: 'None', value: 'none', description: 'No check compares with the history' } as const;
+
+/** None, then the stores of the shared History Storage field (File (DuckDB), Postgres). */
+export const HISTORY_STORAGES = [NO_HISTORY.value, 'file', 'postgres'] as const;
+
 export const qualityProperties: INodeProperties[] = [
 	...tableInputProperties,
 	{
@@ -43,15 +56,12 @@ export const qualityProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'stop',
 		description: 'Warnings never stop the run: they are only reported',
-		options: [
-			{ name: 'Stop the Workflow', value: 'stop', description: 'Stop with an error that lists every failing check' },
-			{ name: 'Send to the Failed Output', value: 'route', description: 'The report goes to the Failed output; the Passed output stays empty, so the success path does not run' },
-		],
+		options: [...FAILURE_OPTIONS],
 	},
 	{
 		...HISTORY_STORAGE_FIELD,
 		// None by default: no credential is asked of a node without history checks.
-		options: [{ name: 'None', value: 'none', description: 'No check compares with the history' }, ...(HISTORY_STORAGE_FIELD.options ?? [])],
+		options: [NO_HISTORY, ...(HISTORY_STORAGE_FIELD.options ?? [])],
 		default: 'none',
 		description: 'Where the month-over-month history is kept, for Volume Anomaly, Revenue Anomaly and Row Count Change against the last recorded period',
 	},

@@ -5,13 +5,9 @@ import { join } from 'node:path';
 import { allowedFolder } from '../shared/files/access';
 import { failedItem } from '../shared/table';
 import { formatOfFile, readableExtensions } from '../shared/table/formats';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
 import { loadExportsProperties } from './description';
-
-
-interface Wanted {
-	name: string;
-	match: string;
-}
+import { readLoadSalesExportsParameters } from './parameters';
 
 interface Candidate {
 	fileName: string;
@@ -20,6 +16,14 @@ interface Candidate {
 }
 
 export class LoadSalesExports implements INodeType {
+	/** No summary sentence: these are the fields its one item carries, beside the export files. */
+	static readonly summaryFields = {
+		source: 'Where the exports were read from: "the uploaded files" or "folder <path>"',
+		files: 'The file chosen for each export, by export name',
+		expected: 'The reference figures of the Expected Figures File, by name ({} without one)',
+		expectedFile: 'The Expected Figures File read, or null when there was none',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		displayName: 'Load Sales Exports',
 		name: 'loadSalesExports',
@@ -53,9 +57,7 @@ export class LoadSalesExports implements INodeType {
 
 async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> {
 	const items = ctx.getInputData();
-	const source = ctx.getNodeParameter('source', 0) as string;
-	const wanted = (ctx.getNodeParameter('exports.export', 0, []) as Wanted[]).filter((w) => w.name?.trim() && w.match?.trim());
-	const expectedName = (ctx.getNodeParameter('expectedFile', 0, '') as string).trim();
+	const { source, folder: folderSetting, wanted, expectedName } = readLoadSalesExportsParameters(ctx);
 	const uploaded = uploadedFiles(items);
 	const useUpload = source === 'upload' || (source === 'auto' && uploaded.length > 0);
 	let where: string;
@@ -64,7 +66,7 @@ async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 		where = 'the uploaded files';
 		candidates = uploaded;
 	} else {
-		const folder = await allowedFolder(ctx, ctx.getNodeParameter('folder', 0) as string, 'read the exports from');
+		const folder = await allowedFolder(ctx, folderSetting, 'read the exports from');
 		where = `folder ${folder}`;
 		candidates = await folderFiles(ctx, folder);
 	}
@@ -108,7 +110,8 @@ async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 			});
 		}
 	}
-	return { json: { source: where, files, expected, expectedFile: expectedFile?.fileName ?? null }, binary, pairedItem: { item: 0 } };
+	const json: SummaryFigures<typeof LoadSalesExports.summaryFields> = { source: where, files, expected, expectedFile: expectedFile?.fileName ?? null };
+	return { json, binary, pairedItem: { item: 0 } };
 }
 
 /** Files on the incoming items (a multipart webhook upload puts one per form field). */

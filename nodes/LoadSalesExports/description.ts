@@ -1,16 +1,21 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+const SOURCE_OPTIONS = [
+	{ name: 'Auto: Uploaded Files if Any, Else the Folder', value: 'auto' },
+	{ name: 'Folder', value: 'folder' },
+	{ name: 'Files on the Incoming Item (Upload)', value: 'upload' },
+] as const;
+
+/** Where the exports are read from: the values of Source. */
+export const SOURCES = SOURCE_OPTIONS.map((option) => option.value);
+
 export const loadExportsProperties: INodeProperties[] = [
 	{
 		displayName: 'Source',
 		name: 'source',
 		type: 'options',
 		default: 'auto',
-		options: [
-			{ name: 'Auto: Uploaded Files if Any, Else the Folder', value: 'auto' },
-			{ name: 'Folder', value: 'folder' },
-			{ name: 'Files on the Incoming Item (Upload)', value: 'upload' },
-		],
+		options: [...SOURCE_OPTIONS],
 	},
 	{
 		displayName: 'Folder',

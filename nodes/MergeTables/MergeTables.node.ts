@@ -11,20 +11,32 @@ import { quoteList } from '../shared/sql';
 import { countText } from '../shared/reading';
 import { findColumns, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Table } from '../shared/table';
-import { JOIN_TYPES, MAX_INPUTS, mergeProperties } from './description';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
+import { JOIN_TYPES, mergeProperties } from './description';
 import type { DuckSession } from '../shared/duckdb';
 import type { JoinType } from './description';
 import { joinSql, selectList, unmatchedSql } from './join';
 import type { JoinPlan } from './join';
+import { readMergeTablesParameters } from './parameters';
+import type { JoinEntry } from './parameters';
+
+/** A join whose input and type were checked; its keys are checked against the tables. */
+type CheckedJoin = Partial<JoinEntry> & Pick<JoinEntry, 'input' | 'joinType'>;
 
 /** Evaluated by the editor to draw one input per table. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>
-	Array.from({ length: (parameters.numberInputs as number) || 2 }, (_, index) => ({
+	Array.from({ length: Number(parameters.numberInputs) || 2 }, (_, index) => ({
 		type: 'main',
 		displayName: `Table ${index + 1}`,
 	}));
 
 export class MergeTables implements INodeType {
+	static readonly summaryFields = {
+		rowsOut: 'rows in the merged table',
+		'unmatched · table <n>': 'rows of table n that found no match in the join that adds it (table 1: in the first join)',
+		'unmatched · join <n>': 'rows made by join n that found no match in the next join',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
 		displayName: 'Merge Tables',
@@ -42,10 +54,9 @@ export class MergeTables implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter }) => {
-			const inputCount = Math.min(MAX_INPUTS, Math.max(2, Number(this.getNodeParameter('numberInputs', 0, 2))));
-			const joins = this.getNodeParameter('joins.join', 0, []) as IDataObject[];
-			const options = this.getNodeParameter('joinOptions', 0, {}) as IDataObject;
-			checkJoinsCoverInputs(this, joins, inputCount);
+			const parameters = readMergeTablesParameters(this);
+			const { inputCount } = parameters;
+			const joins = checkJoinsCoverInputs(this, parameters.joins, inputCount);
 
 			const tables: Table[] = [];
 			for (let index = 0; index < inputCount; index++) {
@@ -57,18 +68,17 @@ export class MergeTables implements INodeType {
 			let result = tables[0];
 			const joinStatistics: IDataObject[] = [];
 			for (const [position, join] of joins.entries()) {
-				const right = tables[Number(join.input) - 1];
-				const where = `Join ${position + 1} (input ${join.input as number})`;
-				const leftKeys = findColumns(result, join.leftKeys as string);
-				const rightKeys = findColumns(right, join.rightKeys as string);
+				const right = tables[join.input - 1];
+				const where = `Join ${position + 1} (input ${join.input})`;
+				const leftKeys = findColumns(result, join.leftKeys);
+				const rightKeys = findColumns(right, join.rightKeys);
 				if (!leftKeys.length || leftKeys.length !== rightKeys.length) {
 					throw new NodeOperationError(this.getNode(), `${where}: key columns do not pair up`, {
 						description: `Give the same number of key columns on both sides (now ${leftKeys.length} and ${rightKeys.length}), e.g. "product_id" and "product_id".`,
 					});
 				}
-				const comparison = options.keyComparison === 'exact' ? 'exact' : 'text';
 				const mismatched = leftKeys.findIndex((left, index) => left.type !== rightKeys[index].type);
-				if (comparison === 'exact' && mismatched >= 0) {
+				if (parameters.keyComparison === 'exact' && mismatched >= 0) {
 					const [l, r] = [leftKeys[mismatched], rightKeys[mismatched]];
 					throw new NodeOperationError(this.getNode(), `${where}: keys "${l.name}" (${l.type}) and "${r.name}" (${r.type}) have different types`, {
 						description: 'Set "Compare Keys" to "As Text" so 15298 and "15298" match, or convert one column with Clean Table first.',
@@ -77,17 +87,17 @@ export class MergeTables implements INodeType {
 				const plan: JoinPlan = {
 					left: result,
 					right,
-					type: join.joinType as JoinType,
+					type: join.joinType,
 					keys: leftKeys.map((left, index) => ({ left, right: rightKeys[index] })),
-					suffix: (join.clashSuffix as string)?.trim() || `_input${join.input as number}`,
-					comparison,
-					ignoreCase: options.ignoreCase === true,
+					suffix: join.clashSuffix?.trim() || `_input${join.input}`,
+					comparison: parameters.keyComparison,
+					ignoreCase: parameters.ignoreCase,
 				};
 				const joined = await loader.createTable(`joined_${position + 1}`, joinSql(plan));
 				const rows = joined.rows;
 				joinStatistics.push({
 					join: position + 1,
-					input: join.input as number,
+					input: join.input,
 					type: plan.type,
 					keys: plan.keys.map((k) => `${k.left.name} = ${k.right.name}`).join(' and '),
 					rowsLeft: result.rows,
@@ -107,11 +117,13 @@ export class MergeTables implements INodeType {
 			};
 			// Each join's left side is table 1, then what the joins before it made.
 			const leftName = (join: number) => (join === 1 ? 'table 1' : `join ${join - 1}`);
-			const figures: IDataObject = { rowsOut: result.rows };
+			// Named as the joins run ('unmatched · table 2'), so declared with a placeholder.
+			const unmatchedFigures: IDataObject = {};
 			for (const j of joinStatistics) {
-				figures[`unmatched · ${leftName(j.join as number)}`] = j.unmatchedLeftRows;
-				figures[`unmatched · table ${j.input as number}`] = j.unmatchedRightRows;
+				unmatchedFigures[`unmatched · ${leftName(j.join as number)}`] = j.unmatchedLeftRows;
+				unmatchedFigures[`unmatched · table ${j.input as number}`] = j.unmatchedRightRows;
 			}
+			const figures: SummaryFigures<typeof MergeTables.summaryFields> = { rowsOut: result.rows, ...unmatchedFigures };
 			const perJoin = joinStatistics.map(
 				(j) =>
 					`join ${j.join as number} (${j.type as string} on ${j.keys as string}): ${countText(j.unmatchedLeftRows as number)} rows of ${leftName(j.join as number)} and ${countText(j.unmatchedRightRows as number)} of table ${j.input as number} found no match`,
@@ -123,26 +135,32 @@ export class MergeTables implements INodeType {
 }
 
 /** Every input after the first must be joined exactly once, with a known join type. */
-function checkJoinsCoverInputs(ctx: IExecuteFunctions, joins: IDataObject[], inputCount: number): void {
-	const fail = (message: string, description: string): never => {
+function checkJoinsCoverInputs(ctx: IExecuteFunctions, joins: Array<Partial<JoinEntry>>, inputCount: number): CheckedJoin[] {
+	function fail(message: string, description: string): never {
 		throw new NodeOperationError(ctx.getNode(), message, { description });
-	};
+	}
 	if (!joins.length) fail('No join is set up', 'Add one join per input after the first, e.g. input 2 on product_id.');
 	const seen = new Set<number>();
+	const checked: CheckedJoin[] = [];
 	for (const [position, join] of joins.entries()) {
 		const input = Number(join.input);
 		if (!Number.isInteger(input) || input < 2 || input > inputCount) {
-			fail(`Join ${position + 1} names input ${join.input as number}, but the node has inputs 1 to ${inputCount}`, 'Pick an input between 2 and "Number of Inputs".');
+			fail(`Join ${position + 1} names input ${String(join.input)}, but the node has inputs 1 to ${inputCount}`, 'Pick an input between 2 and "Number of Inputs".');
 		}
 		if (seen.has(input)) fail(`Input ${input} is joined twice`, 'Each input after the first is joined once.');
-		if (!((join.joinType as string) in JOIN_TYPES)) {
-			fail(`Join ${position + 1} has an unknown join type "${join.joinType as string}"`, `Choose one of: ${Object.keys(JOIN_TYPES).join(', ')}.`);
+		const { joinType } = join;
+		if (!isJoinType(joinType)) {
+			fail(`Join ${position + 1} has an unknown join type "${String(joinType)}"`, `Choose one of: ${Object.keys(JOIN_TYPES).join(', ')}.`);
 		}
 		seen.add(input);
+		checked.push({ ...join, input, joinType });
 	}
 	const missing = Array.from({ length: inputCount - 1 }, (_, i) => i + 2).filter((input) => !seen.has(input));
 	if (missing.length) fail(`Input ${missing.join(', ')} is connected but not joined`, 'Add a join for it, or lower "Number of Inputs".');
+	return checked;
 }
+
+const isJoinType = (value: unknown): value is JoinType => typeof value === 'string' && value in JOIN_TYPES;
 
 /** How many rows and distinct keys of one side found no partner, with a few examples. */
 async function unmatched(session: DuckSession, plan: JoinPlan, side: 'left' | 'right'): Promise<IDataObject> {

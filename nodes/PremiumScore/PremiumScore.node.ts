@@ -7,11 +7,24 @@ import { quoteIdentifier, quoteList } from '../shared/sql';
 import { countText, identifyingColumns, percentText, rounded, rowLabel } from '../shared/reading';
 import { findColumn, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Table } from '../shared/table';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
 import { premiumProperties } from './description';
+import { readPremiumScoreParameters } from './parameters';
+import type { PremiumScoreParameters } from './parameters';
 import { premiumRule, scoredSql, splitSql, statsSql, numericValue } from './sql';
 import type { ScorePlan } from './sql';
 
 export class PremiumScore implements INodeType {
+	static readonly summaryFields = {
+		premiumCount: 'rows found premium (both outputs)',
+		ordinaryCount: 'rows found ordinary, unscored rows included (both outputs)',
+		premiumShare: 'the premium rows\' share of all rows (Premium output)',
+		premiumAbove: 'the score column\'s value above which a row is premium, rounded; empty when no row can be (Premium output)',
+		mean: 'the average of the numeric values, rounded (Premium output)',
+		topPremium: 'up to five premium rows with the highest scores, each named with its value (Premium output)',
+		ordinaryBelow: 'the value up to which a row is ordinary, the same cut as premiumAbove (Ordinary output)',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
 		displayName: 'Premium Score',
@@ -26,16 +39,17 @@ export class PremiumScore implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 2, async ({ session, loader, emitter, clock }) => {
+			const parameters = readPremiumScoreParameters(this);
 			const input = await loader.load(0, 'input', 'the input table');
 			const plan: ScorePlan = {
 				source: input.relation,
 				sourceOrder: input.order,
-				column: findColumn(input, this.getNodeParameter('scoreColumn', 0) as string).name,
-				method: this.getNodeParameter('method', 0, 'zscore') as ScorePlan['method'],
-				threshold: sane(this, 'Threshold', this.getNodeParameter('threshold', 0, 2)),
-				deviation: this.getNodeParameter('deviation', 0, 'population') as ScorePlan['deviation'],
-				k: sane(this, 'K', this.getNodeParameter('iqrK', 0, 1.5)),
-				scoreName: (this.getNodeParameter('scoreName', 0, 'premium_score') as string).trim() || 'premium_score',
+				column: findColumn(input, parameters.scoreColumn).name,
+				method: parameters.method,
+				threshold: sane(this, 'Threshold', parameters.threshold),
+				deviation: parameters.deviation,
+				k: sane(this, 'K', parameters.k),
+				scoreName: parameters.scoreName,
 			};
 			if (input.columns.some((c) => c.name.toLowerCase() === plan.scoreName.toLowerCase())) {
 				throw new NodeOperationError(this.getNode(), `The input already has a column "${plan.scoreName}"`, {
@@ -87,13 +101,13 @@ export class PremiumScore implements INodeType {
 				),
 				notes,
 			};
-			const csv = this.getNodeParameter('createCsv', 0, false) ? await clock.measure('report', async () => await csvFiles(this, session, premium, ordinary)) : undefined;
+			const csv = parameters.createCsv ? await clock.measure('report', async () => await csvFiles(this, session, parameters.csv, premium, ordinary)) : undefined;
 			const cut = rounded(premiumFrom);
 			const summary =
 				`${countText(premium.rows)} premium and ${countText(ordinary.rows)} ordinary of ${countText(Number(stats.rows))} rows` +
 				`${cut !== null ? `: premium when ${plan.column} is above ${cut}` : ''} (${statistics.method as string}).`;
 			const top = statistics.topPremium as IDataObject[];
-			const figures: IDataObject = {
+			const figures: SummaryFigures<typeof PremiumScore.summaryFields> = {
 				premiumCount: premium.rows,
 				ordinaryCount: ordinary.rows,
 				premiumShare: percentText(Number(stats.rows) ? premium.rows / Number(stats.rows) : null),
@@ -102,7 +116,7 @@ export class PremiumScore implements INodeType {
 				...(top.length ? { topPremium: top.map((row) => topName(row, plan)).join(', ') } : {}),
 			};
 			// The Ordinary output has its own few figures; the scoring's statistics live with Premium.
-			const ordinaryFigures: IDataObject = { ordinaryCount: ordinary.rows, premiumCount: premium.rows, ordinaryBelow: cut };
+			const ordinaryFigures: SummaryFigures<typeof PremiumScore.summaryFields> = { ordinaryCount: ordinary.rows, premiumCount: premium.rows, ordinaryBelow: cut };
 			const ordinarySummary = `${countText(ordinary.rows)} ordinary rows${cut !== null ? `: ${plan.column} up to ${cut}` : ''}; ${countText(premium.rows)} premium went to the Premium output.`;
 			return [
 				await emitter.emit({ table: premium, statistics, summary, figures, warnings: notes, outputName: 'premium', attachments: csv?.premium }),
@@ -143,29 +157,25 @@ function scoringNotes(plan: ScorePlan, stats: Record<string, unknown>): string[]
 }
 
 /** Thresholds are user numbers: refuse what cannot be meant rather than silently scoring nothing. */
-function sane(ctx: IExecuteFunctions, label: string, raw: unknown): number {
-	const value = Number(raw);
+function sane(ctx: IExecuteFunctions, label: string, value: number): number {
 	if (!Number.isFinite(value) || value < 0 || value > 100) {
-		throw new NodeOperationError(ctx.getNode(), `${label} ${String(raw)} is not usable`, {
+		throw new NodeOperationError(ctx.getNode(), `${label} ${value} is not usable`, {
 			description: `${label} must be a number from 0 to 100 (2 for z-scores and 1.5 for IQR fences are the usual choices).`,
 		});
 	}
 	return value;
 }
 
-async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, premium: Table, ordinary: Table) {
-	const options = ctx.getNodeParameter('csvOptions', 0, {}) as IDataObject;
-	const style = options.style ?? 'standard';
-	const formulaSafe = options.formulaSafe !== false;
-	const property = (options.binaryPropertyName as string)?.trim() || 'csv';
+async function csvFiles(ctx: IExecuteFunctions, session: DuckSession, options: PremiumScoreParameters['csv'], premium: Table, ordinary: Table) {
+	const { style, formulaSafe, binaryPropertyName } = options;
 	const files: Record<'premium' | 'ordinary', IBinaryKeyData> = { premium: {}, ordinary: {} };
 	for (const [key, table, fileName] of [
-		['premium', premium, (options.premiumFileName as string)?.trim() || 'vins_premium.csv'],
-		['ordinary', ordinary, (options.ordinaryFileName as string)?.trim() || 'vins_ordinaires.csv'],
+		['premium', premium, options.premiumFileName],
+		['ordinary', ordinary, options.ordinaryFileName],
 	] as const) {
 		const path = session.scratchPath(`${key}.csv`);
 		await csvFormat.write!({ session, relation: table.relation, orderBy: table.order, columns: table.columns, path, options: { style, formulaSafe } });
-		files[key] = { [property]: await storeFile(ctx, path, fileName, csvFormat) };
+		files[key] = { [binaryPropertyName]: await storeFile(ctx, path, fileName, csvFormat) };
 	}
 	return files;
 }

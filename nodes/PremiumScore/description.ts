@@ -1,6 +1,27 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { COLUMN_FIELD, tableInputProperties, tableOutputProperties } from '../shared/table';
 
+const methodOptions = [
+	{
+		name: 'Z-Score',
+		value: 'zscore' as const,
+		description: 'How many standard deviations above the mean; premium above the threshold',
+	},
+	{
+		name: 'IQR Fence',
+		value: 'iqr' as const,
+		description: 'Premium above Q3 + k × (Q3 − Q1); robust to a few extreme prices. When Q1 = Q3 the fence is Q3 itself.',
+	},
+];
+
+const deviationOptions = [
+	{ name: 'Population (Divide by N)', value: 'population' as const, description: 'As numpy and scipy.stats.zscore' },
+	{ name: 'Sample (Divide by N − 1)', value: 'sample' as const, description: 'As pandas .std()' },
+];
+
+export const METHODS = methodOptions.map((option) => option.value);
+export const DEVIATIONS = deviationOptions.map((option) => option.value);
+
 export const premiumProperties: INodeProperties[] = [
 	...tableInputProperties,
 	{
@@ -18,18 +39,7 @@ export const premiumProperties: INodeProperties[] = [
 		name: 'method',
 		type: 'options',
 		default: 'zscore',
-		options: [
-			{
-				name: 'Z-Score',
-				value: 'zscore',
-				description: 'How many standard deviations above the mean; premium above the threshold',
-			},
-			{
-				name: 'IQR Fence',
-				value: 'iqr',
-				description: 'Premium above Q3 + k × (Q3 − Q1); robust to a few extreme prices. When Q1 = Q3 the fence is Q3 itself.',
-			},
-		],
+		options: methodOptions,
 	},
 	{
 		displayName: 'Threshold',
@@ -45,10 +55,7 @@ export const premiumProperties: INodeProperties[] = [
 		name: 'deviation',
 		type: 'options',
 		default: 'population',
-		options: [
-			{ name: 'Population (Divide by N)', value: 'population', description: 'As numpy and scipy.stats.zscore' },
-			{ name: 'Sample (Divide by N − 1)', value: 'sample', description: 'As pandas .std()' },
-		],
+		options: deviationOptions,
 		displayOptions: { show: { method: ['zscore'] } },
 	},
 	{

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { DateTime } from 'luxon';
 import type { DuckSession } from '../shared/duckdb';
 import { xlsx, XLSX_MAX_ROWS, writeRevenueWorkbook } from '../shared/table/formats';
 import type { SheetColumn } from '../shared/table/formats';
@@ -9,11 +8,22 @@ import { quoteIdentifier, quoteList } from '../shared/sql';
 import { countText, identifyingColumns, isLabelColumn, moneyText, rowLabel } from '../shared/reading';
 import { findColumn, findColumns, isText, isWholeNumber, rowsToJson, runTableNode, TABLE_NODE_DEFAULTS, tableNodeOutputs } from '../shared/table';
 import type { Column, Table } from '../shared/table';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
 import { revenueProperties } from './description';
+import { readRevenueParameters } from './parameters';
+import type { RevenueParameters } from './parameters';
 import { GROUP_ROW_COUNT, revenueSql, totalsSql } from './sql';
 import type { RevenuePlan } from './sql';
 
 export class Revenue implements INodeType {
+	static readonly summaryFields = {
+		totalRevenue: 'the revenue of every row added up, exact to the cent, with its currency',
+		rowsWithRevenue: 'rows (or groups) with a numeric price and quantity, so with a revenue',
+		unitsSold: 'the quantities added up',
+		topProduct: 'the row (or group) with the most revenue, named by its id, sku or title columns',
+		reportFile: 'the Excel report\'s file name, when Create Excel Report is on',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
 		displayName: 'Revenue',
@@ -28,21 +38,17 @@ export class Revenue implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runTableNode(this, 1, async ({ session, loader, emitter, clock }) => {
+			const parameters = readRevenueParameters(this);
 			const input = await loader.load(0, 'input', 'the input table');
-			const names = this.getNodeParameter('outputColumns', 0, {}) as IDataObject;
 			const plan: RevenuePlan = {
 				source: input.relation,
 				sourceOrder: input.order,
-				price: findColumn(input, this.getNodeParameter('priceColumn', 0) as string),
-				quantity: findColumn(input, this.getNodeParameter('quantityColumn', 0) as string),
-				groupBy: [...new Set(findColumns(input, this.getNodeParameter('groupBy', 0, '') as string))],
-				names: {
-					revenue: (names.revenue as string)?.trim() || 'revenue',
-					share: (names.share as string)?.trim() || 'revenue_share',
-					cumulative: (names.cumulative as string)?.trim() || 'cumulative_share',
-				},
+				price: findColumn(input, parameters.priceColumn),
+				quantity: findColumn(input, parameters.quantityColumn),
+				groupBy: [...new Set(findColumns(input, parameters.groupBy))],
+				names: parameters.names,
 			};
-			const currency = this.getNodeParameter('currency', 0, 'EUR') as string;
+			const { currency } = parameters;
 			checkOutputNames(this, plan, input);
 			const result: Table = { ...input, ...(await loader.createTable('revenue', revenueSql(plan))), label: 'revenue' };
 			const relation = result.relation;
@@ -72,8 +78,8 @@ export class Revenue implements INodeType {
 			if (negativePriceRows) warnings.push(`${negativePriceRows} row(s) have a negative ${plan.price.name}`);
 			if (warnings.length) statistics.warnings = warnings;
 
-			const attachments = this.getNodeParameter('createReport', 0, false)
-				? await clock.measure('report', async () => await report(this, session, result, plan, statistics))
+			const attachments = parameters.createReport
+				? await clock.measure('report', async () => await report(this, session, result, plan, parameters, statistics))
 				: undefined;
 			const total = moneyText(statistics.totalRevenue as string, currency);
 			const rowsWithRevenue = Number(totals.rows_with_revenue);
@@ -81,12 +87,12 @@ export class Revenue implements INodeType {
 			const summary =
 				`Total revenue ${total} from ${countText(rowsWithRevenue)} ${rowsWithRevenue === 1 ? 'row' : 'rows'} (${countText(Number(totals.units))} units)` +
 				`${topName ? `; top: ${topName}, ${moneyText(top![plan.names.revenue] as number, currency)}` : ''}. Input: ${input.source.detail}.`;
-			const figures: IDataObject = {
+			const figures: SummaryFigures<typeof Revenue.summaryFields> = {
 				totalRevenue: total,
 				rowsWithRevenue,
 				unitsSold: Number(totals.units),
 				...(topName ? { topProduct: topName } : {}),
-				...(statistics.report ? { reportFile: (statistics.report as IDataObject).fileName } : {}),
+				...(attachments ? { reportFile: parameters.report.fileName } : {}),
 			};
 			return [await emitter.emit({ table: result, statistics, summary, figures, warnings, attachments })];
 		}, { previewOutput: true });
@@ -114,21 +120,19 @@ function checkOutputNames(ctx: IExecuteFunctions, plan: RevenuePlan, input: Tabl
 }
 
 
-async function report(ctx: IExecuteFunctions, session: DuckSession, result: Table, plan: RevenuePlan, statistics: IDataObject) {
-	const options = ctx.getNodeParameter('reportOptions', 0, {}) as IDataObject;
+async function report(ctx: IExecuteFunctions, session: DuckSession, result: Table, plan: RevenuePlan, parameters: RevenueParameters, statistics: IDataObject) {
+	const { fileName, period, labelColumn, binaryPropertyName } = parameters.report;
 	// The header and the totals row take two of the sheet's rows.
 	if (result.rows + 2 > XLSX_MAX_ROWS) {
 		throw new NodeOperationError(ctx.getNode(), `The Excel report cannot hold ${result.rows} rows`, {
 			description: `An Excel sheet stops at ${countText(XLSX_MAX_ROWS)} rows. Set Group By (e.g. product_id) for one row per product, or turn off Create Excel Report and use Table output.`,
 		});
 	}
-	const fileName = (options.fileName as string)?.trim() || 'rapport_ca.xlsx';
-	const period = (options.period as string)?.trim() || DateTime.now().minus({ months: 1 }).toFormat('LLLL yyyy');
-	const chosen = findColumns(result, options.columns as string);
+	const chosen = findColumns(result, parameters.report.columns);
 	const kept = new Set([plan.names.revenue, plan.names.share, plan.names.cumulative]);
 	const columns: Column[] = chosen.length ? [...chosen, ...result.columns.filter((c) => kept.has(c.name) && !chosen.includes(c))] : result.columns;
-	const label = (options.labelColumn as string)?.trim()
-		? findColumn(result, options.labelColumn as string)
+	const label = labelColumn
+		? findColumn(result, labelColumn)
 		: (result.columns.find((c) => isLabelColumn(c.name)) ?? result.columns.find(isText) ?? result.columns[0]);
 
 	const sheetColumns: SheetColumn[] = columns.map((column) => ({
@@ -151,7 +155,7 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 		// The writer reads only the sheet's columns, in the table's own order: no copy needed.
 		relation: result.relation,
 		columns: sheetColumns,
-		currency: statistics.currency as string,
+		currency: parameters.currency,
 		totals: [plan.names.revenue, plan.quantity.name].filter((name) => columns.some((c) => c.name === name)),
 		summary: [
 			['Period', period],
@@ -162,6 +166,5 @@ async function report(ctx: IExecuteFunctions, session: DuckSession, result: Tabl
 		top: { label: `Top 10 by revenue (${label.name})`, rows: topRows.map((r) => ({ label: String(r.label), revenue: Number(r.revenue) })) },
 	});
 	statistics.report = { fileName, period };
-	const property = (options.binaryPropertyName as string)?.trim() || 'report';
-	return { [property]: await storeFile(ctx, path, fileName, xlsx) };
+	return { [binaryPropertyName]: await storeFile(ctx, path, fileName, xlsx) };
 }

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { historyFileCredentialTest } from '../shared/history/open';
 import { TABLE_NODE_DEFAULTS } from '../shared/table';
-import { operations, salesHistoryProperties } from './description';
+import type { SummaryFields } from '../shared/table/figures';
+import { OPERATION_VALUES, operations, salesHistoryProperties } from './description';
+import { readSalesHistoryOperation } from './parameters';
 
 /** Evaluated by the editor to name the inputs of each operation. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>
@@ -23,6 +25,17 @@ const configuredOutputs = (parameters: INodeParameters) => {
 };
 
 export class SalesHistory implements INodeType {
+	static readonly summaryFields = {
+		period: 'The month compared or recorded (YYYY-MM)',
+		previousPeriod: 'The latest month recorded before it, the one compared with, or "none recorded" (Comparison output)',
+		newProducts: 'How many products sell this month and did not in the previous month (Comparison output)',
+		goneProducts: 'How many products sold in the previous month and do not this month (Comparison output)',
+		premiumIn: 'How many products became premium since the previous month (Comparison output)',
+		premiumOut: 'How many products are no longer premium since the previous month (Comparison output)',
+		products: "This month's products: ready to record (This Period output), or recorded (Recorded output)",
+		checks: 'How many check results were recorded with the month (Recorded output)',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		...TABLE_NODE_DEFAULTS,
 		displayName: 'Sales History',
@@ -46,9 +59,7 @@ export class SalesHistory implements INodeType {
 
 	methods = { credentialTest: { salesHistoryFileTest: historyFileCredentialTest } };
 
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-		return await operations[operation].execute.call(this);
+		return await operations[readSalesHistoryOperation(this, OPERATION_VALUES)].execute.call(this);
 	}
 }

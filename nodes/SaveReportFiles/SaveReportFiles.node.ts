@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -7,32 +7,18 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { allowedFolder } from '../shared/files/access';
+import type { SummaryFields, SummaryFigures } from '../shared/table/figures';
 import { isTableBinary } from '../shared/table/types';
+import { SUMMARY_MODE } from './description';
 import { composeMessage } from './message';
-import { localeField, readLocale } from '../shared/reports/locale';
+import { readSaveReportFilesParameters } from './parameters';
+import type { SaveReportFilesParameters } from './parameters';
+import { knownLocale, localeField } from '../shared/reports/locale';
 import { runSummary, upstreamNodes } from '../shared/reports/summary';
 
 /** Evaluated by the editor to draw one input per group of files. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>
-	Array.from({ length: (parameters.numberInputs as number) || 1 }, (_, index) => ({ type: 'main', displayName: `Files ${index + 1}` }));
-
-const SUMMARY_MODE: INodeProperties = {
-	displayName: 'Summary',
-	name: 'summaryMode',
-	type: 'options',
-	noDataExpression: true,
-	default: 'run',
-	options: [
-		{
-			name: 'Built From This Run',
-			value: 'run',
-			description: 'Period, figures, every check and the top premium products, read from the Sales Analytics nodes before this one',
-		},
-		{ name: 'Custom JSON', value: 'custom', description: 'One JSON object of your own, e.g. from an expression' },
-		{ name: 'None', value: 'none', description: 'Save the files only: no summary file and no messages' },
-	],
-	description: 'What to write as the summary file and hand on as "summary", with the Slack and email messages composed from it as "message"',
-};
+	Array.from({ length: Number(parameters.numberInputs) || 1 }, (_, index) => ({ type: 'main', displayName: `Files ${index + 1}` }));
 
 interface Pending {
 	key: string;
@@ -43,6 +29,13 @@ interface Pending {
 }
 
 export class SaveReportFiles implements INodeType {
+	static readonly summaryFields = {
+		folder: 'The folder the files were saved in',
+		files: 'The path of every file saved, the summary file included',
+		summary: 'The summary written as the summary file, when Summary is not None',
+		message: 'The Slack and email messages composed from the summary, when there is one',
+	} as const satisfies SummaryFields;
+
 	description: INodeTypeDescription = {
 		displayName: 'Save Report Files',
 		name: 'saveReportFiles',
@@ -120,11 +113,10 @@ export class SaveReportFiles implements INodeType {
 
 /** Writes every file, or none: a failure removes what this run began and leaves earlier reports as they were. */
 async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> {
-	const folder = await allowedFolder(ctx, ctx.getNodeParameter('folder', 0) as string, 'save the reports in');
-	const inputCount = Number(ctx.getNodeParameter('numberInputs', 0, 1));
-	const wanted = (ctx.getNodeParameter('properties', 0, '') as string).split(',').map((p) => p.trim()).filter(Boolean);
-	const summary = chosenSummary(ctx);
-	const locale = summary ? readLocale(ctx) : '';
+	const parameters = readSaveReportFilesParameters(ctx);
+	const folder = await allowedFolder(ctx, parameters.folder, 'save the reports in');
+	const summary = chosenSummary(ctx, parameters);
+	const locale = summary ? knownLocale(ctx, parameters.locale) : '';
 
 	const pending: Pending[] = [];
 	const taken = new Set<string>();
@@ -137,16 +129,15 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 		const key = safeName.replace(/\.[^.]+$/, '').replace(/\W+/g, '_');
 		pending.push({ key, fileName: safeName, temporary: join(folder, `.${safeName}.${randomBytes(6).toString('hex')}.partial`), final: join(folder, safeName), data });
 	};
-	for (let input = 0; input < inputCount; input++) {
+	for (let input = 0; input < parameters.numberInputs; input++) {
 		for (const item of ctx.getInputData(input)) {
 			for (const [property, data] of Object.entries(item.binary ?? {})) {
-				if (wanted.length ? !wanted.includes(property) : isTableBinary(item, data)) continue;
+				if (parameters.properties.length ? !parameters.properties.includes(property) : isTableBinary(item, data)) continue;
 				stage(data.fileName ?? `${property}.bin`, data);
 			}
 		}
 	}
-	const summaryName = (ctx.getNodeParameter('summaryFileName', 0, 'summary.json') as string).trim() || 'summary.json';
-	if (summary) stage(summaryName);
+	if (summary) stage(parameters.summaryFileName);
 	if (!pending.length) {
 		throw new NodeOperationError(ctx.getNode(), 'No file to save', { description: 'Connect the nodes that create report files, or check "Binary Properties".' });
 	}
@@ -186,26 +177,28 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 
 	const binary: Record<string, IBinaryData> = {};
 	for (const file of pending) if (file.data) binary[file.key] = file.data;
-	const json: IDataObject = { folder, files: pending.map((file) => file.final) };
-	if (summary) {
-		json.summary = summary;
-		const saved = pending.filter((file) => file.data);
-		json.message = composeMessage(summary, folder, {
-			locale,
-			// A chart saved with the report shows in the email body (the Send Email node's inline attachment of that name).
-			images: saved.filter((file) => /\.png$/i.test(file.fileName)).map((file) => ({ cid: file.key, alt: `Chart: ${file.fileName}` })),
-			files: saved.map((file) => file.fileName),
-		});
-	}
+	const saved = pending.filter((file) => file.data);
+	const json: SummaryFigures<typeof SaveReportFiles.summaryFields> = {
+		folder,
+		files: pending.map((file) => file.final),
+		...(summary && {
+			summary,
+			message: composeMessage(summary, folder, {
+				locale,
+				// A chart saved with the report shows in the email body (the Send Email node's inline attachment of that name).
+				images: saved.filter((file) => /\.png$/i.test(file.fileName)).map((file) => ({ cid: file.key, alt: `Chart: ${file.fileName}` })),
+				files: saved.map((file) => file.fileName),
+			}),
+		}),
+	};
 	return { json, binary, pairedItem: { item: 0 } };
 }
 
 /** The summary to write and compose the messages from, as the Summary setting asks. */
-function chosenSummary(ctx: IExecuteFunctions): IDataObject | undefined {
-	const mode = ctx.getNodeParameter('summaryMode', 0) as 'run' | 'custom' | 'none';
-	if (mode === 'custom') return summaryParameter(ctx);
-	if (mode === 'none') return undefined;
-	const summary = runSummary(upstreamNodes(ctx), ctx.getNodeParameter('currency', 0, '') as string);
+function chosenSummary(ctx: IExecuteFunctions, parameters: SaveReportFilesParameters): IDataObject | undefined {
+	if (parameters.summaryMode === 'custom') return customSummary(ctx, parameters.summary);
+	if (parameters.summaryMode === 'none') return undefined;
+	const summary = runSummary(upstreamNodes(ctx), parameters.currency);
 	if (!summary) {
 		ctx.addExecutionHints({
 			message: 'No Sales Analytics node runs before this one, so no summary was written. Set Summary to Custom JSON to give one, or to None.',
@@ -215,9 +208,8 @@ function chosenSummary(ctx: IExecuteFunctions): IDataObject | undefined {
 	return summary;
 }
 
-/** The Summary JSON parameter: nothing when empty, otherwise exactly one JSON object. */
-function summaryParameter(ctx: IExecuteFunctions): IDataObject | undefined {
-	const raw = ctx.getNodeParameter('summary', 0, '') as unknown;
+/** The Summary JSON parameter's value (`raw`): nothing when empty, otherwise exactly one JSON object. */
+function customSummary(ctx: IExecuteFunctions, raw: unknown): IDataObject | undefined {
 	// An expression that finds nothing (e.g. statistics read from Rows-mode items) gives no summary.
 	if (raw === undefined || raw === null) return undefined;
 	let value = raw;

@@ -1,12 +1,14 @@
 /**
  * docs/nodes/<node>.md, generated from the node descriptions themselves, so the reference never
  * drifts from what the editor shows: every parameter (type, default, options, description,
- * when it shows), the inputs and outputs for each operation and output mode, the credentials.
+ * when it shows), the inputs and outputs for each operation and output mode, the summary fields
+ * each output opens with (the node class's static `summaryFields`), the credentials.
  * `npm run docs` writes them; tests/node-docs.test.ts fails when the committed pages differ.
  */
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { join } from 'node:path';
 import { ROOT } from '../n8n/instance';
+import type { SummaryFields } from '../../nodes/shared/table/figures';
 
 export const DOCS_FOLDER = 'docs/nodes';
 /** Where the published pages are read: the package ships docs/nodes, and unpkg serves the files of its latest version. */
@@ -32,7 +34,7 @@ export const pageName = (description: INodeTypeDescription) => `${description.di
 export function nodeDocs(): Record<string, string> {
 	const nodes = packageNodes();
 	const pages: Record<string, string> = {};
-	for (const node of nodes) pages[pageName(node.description)] = nodePage(node.description);
+	for (const node of nodes) pages[pageName(node.description)] = nodePage(node.description, summaryFieldsOf(node));
 	pages['README.md'] = indexPage(nodes);
 	return pages;
 }
@@ -51,7 +53,12 @@ function indexPage(nodes: INodeType[]): string {
 	].join('\n');
 }
 
-function nodePage(description: INodeTypeDescription): string {
+/** The node class's declared summary fields. */
+export function summaryFieldsOf(node: INodeType): SummaryFields | undefined {
+	return (node.constructor as { summaryFields?: SummaryFields }).summaryFields;
+}
+
+function nodePage(description: INodeTypeDescription, summaryFields: SummaryFields | undefined): string {
 	const versions = Array.isArray(description.version) ? description.version : [description.version];
 	const lines = [
 		`# ${description.displayName}`,
@@ -63,12 +70,30 @@ function nodePage(description: INodeTypeDescription): string {
 		...connectionLines(description),
 		...credentialLines(description),
 		'',
+		// Table nodes (an Output field: Rows or Table) open every output with the summary sentence.
+		...summaryLines(summaryFields, description.properties.some((property) => property.name === 'outputMode')),
 		'## Parameters',
 		'',
 		...description.properties.flatMap((property) => propertyLines(property, 0)),
 		'',
 	];
 	return lines.join('\n');
+}
+
+function summaryLines(fields: SummaryFields | undefined, tableNode: boolean): string[] {
+	if (!fields) return [];
+	const declared = Object.entries(fields).map(([name, meaning]) => `- \`${name}\`: ${oneLine(meaning)}`);
+	if (!tableNode) return ['## Summary fields', '', 'The fields of each output item a person reads first, in this order.', '', ...declared, ''];
+	return [
+		'## Summary fields',
+		'',
+		'What each output opens with: the first fields of a Table item, and the sentence shown above the output in every view.',
+		'',
+		...(fields.summary ? [] : ['- `summary`: one sentence saying what the node did, with rounded figures']),
+		...declared,
+		...(fields.warnings ? [] : ['- `warnings`: what went surprisingly (e.g. a step removed every row), when something did']),
+		'',
+	];
 }
 
 type Connections = INodeTypeDescription['inputs'];

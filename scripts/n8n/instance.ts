@@ -14,20 +14,32 @@ import { packageDigest } from './package-digest';
 
 export const ROOT = resolve(__dirname, '../..');
 
-function n8nPaths() {
-	const out = execFileSync('bash', ['-c', `source "${join(ROOT, 'scripts/n8n-env.sh')}" && echo "$NODE24|$N8N_BIN|$SALES_CACHE"`]).toString().trim();
-	const [node, bin, cache] = out.split('|');
-	return { node, bin, cache };
+/** The n8n line the scripts drive: N8N_MAJOR in the environment, 2 (the pinned 2.x) by default; `--n8n-version` sets it. */
+export function n8nMajor(): '1' | '2' {
+	const major = process.env.N8N_MAJOR ?? '2';
+	if (major !== '1' && major !== '2') throw new Error(`n8n version "${major}": this package is tested on n8n 1 (the newest 1.x) and 2 (the pinned 2.x)`);
+	return major;
 }
 
-/** Installs Node 24 and n8n into the cache folder if they are not there yet (about 6 minutes once). */
+function n8nPaths() {
+	const out = execFileSync('bash', ['-c', `source "${join(ROOT, 'scripts/n8n-env.sh')}" && echo "$N8N_NODE|$N8N_BIN|$SALES_CACHE|$N8N_VERSION"`], { env: { ...process.env, N8N_MAJOR: n8nMajor() } }).toString().trim();
+	const [node, bin, cache, version] = out.split('|');
+	return { node, bin, cache, version };
+}
+
+/** Installs the Node n8n needs and n8n into the cache folder if they are not there yet (about 6 minutes once per version). */
 let installed: ReturnType<typeof n8nPaths> | undefined;
 export function ensureN8n(): ReturnType<typeof n8nPaths> {
 	if (!installed) {
-		execFileSync('bash', [join(ROOT, 'scripts/install-n8n.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+		execFileSync('bash', [join(ROOT, 'scripts/install-n8n.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, N8N_MAJOR: n8nMajor() } });
 		installed = n8nPaths();
 	}
 	return installed;
+}
+
+/** A user folder in the cache for the n8n line in use: n8n 1.x cannot open a database that 2.x has migrated. */
+export function cachedUserFolder(cache: string, name: string): string {
+	return join(cache, n8nMajor() === '2' ? name : `${name}-n8n${n8nMajor()}`);
 }
 
 /** Tarballs kept in the cache: enough for a few branches or edits back and forth. */
@@ -157,6 +169,8 @@ export class N8nInstance {
 			tmpDir?: string;
 			/** A queue-mode worker's health server port (`n8n worker`): answers /healthz/readiness once the worker takes jobs. */
 			healthPort?: number;
+			/** Also prints the server's log here (npm run dev). */
+			echoLog?: boolean;
 			/** More environment (queue mode, database), applied last. */
 			env?: Record<string, string>;
 		} = {},
@@ -315,8 +329,13 @@ export class N8nInstance {
 		this.server = spawn(this.node, [this.bin, command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		// Its own process group (with its task runner), killed with this process even if it is SIGKILLed.
 		killWithOwner({ group: this.server.pid! });
-		this.server.stdout!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-		this.server.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+		for (const stream of [this.server.stdout!, this.server.stderr!]) {
+			stream.on('data', (chunk: Buffer) => {
+				// A dev session runs for hours: its log goes to the terminal only.
+				if (this.settings.echoLog) process.stdout.write(chunk);
+				else logs.push(chunk.toString());
+			});
+		}
 		const deadline = Date.now() + 90_000;
 		while (Date.now() < deadline) {
 			if (this.server.exitCode !== null) throw new Error(`n8n ${command} exited: ${logs.join('')}`);

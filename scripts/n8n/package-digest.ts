@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Read by the build besides the sources; the compiler's version too, as it shapes dist/. */
-const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'gulpfile.js', 'node_modules/typescript/package.json'];
+const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'scripts/copy-fonts.cjs', 'node_modules/typescript/package.json'];
 
 function filesUnder(path: string): string[] {
 	if (!statSync(path).isDirectory()) return [path];

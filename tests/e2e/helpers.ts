@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOTTLENECK_DIR, EXPORTS } from '../helpers/bottleneck';
-import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, ROOT, seedInstalledPackage, waitForWebhook } from '../../scripts/n8n/instance';
+import { ensureN8n, importShippedWorkflows, n8nMajor, N8nInstance, packPackage, ROOT, seedInstalledPackage, waitForWebhook } from '../../scripts/n8n/instance';
 import type { HistoryTarget } from '../../scripts/n8n/instance';
 import { QueueTopology, WEBHOOK_PATH } from '../../scripts/n8n/queue';
 import type { QueueOptions } from '../../scripts/n8n/queue';
@@ -24,10 +24,11 @@ export function bottleneckMonth(expected: object): string {
  * Runs `npm run report`'s script as a child, without blocking this process (the receivers live
  * here). Without --history or --history-postgres the run gets a history folder of its own,
  * removed after it: the default (beside --out) would be shared by every test's temp folder.
+ * The n8n line is this process's (N8N_MAJOR, 2 by default), passed as `--n8n-version`.
  */
 export function runReport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
 	const ownHistory = args.some((arg) => arg === '--history' || arg === '--history-postgres') ? undefined : freshDir('report-history-');
-	const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), ...args, ...(ownHistory ? ['--history', ownHistory] : [])], { cwd: ROOT });
+	const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), ...args, ...(ownHistory ? ['--history', ownHistory] : []), '--n8n-version', n8nMajor()], { cwd: ROOT });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

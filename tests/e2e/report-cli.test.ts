@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { generateSample } from '../../scripts/sample-data/generator';
-import { REPORT_FILES } from '../../scripts/n8n/instance';
+import { ensureN8n, n8nMajor, REPORT_FILES, ROOT } from '../../scripts/n8n/instance';
 import { SKIP_BOTTLENECK } from '../helpers/bottleneck';
 import { bottleneckMonth, freshDir, HISTORY_CHECKS, REFERENCE, runReport } from './helpers';
 import { SlackReceiver, SmtpReceiver } from './receivers';
@@ -50,7 +51,16 @@ function referenceFigures(figures: Record<string, unknown>) {
 	};
 }
 
-describe('npm run report: the shipped workflow inside the real n8n CLI', () => {
+describe(`npm run report: the shipped workflow inside the real n8n CLI (n8n ${n8nMajor()})`, () => {
+	test("the README's compatibility table has this n8n line, on the Node it runs on here", () => {
+		const { version, node } = ensureN8n();
+		const nodeMajor = execFileSync(node, ['--version']).toString().trim().replace(/^v(\d+).*$/, '$1');
+		const [major, minor] = version.split('.');
+		const row = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').find((line) => line.startsWith(`| ${major}.${minor}.x `));
+		assert.ok(row, `README: no compatibility row "| ${major}.${minor}.x" for the n8n tested here, ${version}`);
+		assert.match(row, new RegExp(`\\|\\s*Node ${nodeMajor}\\s*\\|`), `README's row for n8n ${major}.${minor}.x should name Node ${nodeMajor}: ${row}`);
+	});
+
 	test('the real BottleNeck month: the files, the seven figures exactly, every check passing', { skip: SKIP_BOTTLENECK }, async () => {
 		const input = bottleneckMonth(REFERENCE);
 		const out = freshDir('report-out-');

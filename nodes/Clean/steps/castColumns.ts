@@ -1,11 +1,10 @@
-import type { IDataObject } from 'n8n-workflow';
 import { COLUMN_LIST_FIELD, findColumns, isText, type Column } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 import { listInWords } from './words';
 
 /** The only type names that reach SQL: chosen from this list, never typed by the user. */
-const TARGET_TYPES: Record<string, { name: string; words: string; sql: (scale: number) => string }> = {
+const TARGET_TYPES = {
 	text: { name: 'Text', words: 'text', sql: () => 'VARCHAR' },
 	integer: { name: 'Whole Number', words: 'whole number', sql: () => 'BIGINT' },
 	decimal: { name: 'Exact Decimal (Money)', words: 'money', sql: (scale) => `DECIMAL(18, ${scale})` },
@@ -13,9 +12,11 @@ const TARGET_TYPES: Record<string, { name: string; words: string; sql: (scale: n
 	date: { name: 'Date', words: 'date', sql: () => 'DATE' },
 	timestamp: { name: 'Date and Time', words: 'date and time', sql: () => 'TIMESTAMP' },
 	boolean: { name: 'True/False', words: 'true/false', sql: () => 'BOOLEAN' },
-};
+} satisfies Record<string, { name: string; words: string; sql: (scale: number) => string }>;
 
-const NUMERIC_TARGETS = new Set(['integer', 'decimal', 'number']);
+export type CastType = keyof typeof TARGET_TYPES;
+
+const NUMERIC_TARGETS = new Set<CastType>(['integer', 'decimal', 'number']);
 
 export const castColumns: CleanStep = {
 	value: 'castColumns',
@@ -64,14 +65,15 @@ export const castColumns: CleanStep = {
 			],
 		},
 	],
-	label: (p: IDataObject) => `convert ${listInWords(p.castColumns, 'and')} to ${TARGET_TYPES[p.castType as string]?.words ?? p.castType}`,
+	label: (p) => `convert ${listInWords(p.castColumns, 'and')} to ${(p.castType && TARGET_TYPES[p.castType]?.words) ?? p.castType}`,
 	async build({ session, table, parameters, fail }) {
 		// A column listed twice is converted once (REPLACE refuses a name twice).
-		const columns = [...new Set(findColumns(table, parameters.castColumns as string))];
+		const columns = [...new Set(findColumns(table, parameters.castColumns))];
 		if (!columns.length) fail('No column to convert', 'List the columns to convert, e.g. "price".');
-		const targetKey = parameters.castType as string;
-		const target = TARGET_TYPES[targetKey];
-		if (!target) fail(`Unknown type "${targetKey}"`, `Choose one of: ${Object.keys(TARGET_TYPES).join(', ')}.`);
+		const targetKey = parameters.castType;
+		// Typed by the list, but an expression may give any text.
+		const target = targetKey ? TARGET_TYPES[targetKey] : undefined;
+		if (!targetKey || !target) return fail(`Unknown type "${targetKey}"`, `Choose one of: ${Object.keys(TARGET_TYPES).join(', ')}.`);
 		const scale = Math.max(0, Math.min(6, Math.floor(Number(parameters.castScale ?? 2))));
 		const sqlType = target.sql(scale);
 		const decimalComma = parameters.castDecimalComma === true && NUMERIC_TARGETS.has(targetKey);

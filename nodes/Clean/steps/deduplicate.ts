@@ -1,19 +1,22 @@
 import type { IDataObject } from 'n8n-workflow';
 import { COLUMN_FIELD, COLUMN_LIST_FIELD, findColumn, findColumns } from '../../shared/table';
 import { quoteIdentifier, quoteList } from '../../shared/sql';
+import type { CleanStepParameters } from '../parameters';
 import type { CleanStep } from './types';
 import { listInWords } from './words';
 
-const STRATEGIES: Record<string, string> = {
+const STRATEGIES = {
 	highest: 'Keep the Row With the Highest Value',
 	lowest: 'Keep the Row With the Lowest Value',
 	first: 'Keep the First Row (File Order)',
 	last: 'Keep the Last Row (File Order)',
 	failOnConflict: 'Stop if Duplicates Disagree',
-};
+} satisfies Record<string, string>;
+
+export type DedupStrategy = keyof typeof STRATEGIES;
 
 /** How each rule reads in a step's label. */
-const KEEP_IN_WORDS: Record<string, (p: IDataObject) => string> = {
+const KEEP_IN_WORDS: Record<DedupStrategy, (p: CleanStepParameters) => string> = {
 	highest: (p) => `keep highest ${listInWords(p.dedupOrderColumn, 'and')}`,
 	lowest: (p) => `keep lowest ${listInWords(p.dedupOrderColumn, 'and')}`,
 	first: () => 'keep first',
@@ -67,14 +70,14 @@ export const deduplicate: CleanStep = {
 			displayOptions: { show: { dedupStrategy: ['failOnConflict'] } },
 		},
 	],
-	label: (p: IDataObject) => `remove duplicate ${listInWords(p.dedupKeys, 'and')} (${KEEP_IN_WORDS[p.dedupStrategy as string]?.(p) ?? p.dedupStrategy})`,
-	removed: (p: IDataObject) => `duplicate ${listInWords(p.dedupKeys, 'and')} removed`,
+	label: (p) => `remove duplicate ${listInWords(p.dedupKeys, 'and')} (${(p.dedupStrategy && KEEP_IN_WORDS[p.dedupStrategy]?.(p)) ?? p.dedupStrategy})`,
+	removed: (p) => `duplicate ${listInWords(p.dedupKeys, 'and')} removed`,
 	async build({ session, table, parameters, fail }) {
-		const keys = findColumns(table, parameters.dedupKeys as string);
+		const keys = findColumns(table, parameters.dedupKeys);
 		if (!keys.length) fail('No key column given', 'List the columns that identify a row, e.g. "sku".');
 		const keyList = quoteList(keys.map((key) => key.name));
-		const strategy = parameters.dedupStrategy as string;
-		if (!(strategy in STRATEGIES)) fail(`Unknown rule "${strategy}"`, 'Choose which row to keep from the list.');
+		const strategy = parameters.dedupStrategy;
+		if (strategy === undefined || !(strategy in STRATEGIES)) fail(`Unknown rule "${strategy}"`, 'Choose which row to keep from the list.');
 
 		const duplicateKeys = await session.count(
 			`SELECT count(*) FROM (SELECT 1 FROM ${table.relation} GROUP BY ${keyList} HAVING count(*) > 1)`,
@@ -84,7 +87,7 @@ export const deduplicate: CleanStep = {
 			`SELECT ${keyList} FROM (SELECT DISTINCT ${keyList}, ${columns} FROM ${table.relation}) GROUP BY ${keyList} HAVING count(*) > 1`;
 		const details: IDataObject = { duplicateKeys };
 		if (strategy === 'failOnConflict') {
-			const chosen = findColumns(table, parameters.dedupCompareColumns as string);
+			const chosen = findColumns(table, parameters.dedupCompareColumns);
 			const compared = (chosen.length ? chosen : table.columns).filter((c) => !keys.some((k) => k.name === c.name));
 			const sql = disagreeing(compared.length ? quoteList(compared.map((c) => c.name)) : 'NULL');
 			const conflicts = await session.count(`SELECT count(*) FROM (${sql})`);
@@ -100,7 +103,7 @@ export const deduplicate: CleanStep = {
 		let order = `${ROW}`;
 		if (strategy === 'last') order = `${ROW} DESC`;
 		if (strategy === 'highest' || strategy === 'lowest') {
-			const by = findColumn(table, parameters.dedupOrderColumn as string);
+			const by = findColumn(table, parameters.dedupOrderColumn ?? '');
 			order = `${quoteIdentifier(by.name)} ${strategy === 'highest' ? 'DESC' : 'ASC'} NULLS LAST, ${ROW}`;
 			details[`keysWithDifferent_${by.name}`] = await session.count(`SELECT count(*) FROM (${disagreeing(quoteIdentifier(by.name))})`);
 		}

@@ -1,11 +1,13 @@
-import type { IDataObject } from 'n8n-workflow';
 import { COLUMN_LIST_FIELD, findColumns, isText } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
+import type { CleanStepParameters } from '../parameters';
 import { listInWords } from './words';
 import type { CleanStep } from './types';
 
+export type MissingScope = 'columns' | 'any';
+
 /** Steps saved before "Look In" existed have no `missingScope`: they looked in their columns. */
-const lookInAnyColumn = (p: IDataObject) => p.missingScope === 'any';
+const lookInAnyColumn = (p: CleanStepParameters) => p.missingScope === 'any';
 
 export const dropMissing: CleanStep = {
 	value: 'dropMissing',
@@ -40,11 +42,11 @@ export const dropMissing: CleanStep = {
 			description: 'Whether text made only of spaces counts as missing',
 		},
 	],
-	label: (p: IDataObject) =>
+	label: (p) =>
 		lookInAnyColumn(p) ? 'drop rows with any empty value' : `drop rows without ${listInWords(p.missingColumns, 'or')}`,
-	removed: (p: IDataObject) => (lookInAnyColumn(p) ? 'with an empty value dropped' : `without ${listInWords(p.missingColumns, 'or')} dropped`),
+	removed: (p) => (lookInAnyColumn(p) ? 'with an empty value dropped' : `without ${listInWords(p.missingColumns, 'or')} dropped`),
 	async build({ table, parameters, fail }) {
-		const columns = lookInAnyColumn(parameters) ? table.columns : findColumns(table, parameters.missingColumns as string);
+		const columns = lookInAnyColumn(parameters) ? table.columns : findColumns(table, parameters.missingColumns);
 		// An empty list used to mean "any column" and silently emptied tables: now it has to be said.
 		if (!columns.length) {
 			fail(

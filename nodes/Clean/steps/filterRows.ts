@@ -1,12 +1,18 @@
-import type { IDataObject } from 'n8n-workflow';
 import { COLUMN_FIELD, findColumn, isNumeric, isText, sqlTypeOf } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
 
 type Comparison = (column: string, type: string) => string;
 
+interface Operator {
+	name: string;
+	words: string;
+	needsValue: boolean;
+	sql: Comparison;
+}
+
 /** Each operator's SQL uses the column (quoted) and at most one bound value, $1. */
-const OPERATORS: Record<string, { name: string; words: string; needsValue: boolean; sql: Comparison }> = {
+const OPERATORS = {
 	equals: { name: 'Is Equal To', words: 'is', needsValue: true, sql: (c, t) => `${c} = try_cast($1 AS ${t})` },
 	notEquals: { name: 'Is Not Equal To', words: 'is not', needsValue: true, sql: (c, t) => `${c} IS DISTINCT FROM try_cast($1 AS ${t})` },
 	greaterThan: { name: 'Is Greater Than', words: 'is over', needsValue: true, sql: (c, t) => `${c} > try_cast($1 AS ${t})` },
@@ -23,10 +29,12 @@ const OPERATORS: Record<string, { name: string; words: string; needsValue: boole
 	},
 	isEmpty: { name: 'Is Empty', words: 'is empty', needsValue: false, sql: (c) => `(${c} IS NULL OR trim(CAST(${c} AS VARCHAR)) = '')` },
 	isNotEmpty: { name: 'Is Not Empty', words: 'is not empty', needsValue: false, sql: (c) => `(${c} IS NOT NULL AND trim(CAST(${c} AS VARCHAR)) <> '')` },
-};
+} satisfies Record<string, Operator>;
+
+export type FilterOperator = keyof typeof OPERATORS;
 
 /** Operators that compare the column with the value converted to the column's type. */
-const TYPED_COMPARISONS = ['equals', 'notEquals', 'greaterThan', 'greaterOrEqual', 'lessThan', 'lessOrEqual'];
+const TYPED_COMPARISONS: FilterOperator[] = ['equals', 'notEquals', 'greaterThan', 'greaterOrEqual', 'lessThan', 'lessOrEqual'];
 
 export const filterRows: CleanStep = {
 	value: 'filterRows',
@@ -57,21 +65,23 @@ export const filterRows: CleanStep = {
 			displayOptions: { hide: { filterOperator: ['isEmpty', 'isNotEmpty'] } },
 		},
 	],
-	label: (p: IDataObject) => {
-		const operator = OPERATORS[p.filterOperator as string];
+	label: (p) => {
+		const operator: Operator | undefined = p.filterOperator ? OPERATORS[p.filterOperator] : undefined;
 		const value = operator && !operator.needsValue ? '' : String(p.filterValue ?? '');
 		return `keep rows where ${String(p.filterColumn ?? '').trim() || '?'} ${operator?.words ?? p.filterOperator} ${value}`.trim();
 	},
 	async build({ session, table, parameters, fail }) {
-		const column = findColumn(table, parameters.filterColumn as string);
-		const operator = OPERATORS[parameters.filterOperator as string];
-		if (!operator) fail(`Unknown condition "${parameters.filterOperator as string}"`, 'Choose a condition from the list.');
+		const column = findColumn(table, parameters.filterColumn ?? '');
+		const operatorKey = parameters.filterOperator;
+		// Typed by the list, but an expression may give any text.
+		const operator: Operator | undefined = operatorKey ? OPERATORS[operatorKey] : undefined;
+		if (!operatorKey || !operator) return fail(`Unknown condition "${operatorKey}"`, 'Choose a condition from the list.');
 		const name = quoteIdentifier(column.name);
 		if (!operator.needsValue) return { select: `SELECT * FROM ${table.relation} WHERE ${operator.sql(name, sqlTypeOf(column))}` };
 		const value = String(parameters.filterValue ?? '');
 		// A value the column's type cannot hold would compare as NULL: "is not equal to" would then drop
 		// the empty rows and keep the rest, while "is equal to" keeps nothing. Both refuse it instead.
-		if (!isText(column) && TYPED_COMPARISONS.includes(parameters.filterOperator as string)) {
+		if (!isText(column) && TYPED_COMPARISONS.includes(operatorKey)) {
 			const converts = await session.value(`SELECT try_cast($1 AS ${sqlTypeOf(column)}) IS NOT NULL`, [value]);
 			if (!converts) {
 				const numeric = isNumeric(column);

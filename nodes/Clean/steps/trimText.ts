@@ -1,4 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
 import { COLUMN_LIST_FIELD, findColumns, isText } from '../../shared/table';
 import { quoteIdentifier } from '../../shared/sql';
 import type { CleanStep } from './types';
@@ -26,10 +25,10 @@ export const trimText: CleanStep = {
 			description: 'Whether "" after trimming is stored as an empty (null) value',
 		},
 	],
-	label: (p: IDataObject) => `trim text in ${(p.trimColumns as string)?.trim() ? listInWords(p.trimColumns, 'and') : 'all text columns'}`,
+	label: (p) => `trim text in ${p.trimColumns?.trim() ? listInWords(p.trimColumns, 'and') : 'all text columns'}`,
 	async build({ table, parameters, fail }) {
 		// A column listed twice is trimmed once (REPLACE refuses a name twice).
-		const chosen = [...new Set(findColumns(table, parameters.trimColumns as string))];
+		const chosen = [...new Set(findColumns(table, parameters.trimColumns))];
 		const columns = (chosen.length ? chosen : table.columns).filter(isText);
 		if (chosen.length && columns.length < chosen.length) {
 			const notText = chosen.filter((column) => !isText(column));

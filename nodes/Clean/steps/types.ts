@@ -2,11 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CatalogueEntry } from '../../shared/catalogue';
 import type { DuckSession, SqlValue } from '../../shared/duckdb';
 import type { Table } from '../../shared/table';
+import type { CleanStepParameters } from '../parameters';
 
 export interface StepInput {
 	session: DuckSession;
 	table: Table;
-	parameters: IDataObject;
+	parameters: CleanStepParameters;
 	/** Ends the run with a message naming this step; `hint` says how to fix it. */
 	fail(message: string, hint: string): never;
 }
@@ -22,8 +23,8 @@ export interface StepQuery {
 /** One cleaning step: its canvas fields and the SQL it runs. Add a step by adding a file. */
 export interface CleanStep extends CatalogueEntry {
 	/** Plain words for the summary, figures and warnings, e.g. "remove duplicate sku (keep highest total_sales)". */
-	label(parameters: IDataObject): string;
+	label(parameters: CleanStepParameters): string;
 	/** What the summary says after the count of rows removed, e.g. "without sku dropped"; "removed by <label>" if absent. */
-	removed?(parameters: IDataObject): string;
+	removed?(parameters: CleanStepParameters): string;
 	build(input: StepInput): Promise<StepQuery>;
 }

@@ -25,7 +25,7 @@ export const aggregateEquals: CheckKind = {
 	],
 	async run(input) {
 		const { aggregateColumn, aggregateFunction, aggregateExpected, aggregateTolerance, aggregateDecimals } = input.parameters;
-		const column = findColumn(input.table, aggregateColumn as string);
+		const column = findColumn(input.table, aggregateColumn ?? '');
 		if (isBlank(aggregateExpected)) return { passed: true, observed: null, expected: null, skipped: 'no expected value given' };
 		const expected = numberFrom(input, 'Expected Value', aggregateExpected);
 		const decimals = Math.max(0, Math.min(6, Math.floor(Number(aggregateDecimals ?? 2))));

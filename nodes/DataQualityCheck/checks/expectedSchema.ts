@@ -16,7 +16,7 @@ export const expectedSchema: CheckKind = {
 		},
 	],
 	async run(input) {
-		const wanted = parseColumnList(input.parameters.schemaColumns as string).map((entry) => {
+		const wanted = parseColumnList(input.parameters.schemaColumns).map((entry) => {
 			const at = entry.lastIndexOf(':');
 			return at > 0 ? { name: entry.slice(0, at).trim(), type: entry.slice(at + 1).trim().toUpperCase() } : { name: entry, type: '' };
 		});

@@ -25,7 +25,7 @@ export const freshness: CheckKind = {
 	],
 	async run(input) {
 		const { freshnessColumn, freshnessMaxAge, freshnessUnit, freshnessNow } = input.parameters;
-		const column = findColumn(input.table, freshnessColumn as string);
+		const column = findColumn(input.table, freshnessColumn ?? '');
 		if (isBlank(freshnessMaxAge)) return { passed: true, observed: null, expected: null, skipped: 'no maximum age given' };
 		const maxAge = numberFrom(input, 'Maximum Age', freshnessMaxAge);
 		const unit = freshnessUnit === 'hours' ? 'hours' : 'days';

@@ -17,6 +17,13 @@ import { isBlank, numberFrom } from './types';
 /** The figure Save Report Files records this node's row count under: "Check ERP" → check_erp_rows. */
 export const ownRowsFigure = (nodeName: string) => `${snakeCase(nodeName)}_rows`;
 
+/** The checks against the history's z-score range, each with the fields anomalyFields makes. */
+export type AnomalyKind = 'volumeAnomaly' | 'revenueAnomaly';
+
+/** The fields holding a check's Period and Recorded Figure. */
+type PeriodField = 'changePeriod' | `${AnomalyKind}Period`;
+type FigureField = 'changeFigure' | `${AnomalyKind}Figure`;
+
 export const OWN_ROWS_HINT = "Empty: this node's own row count, which Save Report Files records as its name in snake_case + _rows (Check ERP → check_erp_rows)";
 
 export function periodField(name: string): INodeProperties {
@@ -36,7 +43,7 @@ export function figureField(name: string, placeholder: string, hint: string): IN
 }
 
 /** The check's Period, `YYYY-MM`; anything else is a configuration error, never "now". */
-export function periodOf(input: CheckInput, field: string): string {
+export function periodOf(input: CheckInput, field: PeriodField): string {
 	const value = String(input.parameters[field] ?? '').trim();
 	if (!PERIOD_PATTERN.test(value)) {
 		input.misconfigured(value ? `Period "${value}" is not a month` : 'no Period given', PERIOD_HINT);
@@ -45,7 +52,7 @@ export function periodOf(input: CheckInput, field: string): string {
 }
 
 /** The figure the check names, or `fallback` when its field is empty. */
-export function figureOf(input: CheckInput, field: string, fallback: string): string {
+export function figureOf(input: CheckInput, field: FigureField, fallback: string): string {
 	return isBlank(input.parameters[field]) ? fallback : String(input.parameters[field]).trim();
 }
 
@@ -95,7 +102,7 @@ export function zScoreVerdict(history: number[], observed: number, sensitivity: 
 }
 
 /** The fields every anomaly check has, named `<kind><Field>` (volumeAnomalyPeriod…). */
-export function anomalyFields(kind: string, figure: { placeholder: string; hint: string }): INodeProperties[] {
+export function anomalyFields(kind: AnomalyKind, figure: { placeholder: string; hint: string }): INodeProperties[] {
 	return [
 		periodField(`${kind}Period`),
 		figureField(`${kind}Figure`, figure.placeholder, figure.hint),
@@ -134,13 +141,14 @@ const zText = (z: number, formats: NumberFormats) => {
 };
 
 /** An anomaly check of `observed` against `figure` in the periods before the check's Period, read from the fields anomalyFields made. */
-export async function anomalyCheck(input: CheckInput, kind: string, figure: string, observed: number, measure: Measure): Promise<CheckOutcome> {
+export async function anomalyCheck(input: CheckInput, kind: AnomalyKind, figure: string, observed: number, measure: Measure): Promise<CheckOutcome> {
 	const { parameters } = input;
 	const period = periodOf(input, `${kind}Period`);
 	const compared = Math.floor(numberFrom(input, 'Periods to Compare', parameters[`${kind}Periods`] ?? 12));
 	const minimum = Math.floor(numberFrom(input, 'Minimum Periods', parameters[`${kind}MinPeriods`] ?? 3));
 	const sensitivity = numberFrom(input, 'Sensitivity', parameters[`${kind}Sensitivity`] ?? 3);
-	const direction = (['spike', 'drop'].includes(parameters[`${kind}Direction`] as string) ? parameters[`${kind}Direction`] : 'both') as Direction;
+	const chosenDirection = parameters[`${kind}Direction`];
+	const direction: Direction = chosenDirection === 'spike' || chosenDirection === 'drop' ? chosenDirection : 'both';
 	// A standard deviation needs two values.
 	if (minimum < 2) input.misconfigured(`Minimum Periods is ${minimum}`, 'A standard deviation needs at least 2 recorded periods: set Minimum Periods to 2 or more.');
 	if (compared < minimum) input.misconfigured(`Periods to Compare (${compared}) is fewer than Minimum Periods (${minimum})`, 'Compare with at least as many periods as the minimum.');

@@ -22,6 +22,6 @@ export const CHECK_KINDS: CheckKind[] = [
 	freshness, referentialIntegrity, expectedSchema, rowCountChange, volumeAnomaly, revenueAnomaly, customSql,
 ];
 
-export function findCheckKind(value: string): CheckKind | undefined {
+export function findCheckKind(value: string | undefined): CheckKind | undefined {
 	return CHECK_KINDS.find((kind) => kind.value === value);
 }

@@ -12,9 +12,9 @@ export const referentialIntegrity: CheckKind = {
 		{ displayName: 'Column in Reference Table', name: 'referenceColumn', type: 'string', default: '', placeholder: 'e.g. sku', ...COLUMN_FIELD },
 	],
 	async run(input) {
-		const key = findColumn(input.table, input.parameters.referenceKey as string);
+		const key = findColumn(input.table, input.parameters.referenceKey ?? '');
 		const reference = await input.reference();
-		const target = findColumn(reference, input.parameters.referenceColumn as string);
+		const target = findColumn(reference, input.parameters.referenceColumn ?? '');
 		// Keys compared as Merge Tables compares them; a row without a key has no partner either.
 		const keyed = keyText(key);
 		const where =

@@ -12,7 +12,7 @@ export const regexMatch: CheckKind = {
 		{ displayName: 'Pattern', name: 'regexPattern', type: 'string', default: '', placeholder: '^[0-9]+(-[0-9]+)?$' },
 	],
 	async run(input) {
-		const column = quoteIdentifier(findColumn(input.table, input.parameters.regexColumn as string).name);
+		const column = quoteIdentifier(findColumn(input.table, input.parameters.regexColumn ?? '').name);
 		const pattern = String(input.parameters.regexPattern ?? '');
 		if (!pattern) input.misconfigured('no pattern given', 'Enter a regular expression, e.g. ^[0-9]+$.');
 		try {

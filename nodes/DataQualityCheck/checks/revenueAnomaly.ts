@@ -17,7 +17,7 @@ export const revenueAnomaly: CheckKind = {
 	],
 	async run(input) {
 		const name = input.parameters.revenueAnomalyColumn;
-		const column = findColumn(input.table, isBlank(name) ? 'revenue' : (name as string));
+		const column = findColumn(input.table, isBlank(name) ? 'revenue' : String(name));
 		// Summed as DECIMAL: the total is exact to the cent, as Revenue's own.
 		const total = String(
 			await input.session.value(

@@ -1,7 +1,9 @@
 import type { CheckKind } from './types';
 import { isBlank, numberFrom } from './types';
 
-const MODES: Record<string, string> = { equals: 'Equals', between: 'Between', atLeast: 'At Least', atMost: 'At Most' };
+const MODES = { equals: 'Equals', between: 'Between', atLeast: 'At Least', atMost: 'At Most' } satisfies Record<string, string>;
+
+export type RowCountMode = keyof typeof MODES;
 
 export const rowCount: CheckKind = {
 	value: 'rowCount',

@@ -5,6 +5,7 @@ import type { PeriodRun } from '../../shared/history/types';
 import type { NumberFormats } from '../../shared/reports/format';
 import { findColumns, rowsToJson } from '../../shared/table';
 import type { Column, Table } from '../../shared/table';
+import type { CheckParameters } from '../parameters';
 
 export interface CheckInput {
 	session: DuckSession;
@@ -17,7 +18,7 @@ export interface CheckInput {
 	formats: NumberFormats;
 	/** The node's name: Save Report Files records this table's row count under it. */
 	nodeName: string;
-	parameters: IDataObject;
+	parameters: CheckParameters;
 	/** A check that cannot run (unknown column, bad regex, bad SQL): a configuration error naming the check. */
 	misconfigured(message: string, hint: string): never;
 }
@@ -60,8 +61,8 @@ export function numberFrom(input: CheckInput, label: string, value: unknown): nu
 }
 
 /** The columns a check names; none at all is a configuration error with an example. */
-export function requiredColumns(input: CheckInput, text: unknown, example: string): Column[] {
-	const columns = findColumns(input.table, text as string);
+export function requiredColumns(input: CheckInput, text: string | undefined, example: string): Column[] {
+	const columns = findColumns(input.table, text);
 	if (!columns.length) input.misconfigured('no column given', `List the columns to check, e.g. "${example}".`);
 	return columns;
 }

@@ -15,7 +15,7 @@ export const valueRange: CheckKind = {
 	],
 	async run(input) {
 		const { rangeColumn, rangeMin, rangeMax, rangeInclusive } = input.parameters;
-		const column = quoteIdentifier(findColumn(input.table, rangeColumn as string).name);
+		const column = quoteIdentifier(findColumn(input.table, rangeColumn ?? '').name);
 		const value = `try_cast(${column} AS DOUBLE)`;
 		const inclusive = rangeInclusive !== false;
 		const outside: string[] = [`(${column} IS NOT NULL AND ${value} IS NULL)`];
@@ -32,6 +32,6 @@ export const valueRange: CheckKind = {
 			bounds.push(`${inclusive ? '≤' : '<'} ${params[params.length - 1]}`);
 		}
 		if (!bounds.length) return { passed: true, observed: null, expected: null, skipped: 'no minimum or maximum given' };
-		return rowLevel(input, outside.join(' OR '), params, `${rangeColumn as string} ${bounds.join(' and ')}`);
+		return rowLevel(input, outside.join(' OR '), params, `${rangeColumn} ${bounds.join(' and ')}`);
 	},
 };

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { comparePeriods } from '../../shared/history/compare';
-import { monthsBefore, openHistoryStore, periodFrom } from '../../shared/history/open';
+import { monthsBefore, openHistoryStore } from '../../shared/history/open';
 import type { PeriodRun } from '../../shared/history/types';
 import { countText } from '../../shared/reading';
 import { runSummary, upstreamNodes } from '../../shared/reports/summary';
@@ -8,8 +8,11 @@ import { findColumn, INSERTION_ORDER, runTableNode } from '../../shared/table';
 import { periodProducts, productColumnFields } from '../helpers/products';
 import { reportFileProperties, reportFiles } from '../helpers/reportFiles';
 import { numberFormats } from '../../shared/reports/format';
-import { localeField, readLocale } from '../../shared/reports/locale';
+import { localeField } from '../../shared/reports/locale';
 import type { CheckStatus } from '../../shared/reports/monthly';
+import type { SummaryFigures } from '../../shared/table/figures';
+import { readSalesHistoryCompareParameters } from '../parameters';
+import type { SalesHistory } from '../SalesHistory.node';
 
 const show = { show: { operation: ['compare'] } };
 
@@ -48,12 +51,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		this,
 		2,
 		async ({ session, loader, emitter, clock }) => {
-			const period = periodFrom(this, 'comparePeriod', 'Period');
-			const locale = readLocale(this);
+			const parameters = readSalesHistoryCompareParameters(this);
+			const { period, locale } = parameters;
 			const products = await loader.load(0, 'products', 'the products table');
 			const premiumTable = await loader.load(1, 'premium', 'the premium products table');
-			const premiumKey = findColumn(premiumTable, this.getNodeParameter('keyColumn', 0) as string);
-			const current = await periodProducts(this, session, products, { table: premiumTable, key: premiumKey }, 'this_period');
+			const premiumKey = findColumn(premiumTable, parameters.keyColumn);
+			const current = await periodProducts(this, session, products, parameters, { table: premiumTable, key: premiumKey }, 'this_period');
 			// This run's figures so far (row counts of every export and check), as Save Report Files will record them.
 			const sofar = runSummary(upstreamNodes(this), '');
 			const figures = (sofar?.figures ?? {}) as PeriodRun['figures'];
@@ -72,7 +75,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					return recorded && relation ? { run: recorded, products: relation } : undefined;
 				};
 				comparison = await comparePeriods(session, { run, products: current.relation }, await side(previousRun), await side(yearAgoRun), {
-					top: Number(this.getNodeParameter('top', 0, 3)),
+					top: parameters.top,
 					currency,
 					locale,
 				});
@@ -80,7 +83,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				await store.close();
 			}
 			// Drawn after the store is released: another process may be waiting for the history file.
-			const files = await clock.measure('report', async () => await reportFiles(this, {
+			const files = await clock.measure('report', async () => await reportFiles(this, parameters, {
 				session,
 				period,
 				runs,
@@ -94,12 +97,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const warnings = current.withoutKey ? [`${countText(current.withoutKey)} product row(s) without a key were left out`] : [];
 			const comparisonTable = { relation: comparison.table, label: 'comparison', order: INSERTION_ORDER };
 			const thisPeriod = { relation: current.relation, label: 'this period', order: INSERTION_ORDER };
+			const comparisonFigures: SummaryFigures<typeof SalesHistory.summaryFields> = {
+				period,
+				previousPeriod: deltas.previous_period ?? 'none recorded',
+				newProducts: deltas.new_products,
+				goneProducts: deltas.gone_products,
+				premiumIn: deltas.premium_in.length,
+				premiumOut: deltas.premium_out.length,
+			};
+			const thisPeriodFigures: SummaryFigures<typeof SalesHistory.summaryFields> = { period, products: current.rows };
 			return [
 				await emitter.emit({
 					table: comparisonTable,
 					statistics: { period, comparison: deltas as unknown as IDataObject, lines },
 					summary: `${period}: ${lines[0]}.`,
-					figures: { period, previousPeriod: deltas.previous_period ?? 'none recorded', newProducts: deltas.new_products, goneProducts: deltas.gone_products, premiumIn: deltas.premium_in.length, premiumOut: deltas.premium_out.length },
+					figures: comparisonFigures,
 					warnings,
 					outputName: 'comparison',
 					attachments: files,
@@ -108,7 +120,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					table: thisPeriod,
 					statistics: { period, products: current.rows, productsWithoutKey: current.withoutKey },
 					summary: `${countText(current.rows)} products of ${period}, ready to record.`,
-					figures: { period, products: current.rows },
+					figures: thisPeriodFigures,
 					outputName: 'this_period',
 				}),
 			];

@@ -1,10 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { historyError, openHistoryStore, periodFrom } from '../../shared/history/open';
+import { historyError, openHistoryStore } from '../../shared/history/open';
 import type { CheckResult, PeriodRun } from '../../shared/history/types';
 import { countText } from '../../shared/reading';
 import { COLUMN_FIELD, findColumn, INSERTION_ORDER, runTableNode } from '../../shared/table';
+import type { SummaryFigures } from '../../shared/table/figures';
 import { periodProducts, productColumnFields } from '../helpers/products';
+import { readSalesHistoryRecordParameters } from '../parameters';
+import type { SalesHistory } from '../SalesHistory.node';
 
 const show = { show: { operation: ['record'] } };
 
@@ -64,16 +67,16 @@ function runOf(ctx: IExecuteFunctions): Pick<PeriodRun, 'figures' | 'checks'> {
 /** Stores this period's run (input 1: the run summary) and products (input 2) in the history, replacing the period if it is there. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await runTableNode(this, 1, async ({ session, loader, emitter }) => {
-		const period = periodFrom(this, 'recordPeriod', 'Period');
+		const parameters = readSalesHistoryRecordParameters(this);
+		const { period, startedAt: startedText } = parameters;
 		const { figures, checks } = runOf(this);
-		const startedText = String(this.getNodeParameter('startedAt', 0, '') ?? '').trim();
 		const started = startedText ? new Date(startedText) : new Date();
 		if (Number.isNaN(started.getTime())) {
 			throw new NodeOperationError(this.getNode(), `Run Started At "${startedText}" is not a date and time`, { description: 'Use an ISO date and time such as 2026-11-15T09:00:00+01:00, or leave it empty.' });
 		}
 		const table = await loader.load(1, 'products', 'the products table');
-		const premiumColumn = findColumn(table, this.getNodeParameter('premiumColumn', 0) as string);
-		const products = await periodProducts(this, session, table, { column: premiumColumn }, 'recorded_products');
+		const premiumColumn = findColumn(table, parameters.premiumColumn);
+		const products = await periodProducts(this, session, table, parameters, { column: premiumColumn }, 'recorded_products');
 		const run: PeriodRun = { period, figures, checks, startedAt: started.toISOString(), durationMs: Math.max(0, Date.now() - started.getTime()) };
 		const store = await openHistoryStore(this);
 		try {
@@ -84,12 +87,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			await store.close();
 		}
 		const warnings = products.withoutKey ? [`${countText(products.withoutKey)} product row(s) without a key were not recorded`] : [];
+		const recordedFigures: SummaryFigures<typeof SalesHistory.summaryFields> = { period, products: products.rows, checks: checks.length };
 		return [
 			await emitter.emit({
 				table: { relation: products.relation, label: 'recorded products', order: INSERTION_ORDER },
 				statistics: { period, products: products.rows, productsWithoutKey: products.withoutKey, figures, checks: checks.length, store: store.description },
 				summary: `Recorded ${period}: ${countText(products.rows)} products, ${countText(Object.keys(figures).length)} figures and ${countText(checks.length)} check results in the ${store.description}.`,
-				figures: { period, products: products.rows, checks: checks.length },
+				figures: recordedFigures,
 				warnings,
 				outputName: 'recorded',
 			}),

@@ -6,6 +6,7 @@ import { keyText } from '../../shared/keys';
 import { quoteIdentifier } from '../../shared/sql';
 import { COLUMN_FIELD, findColumn } from '../../shared/table';
 import type { Column, Table } from '../../shared/table';
+import type { SalesHistoryProductColumns } from '../parameters';
 
 /** The fields naming a products table's columns; `defaults` differ per operation (raw merged table, or Compare's This Period). */
 export function productColumnFields(operation: string, defaults: { key: string; label: string; price: string; quantity: string; revenue: string }): INodeProperties[] {
@@ -33,11 +34,19 @@ export function productColumnFields(operation: string, defaults: { key: string; 
 export type PremiumSource = { column: Column } | { table: Table; key: Column };
 
 /**
- * A temp table of `session` with the history's product columns (PRODUCT_COLUMNS) from `table`.
- * Rows without a key are left out (counted); a key twice in the period is refused, naming it.
+ * A temp table of `session` with the history's product columns (PRODUCT_COLUMNS) from `table`,
+ * its `columns` as the node names them. Rows without a key are left out (counted); a key twice
+ * in the period is refused, naming it.
  */
-export async function periodProducts(ctx: IExecuteFunctions, session: DuckSession, table: Table, premium: PremiumSource, name: string): Promise<{ relation: string; rows: number; withoutKey: number }> {
-	const column = (field: string) => findColumn(table, ctx.getNodeParameter(field, 0) as string);
+export async function periodProducts(
+	ctx: IExecuteFunctions,
+	session: DuckSession,
+	table: Table,
+	columns: SalesHistoryProductColumns,
+	premium: PremiumSource,
+	name: string,
+): Promise<{ relation: string; rows: number; withoutKey: number }> {
+	const column = (field: keyof SalesHistoryProductColumns) => findColumn(table, columns[field]);
 	const key = column('keyColumn');
 	const cast = (source: Column, target: keyof typeof PRODUCT_COLUMN_TYPES) => `CAST(${quoteIdentifier(source.name)} AS ${PRODUCT_COLUMN_TYPES[target]})`;
 	const premiumSql =

@@ -6,6 +6,7 @@ import { chartSvgs, renderChartPng } from '../../shared/reports/chart';
 import { dashboardHtml } from '../../shared/reports/dashboard';
 import type { NumberFormats } from '../../shared/reports/format';
 import type { CheckStatus, DashboardData, MonthRevenue, ParetoCurve, ProductChangeRow } from '../../shared/reports/monthly';
+import type { SalesHistoryCompareParameters } from '../parameters';
 
 /** Months drawn in the trend: a year, this month included. */
 const TREND_MONTHS = 12;
@@ -54,10 +55,12 @@ export interface ReportFileInputs {
 }
 
 /** The chart and the dashboard the node is set to create, as binary properties of output 1. */
-export async function reportFiles(ctx: IExecuteFunctions, inputs: ReportFileInputs): Promise<IBinaryKeyData> {
-	const wantChart = ctx.getNodeParameter('createChart', 0, false) as boolean;
-	const wantDashboard = ctx.getNodeParameter('createDashboard', 0, false) as boolean;
-	if (!wantChart && !wantDashboard) return {};
+export async function reportFiles(
+	ctx: IExecuteFunctions,
+	{ createChart, createDashboard }: Pick<SalesHistoryCompareParameters, 'createChart' | 'createDashboard'>,
+	inputs: ReportFileInputs,
+): Promise<IBinaryKeyData> {
+	if (!createChart && !createDashboard) return {};
 	const { session, period, runs, formats, summary } = inputs;
 	const earlier = runs.filter((run) => run.period < period);
 	const trend: MonthRevenue[] = [
@@ -66,8 +69,8 @@ export async function reportFiles(ctx: IExecuteFunctions, inputs: ReportFileInpu
 	];
 	const chartData = { period, trend, pareto: await paretoCurve(session, inputs.products) };
 	const binary: IBinaryKeyData = {};
-	if (wantChart) binary.chart = await ctx.helpers.prepareBinaryData(await renderChartPng(chartData, formats), CHART_FILE, 'image/png');
-	if (wantDashboard) {
+	if (createChart) binary.chart = await ctx.helpers.prepareBinaryData(await renderChartPng(chartData, formats), CHART_FILE, 'image/png');
+	if (createDashboard) {
 		const data: DashboardData = {
 			period,
 			previousPeriod: summary.previous_period,

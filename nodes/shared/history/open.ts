@@ -1,7 +1,8 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult, INodeProperties } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { basename, dirname, join } from 'node:path';
 import { allowedFolder } from '../files/access';
+import { ParameterReader } from '../parameters';
 import { openDuckDbHistory } from './duckdbFile';
 import { openPostgresHistory } from './postgres';
 import type { PostgresConnection } from './postgres';
@@ -12,21 +13,24 @@ export const HISTORY_FILE_CREDENTIAL = 'salesHistoryFile';
 /** n8n's own Postgres credential type, the one users already have. */
 export const POSTGRES_CREDENTIAL = 'postgres';
 
+/** History Storage's choices; openHistoryStore reads the value back as one of them. */
+const HISTORY_STORAGE_OPTIONS = [
+	{ name: 'File (DuckDB)', value: 'file', description: 'One database file on this n8n\'s disk: for one n8n process' },
+	{ name: 'Postgres', value: 'postgres', description: 'A Postgres database, through an n8n Postgres credential: for queue mode with several workers' },
+] as const satisfies readonly INodePropertyOptions[];
+
 /** The History Storage field, and the two credentials it chooses between, for every node that reads or writes the history. */
 export const HISTORY_STORAGE_FIELD: INodeProperties = {
 	displayName: 'History Storage',
 	name: 'historyStorage',
 	type: 'options',
-	options: [
-		{ name: 'File (DuckDB)', value: 'file', description: 'One database file on this n8n\'s disk: for one n8n process' },
-		{ name: 'Postgres', value: 'postgres', description: 'A Postgres database, through an n8n Postgres credential: for queue mode with several workers' },
-	],
+	options: [...HISTORY_STORAGE_OPTIONS],
 	default: 'file',
 };
 
 /** The store the node's History Storage names, from its credential; a store error becomes a NodeOperationError. */
 export async function openHistoryStore(ctx: IExecuteFunctions): Promise<HistoryStore> {
-	const storage = ctx.getNodeParameter('historyStorage', 0, 'file') as 'file' | 'postgres';
+	const storage = new ParameterReader(ctx).choice('historyStorage', HISTORY_STORAGE_OPTIONS.map((option) => option.value), 'file');
 	try {
 		if (storage === 'postgres') return await openPostgresHistory(await ctx.getCredentials<PostgresConnection>(POSTGRES_CREDENTIAL));
 		const { path, lockWaitSeconds } = await ctx.getCredentials<{ path: string; lockWaitSeconds?: number }>(HISTORY_FILE_CREDENTIAL);
@@ -53,7 +57,7 @@ export const PERIOD_HINT = "Give the month as YYYY-MM, e.g. 2026-10, or an expre
 
 /** A period field's value, `YYYY-MM`; an empty or malformed one is refused, never taken as "now" or "everything". */
 export function periodFrom(ctx: IExecuteFunctions, field: string, label: string): string {
-	const value = String(ctx.getNodeParameter(field, 0, '') ?? '').trim();
+	const value = new ParameterReader(ctx).trimmed(field);
 	if (!PERIOD_PATTERN.test(value)) {
 		throw new NodeOperationError(ctx.getNode(), value ? `${label} "${value}" is not a month` : `No ${label.toLowerCase()} given`, {
 			description: PERIOD_HINT,

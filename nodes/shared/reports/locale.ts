@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { ParameterReader } from '../parameters';
 import { localeProblem } from './format';
 
 /** The Locale field of every node that writes figures for people; `what` says where they show. */
@@ -16,7 +17,11 @@ export function localeField(what: string): INodeProperties {
 
 /** The node's Locale, trimmed ('' for en-US); a tag this n8n does not know stops the node, naming it. */
 export function readLocale(ctx: IExecuteFunctions): string {
-	const locale = String(ctx.getNodeParameter('locale', 0, '') ?? '').trim();
+	return knownLocale(ctx, new ParameterReader(ctx).trimmed('locale'));
+}
+
+/** `locale` (a trimmed Locale, '' for en-US) when this n8n knows it; otherwise stops the node, naming it. */
+export function knownLocale(ctx: IExecuteFunctions, locale: string): string {
 	const problem = locale ? localeProblem(locale) : undefined;
 	if (problem) throw new NodeOperationError(ctx.getNode(), `Locale: ${problem}`, { description: 'Set Locale to a language tag such as fr-FR, en-US or de-CH, or leave it empty for en-US.' });
 	return locale;

@@ -1,4 +1,5 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { ParameterReader } from '../parameters';
 import { NodeOperationError } from 'n8n-workflow';
 import type { DuckSession } from '../duckdb';
 import { quoteIdentifier } from '../sql';
@@ -12,6 +13,21 @@ import { storeFile } from './store';
 import type { Column, Table } from './types';
 import { isTableBinary, selectInOrder, TABLE_MARKER } from './types';
 import { rowsToJson } from './values';
+
+/** Output's options (the outputMode field of every table node). */
+const OUTPUT_MODES = ['rows', 'table'] as const;
+type OutputMode = (typeof OUTPUT_MODES)[number];
+
+/** How a table node hands its tables on: Output and Table Options, read once per execution. */
+interface OutputSettings {
+	mode: OutputMode;
+	tableOptions: Partial<TableOptions>;
+}
+
+export function readOutputSettings(ctx: IExecuteFunctions): OutputSettings {
+	const parameters = new ParameterReader(ctx);
+	return { mode: parameters.choice('outputMode', OUTPUT_MODES, 'rows'), tableOptions: parameters.collection<TableOptions>('tableOptions') };
+}
 
 interface TableOptions {
 	binaryPropertyName?: string;
@@ -63,11 +79,15 @@ export interface EmitRequest {
 }
 
 export class TableEmitter {
+	private readonly settings: OutputSettings;
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly session: DuckSession,
 		private readonly clock: StepClock,
-	) {}
+	) {
+		this.settings = readOutputSettings(ctx);
+	}
 
 	/** Rows and estimated bytes already handed on as items by this execution (a node with several outputs). */
 	private rowsHandedOn = 0;
@@ -76,8 +96,8 @@ export class TableEmitter {
 	private firstPreview?: IDataObject[];
 	private summaryShown = false;
 
-	get mode(): 'rows' | 'table' {
-		return this.ctx.getNodeParameter('outputMode', 0, 'rows') as 'rows' | 'table';
+	get mode(): OutputMode {
+		return this.settings.mode;
 	}
 
 	async emit(request: EmitRequest): Promise<INodeExecutionData[]> {
@@ -132,7 +152,7 @@ export class TableEmitter {
 	 * process with every workflow running in it. Counted and sized in DuckDB, which is cheap.
 	 */
 	private async checkRowsLimit(relation: string, columns: Column[]): Promise<void> {
-		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
+		const options = this.settings.tableOptions;
 		const limit = Math.max(0, Math.floor(options.rowsOutputLimit ?? DEFAULT_ROWS_OUTPUT_LIMIT));
 		if (!limit) return;
 		const rows = this.rowsHandedOn + (await this.session.count(`SELECT count(*) FROM ${relation}`));
@@ -175,7 +195,7 @@ export class TableEmitter {
 		if (!incoming) return undefined;
 		const table = Object.values(incoming.binary ?? {}).filter((data) => isTableBinary(incoming, data));
 		if (table.length !== 1) return undefined;
-		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
+		const options = this.settings.tableOptions;
 		// A preview size or file name set on this node needs a table of its own.
 		if (options.previewRows !== undefined || options.fileName?.trim() || spreadsheetFormat(options.spreadsheetCopy)) return undefined;
 		const property = options.binaryPropertyName?.trim() || 'data';
@@ -189,7 +209,7 @@ export class TableEmitter {
 	}
 
 	private async tableItem(ordered: string, orderBy: string, columns: Column[], request: EmitRequest): Promise<INodeExecutionData> {
-		const options = this.ctx.getNodeParameter('tableOptions', 0, {}) as TableOptions;
+		const options = this.settings.tableOptions;
 		const property = options.binaryPropertyName?.trim() || 'data';
 		const fileName = this.fileName(options.fileName, request.outputName);
 		const previewRows = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
@@ -234,7 +254,7 @@ export class TableEmitter {
 	 * needs a Parquet reader, which Excel is not. Off by default: at a million rows a CSV copy
 	 * costs seconds and an xlsx one more than a minute.
 	 */
-	private async spreadsheetCopy(request: EmitRequest, orderBy: string, columns: Column[], options: TableOptions): Promise<IBinaryKeyData> {
+	private async spreadsheetCopy(request: EmitRequest, orderBy: string, columns: Column[], options: Partial<TableOptions>): Promise<IBinaryKeyData> {
 		const format = spreadsheetFormat(options.spreadsheetCopy);
 		if (!format) return {};
 		const path = this.session.scratchPath(`copy-${Date.now()}-${Math.random().toString(36).slice(2)}.${format.value}`);

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isOutOfMemory, withSession } from '../duckdb';
 import type { DuckSession, EngineLimits } from '../duckdb';
 import { ColumnNotFoundError } from './columns';
-import { TableEmitter } from './emit';
+import { readOutputSettings, TableEmitter } from './emit';
 import { TableLoader } from './load';
 import { ENGINE_CREDENTIAL, TABLE_MARKER } from './types';
 import { StepClock } from './clock';
@@ -33,7 +33,7 @@ export async function runTableNode(
 	work: (tables: TableWork) => Promise<INodeExecutionData[][]>,
 	{ previewOutput = false } = {},
 ): Promise<INodeExecutionData[][]> {
-	const withPreview = previewOutput && ctx.getNodeParameter('outputMode', 0, 'rows') === 'table';
+	const withPreview = previewOutput && readOutputSettings(ctx).mode === 'table';
 	try {
 		const clock = new StepClock();
 		const outputs = await withSession({ ...(await engineLimits(ctx)), confined: true }, async (session) => {

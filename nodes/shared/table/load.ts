@@ -1,4 +1,5 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { ParameterReader } from '../parameters';
 import { NodeOperationError } from 'n8n-workflow';
 import { createWriteStream, existsSync } from 'node:fs';
 import { copyFile, link, writeFile } from 'node:fs/promises';
@@ -15,8 +16,11 @@ import { NdjsonWriter } from './formats/ndjson';
 import type { Column, Table, TableSource } from './types';
 import { INSERTION_ORDER, TABLE_MARKER } from './types';
 
+/** Input's options (the inputMode field of every table node). */
+const INPUT_MODES = ['auto', 'items', 'binary'] as const;
+
 interface InputSettings {
-	mode: 'auto' | 'items' | 'binary';
+	mode: (typeof INPUT_MODES)[number];
 	binaryPropertyName: string;
 	/** "auto" or a format's value. */
 	fileFormat: string;
@@ -28,10 +32,11 @@ interface InputSettings {
 const DEFAULT_BINARY_PROPERTY = 'data';
 
 function inputSettings(ctx: IExecuteFunctions): InputSettings {
-	const fileOptions = ctx.getNodeParameter('fileOptions', 0, {}) as FileOptions;
+	const parameters = new ParameterReader(ctx);
+	const fileOptions = parameters.collection<FileOptions>('fileOptions');
 	return {
-		mode: ctx.getNodeParameter('inputMode', 0, 'auto') as InputSettings['mode'],
-		binaryPropertyName: (ctx.getNodeParameter('binaryPropertyName', 0, DEFAULT_BINARY_PROPERTY) as string).trim() || DEFAULT_BINARY_PROPERTY,
+		mode: parameters.choice('inputMode', INPUT_MODES, 'auto'),
+		binaryPropertyName: parameters.trimmed('binaryPropertyName', DEFAULT_BINARY_PROPERTY) || DEFAULT_BINARY_PROPERTY,
 		fileFormat: String(fileOptions.fileFormat ?? 'auto'),
 		fileOptions,
 	};
