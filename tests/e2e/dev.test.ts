@@ -67,9 +67,9 @@ test('npm run dev links the package into n8n under its own name; a saved change 
 
 	const source = join(project, 'nodes', 'Revenue', 'Revenue.node.ts');
 	const text = readFileSync(source, 'utf8');
-	assert.ok(text.includes(`description: '${before}'`), 'the description comes from this source file');
+	assert.ok(text.includes(`'${before}'`), 'the description comes from this source file');
 	const edited = `${before} (edited ${Date.now()})`;
-	writeFileSync(source, text.replace(`description: '${before}'`, `description: '${edited}'`));
+	writeFileSync(source, text.replace(`'${before}'`, `'${edited}'`));
 	await until('the edited description in n8n', async () => ((await revenueDescription()) === edited ? true : undefined), 180);
 	assert.match(output, /Hot reload triggered for n8n-nodes-sales-analytics/);
 
