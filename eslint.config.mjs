@@ -3,10 +3,24 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import tsParser from '@typescript-eslint/parser';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'tests/**', 'scripts/**', 'bench/**', 'workflows/**', '*.mjs', 'gulpfile.js'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'tests/**',
+			'scripts/**',
+			'bench/**',
+			'workflows/**',
+			'*.mjs',
+			'gulpfile.js',
+		],
+	},
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
-		languageOptions: { parser: tsParser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+		languageOptions: {
+			parser: tsParser,
+			parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+		},
 	},
 	// Without n8n Cloud support: Cloud accepts no runtime dependency, and DuckDB is this package's engine.
 	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
@@ -22,9 +36,15 @@ export default [
 		rules: { '@n8n/community-nodes/credential-test-required': 'off' },
 	},
 	{
-		files: ['nodes/SalesHistory/SalesHistory.node.ts', 'nodes/DataQualityCheck/DataQualityCheck.node.ts'],
+		files: [
+			'nodes/SalesHistory/SalesHistory.node.ts',
+			'nodes/DataQualityCheck/DataQualityCheck.node.ts',
+		],
 		// The history's Postgres store takes n8n's own Postgres credential, the one users already
 		// have for their database (a second copy of host, user and password would drift from it).
-		rules: { '@n8n/community-nodes/no-credential-reuse': 'off', '@n8n/community-nodes/valid-credential-references': 'off' },
+		rules: {
+			'@n8n/community-nodes/no-credential-reuse': 'off',
+			'@n8n/community-nodes/valid-credential-references': 'off',
+		},
 	},
 ];

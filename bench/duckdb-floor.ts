@@ -73,7 +73,8 @@ export function sameWorkScript(input: string, format: string, output: string): s
 	// File order as a column: DuckDB 1.5 fails an internal assertion on QUALIFY … ORDER BY rowid.
 	const keepOne = (table: string, key: string, order: string, where = 'true') =>
 		`SELECT * EXCLUDE (file_row) FROM (SELECT *, rowid AS file_row FROM ${table} WHERE ${where}) QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${order}) = 1 ORDER BY file_row`;
-	const joinKey = (column: string) => `regexp_replace(trim(CAST(${column} AS VARCHAR)), '^(-?[0-9]+)\\.0+$', '\\1')`;
+	const joinKey = (column: string) =>
+		`regexp_replace(trim(CAST(${column} AS VARCHAR)), '^(-?[0-9]+)\\.0+$', '\\1')`;
 	return `
 		CREATE TABLE erp_raw AS FROM ${reader(input, 'erp', format)};
 		CREATE TABLE liaison_raw AS FROM ${reader(input, 'liaison', format)};
@@ -101,12 +102,22 @@ export function sameWorkScript(input: string, format: string, output: string): s
 	`;
 }
 
-export const FLOOR_SCRIPTS: Record<Floor, (input: string, format: string, output: string) => string> = { duckdb: floorScript, 'duckdb-same': sameWorkScript };
+export const FLOOR_SCRIPTS: Record<
+	Floor,
+	(input: string, format: string, output: string) => string
+> = { duckdb: floorScript, 'duckdb-same': sameWorkScript };
 
 async function main() {
 	const [floor, input, format, output] = process.argv.slice(2);
-	if (!FLOORS.includes(floor as Floor) || !input || !['csv', 'parquet'].includes(format) || !output) {
-		console.error('usage: node --import tsx bench/duckdb-floor.ts <duckdb|duckdb-same> <input folder> <csv|parquet> <output folder>');
+	if (
+		!FLOORS.includes(floor as Floor) ||
+		!input ||
+		!['csv', 'parquet'].includes(format) ||
+		!output
+	) {
+		console.error(
+			'usage: node --import tsx bench/duckdb-floor.ts <duckdb|duckdb-same> <input folder> <csv|parquet> <output folder>',
+		);
 		process.exit(2);
 	}
 	const started = performance.now();

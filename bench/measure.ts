@@ -58,26 +58,50 @@ const TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system) used so far by the processes now in group `group`. */
 export function groupCpuSeconds(group: number): number {
-	return groupProcesses(group).reduce((sum, { fields }) => sum + Number(fields[11]) + Number(fields[12]), 0) / TICKS_PER_SECOND;
+	return (
+		groupProcesses(group).reduce(
+			(sum, { fields }) => sum + Number(fields[11]) + Number(fields[12]),
+			0,
+		) / TICKS_PER_SECOND
+	);
 }
 
 /** Busy and total CPU seconds of the whole machine, all cores, since boot (/proc/stat). */
 export function machineCpuSeconds(): { busy: number; total: number } {
-	const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	const ticks = readFileSync('/proc/stat', 'utf8')
+		.split('\n')[0]
+		.trim()
+		.split(/\s+/)
+		.slice(1)
+		.map(Number);
 	const total = ticks.reduce((sum, value) => sum + value, 0);
 	// idle and iowait
-	return { busy: (total - ticks[3] - ticks[4]) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+	return {
+		busy: (total - ticks[3] - ticks[4]) / TICKS_PER_SECOND,
+		total: total / TICKS_PER_SECOND,
+	};
 }
 
 export async function measure(
 	command: string,
 	args: string[],
-	options: { env?: NodeJS.ProcessEnv; cwd?: string; capMs: number; stdoutFile: string; stderrFile: string },
+	options: {
+		env?: NodeJS.ProcessEnv;
+		cwd?: string;
+		capMs: number;
+		stdoutFile: string;
+		stderrFile: string;
+	},
 ): Promise<Measured> {
 	const out = openSync(options.stdoutFile, 'w');
 	const err = openSync(options.stderrFile, 'w');
 	const started = performance.now();
-	const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', out, err], detached: true });
+	const child = spawn(command, args, {
+		env: options.env,
+		cwd: options.cwd,
+		stdio: ['ignore', out, err],
+		detached: true,
+	});
 	closeSync(out);
 	closeSync(err);
 	// If the benchmark itself is stopped, the run it started must not go on alone.

@@ -19,7 +19,13 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync } f
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { ensureN8n, historyCredential, N8nInstance, packPackage, ROOT } from '../scripts/n8n/instance';
+import {
+	ensureN8n,
+	historyCredential,
+	N8nInstance,
+	packPackage,
+	ROOT,
+} from '../scripts/n8n/instance';
 import { generateSample } from '../scripts/sample-data/generator';
 import type { ExpectedFigures } from '../scripts/sample-data/generator';
 import { beforeCache, buildBefore, removeBefore } from './before';
@@ -27,7 +33,15 @@ import type { BeforeBuild } from './before';
 import { machineSummary, repsFor, writeReports } from './report';
 import type { BenchRecord, BenchSettings } from './report';
 import { REAL_MONTH } from './targets';
-import { benchWorkflow, FORMATS, isFloor, reportOnce, runOnce, unsupported, VARIANTS } from './variants';
+import {
+	benchWorkflow,
+	FORMATS,
+	isFloor,
+	reportOnce,
+	runOnce,
+	unsupported,
+	VARIANTS,
+} from './variants';
 import type { Format, RunOutcome, Variant } from './variants';
 import { verifyOutputs } from './verify';
 import { median } from './measure';
@@ -43,31 +57,55 @@ const XLSX_MAX_DATA_ROWS = 1_048_575;
 const DEFAULT_BEFORE_REF = '7b7e756';
 
 function list<T extends string>(text: string, allowed: readonly T[], name: string): T[] {
-	const values = text.split(',').map((value) => value.trim()).filter(Boolean);
+	const values = text
+		.split(',')
+		.map((value) => value.trim())
+		.filter(Boolean);
 	const wrong = values.filter((value) => !allowed.includes(value as T));
-	if (wrong.length) throw new Error(`--${name}: unknown ${wrong.join(', ')} (use ${allowed.join(', ')})`);
+	if (wrong.length)
+		throw new Error(`--${name}: unknown ${wrong.join(', ')} (use ${allowed.join(', ')})`);
 	return values as T[];
 }
 
 function webRowsList(text: string, name: string): number[] {
-	const values = text.split(',').map((value) => value.trim()).filter(Boolean).map(Number).sort((a, b) => a - b);
-	if (values.some((n) => !Number.isInteger(n) || n < 20)) throw new Error(`--${name}: whole numbers of web rows, at least 20`);
+	const values = text
+		.split(',')
+		.map((value) => value.trim())
+		.filter(Boolean)
+		.map(Number)
+		.sort((a, b) => a - b);
+	if (values.some((n) => !Number.isInteger(n) || n < 20))
+		throw new Error(`--${name}: whole numbers of web rows, at least 20`);
 	return values;
 }
 
 function count(text: string, name: string, least: number): number {
 	const value = Number(text);
-	if (!Number.isInteger(value) || value < least) throw new Error(`--${name}: a whole number, at least ${least}`);
+	if (!Number.isInteger(value) || value < least)
+		throw new Error(`--${name}: a whole number, at least ${least}`);
 	return value;
 }
 
 /** One folder per month and format with erp, liaison, web and expected.json, generated once and kept in the cache. */
-async function inputFolder(cache: string, webRows: number, html: boolean, format: Format): Promise<{ folder: string; expected: ExpectedFigures }> {
+async function inputFolder(
+	cache: string,
+	webRows: number,
+	html: boolean,
+	format: Format,
+): Promise<{ folder: string; expected: ExpectedFigures }> {
 	const month = join(cache, 'bench-data', `web-${webRows}-seed${SEED}${html ? '-html' : ''}`);
 	const needed = ['erp', 'liaison', 'web'].map((name) => join(month, `${name}.${format}`));
 	if (!existsSync(join(month, 'expected.json')) || !needed.every(existsSync)) {
-		console.log(`[bench] generating ${webRows.toLocaleString('en')} web rows${html ? ' with HTML descriptions' : ''} (${format}) in ${month}`);
-		await generateSample({ webRows, seed: SEED, outDir: month, formats: ['csv', 'parquet', 'xlsx'], htmlDescriptions: html });
+		console.log(
+			`[bench] generating ${webRows.toLocaleString('en')} web rows${html ? ' with HTML descriptions' : ''} (${format}) in ${month}`,
+		);
+		await generateSample({
+			webRows,
+			seed: SEED,
+			outDir: month,
+			formats: ['csv', 'parquet', 'xlsx'],
+			htmlDescriptions: html,
+		});
 	}
 	// The load node takes every export it finds in a folder, so each format gets a folder of its own (hard links, no copies).
 	const folder = join(month, format);
@@ -83,15 +121,34 @@ async function inputFolder(cache: string, webRows: number, html: boolean, format
 /** The month the throughput loads upload: the real BottleNeck exports when ../shared is there, else the generated month of the same size. */
 async function realMonth(cache: string): Promise<{ month: Month; folder: string }> {
 	const { folder, expected } = await inputFolder(cache, REAL_MONTH, false, 'xlsx');
-	if (SKIP_BOTTLENECK) return { folder, month: { label: `the generated ${REAL_MONTH.toLocaleString('en')}-row month (xlsx; ../shared/bottleneck absent)`, expected, files: Object.fromEntries(EXPORTS.map((name) => [name, join(folder, `${name}.xlsx`)])) } };
-	return { folder, month: { label: 'the real BottleNeck month (xlsx)', expected: REFERENCE, files: Object.fromEntries(EXPORTS.map((name) => [name, join(BOTTLENECK_DIR, `${name}.xlsx`)])) } };
+	if (SKIP_BOTTLENECK)
+		return {
+			folder,
+			month: {
+				label: `the generated ${REAL_MONTH.toLocaleString('en')}-row month (xlsx; ../shared/bottleneck absent)`,
+				expected,
+				files: Object.fromEntries(EXPORTS.map((name) => [name, join(folder, `${name}.xlsx`)])),
+			},
+		};
+	return {
+		folder,
+		month: {
+			label: 'the real BottleNeck month (xlsx)',
+			expected: REFERENCE,
+			files: Object.fromEntries(
+				EXPORTS.map((name) => [name, join(BOTTLENECK_DIR, `${name}.xlsx`)]),
+			),
+		},
+	};
 }
 
 function addRep(record: BenchRecord, outcome: RunOutcome, capMinutes: number): boolean {
 	record.reps!.push(outcome);
 	if (outcome.status === 'ok') return true;
 	record.status = outcome.status;
-	record.note = outcome.note ?? (outcome.status === 'timeout' ? `stopped after ${capMinutes} minutes` : undefined);
+	record.note =
+		outcome.note ??
+		(outcome.status === 'timeout' ? `stopped after ${capMinutes} minutes` : undefined);
 	return false;
 }
 
@@ -99,7 +156,10 @@ function settle(record: BenchRecord): void {
 	if (record.status !== 'ok') return;
 	const reps = record.reps!;
 	record.command_ms = Math.round(median(reps.map((r) => r.commandMs)));
-	record.median_ms = record.kind === 'report' ? record.command_ms : Math.round(median(reps.map((r) => r.executionMs!)));
+	record.median_ms =
+		record.kind === 'report'
+			? record.command_ms
+			: Math.round(median(reps.map((r) => r.executionMs!)));
 	record.peak_rss_mb = Math.round(median(reps.map((r) => r.peakRssMb)));
 }
 
@@ -143,7 +203,10 @@ async function main() {
 		reps: count(values.reps!, 'reps', 1),
 		repsLarge: count(values['reps-large']!, 'reps-large', 1),
 		rowsMax: count(values['rows-max']!, 'rows-max', 0),
-		vanillaMax: values['vanilla-max'] === undefined ? Infinity : count(values['vanilla-max'], 'vanilla-max', 0),
+		vanillaMax:
+			values['vanilla-max'] === undefined
+				? Infinity
+				: count(values['vanilla-max'], 'vanilla-max', 0),
 		html: htmlScales,
 		capMinutes: Number(values['cap-minutes']),
 		cellMinutes: Number(values['cell-minutes']),
@@ -167,20 +230,45 @@ async function main() {
 		mkdirSync(folder, { recursive: true });
 	}
 	const credentials = [
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host: '127.0.0.1', port: 25, secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: randomBytes(16).toString('hex') } },
+		{
+			id: 'salesSmtp',
+			name: 'Sales report SMTP',
+			type: 'smtp',
+			data: {
+				host: '127.0.0.1',
+				port: 25,
+				secure: false,
+				disableStartTls: true,
+				user: '',
+				password: '',
+			},
+		},
+		{
+			id: 'salesWebhookAuth',
+			name: 'Sales report webhook token',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Report-Token', value: randomBytes(16).toString('hex') },
+		},
 		historyCredential({ file: join(history, 'sales-history.duckdb') }),
 	];
 	const allowedFolders = [join(cache, 'bench-data'), output, history];
-	const n8n = new N8nInstance(join(work, 'home'), { allowedFolders, port: 5730, brokerPort: 5731, tmpDir: scratch });
+	const n8n = new N8nInstance(join(work, 'home'), {
+		allowedFolders,
+		port: 5730,
+		brokerPort: 5731,
+		tmpDir: scratch,
+	});
 	n8n.installPackage(packPackage(cache));
 	n8n.importCredentials(credentials);
 	const machine = machineSummary(n8n);
 	console.log(`[bench] ${machine}`);
 
 	// Stopped from outside, the run still removes the old ref's tree: exit runs the clean-up below.
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-	const build: BeforeBuild | undefined = variants.includes('before') ? buildBefore(values['before-ref']!, join(work, 'before-pack')) : undefined;
+	for (const signal of ['SIGINT', 'SIGTERM'] as const)
+		process.once(signal, () => process.exit(130));
+	const build: BeforeBuild | undefined = variants.includes('before')
+		? buildBefore(values['before-ref']!, join(work, 'before-pack'))
+		: undefined;
 	const cleanUp = () => {
 		if (build) removeBefore(build.root);
 	};
@@ -189,7 +277,12 @@ async function main() {
 		let before: { build: BeforeBuild; n8n: N8nInstance } | undefined;
 		if (build) {
 			// A user folder of its own, so the old package and the current one are never installed side by side.
-			const old = new N8nInstance(join(work, 'before-home'), { allowedFolders, port: 5732, brokerPort: 5733, tmpDir: scratch });
+			const old = new N8nInstance(join(work, 'before-home'), {
+				allowedFolders,
+				port: 5732,
+				brokerPort: 5733,
+				tmpDir: scratch,
+			});
 			old.installPackage(build.tarball);
 			old.importCredentials(credentials);
 			before = { build, n8n: old };
@@ -202,16 +295,47 @@ async function main() {
 		if (values.report) {
 			const { folder, expected } = await inputFolder(cache, REAL_MONTH, false, 'xlsx');
 			for (const variant of (['table', 'before'] as const).filter((v) => variants.includes(v))) {
-				const record: BenchRecord = { kind: 'report', variant, format: 'xlsx', web_rows: REAL_MONTH, html: false, median_ms: null, peak_rss_mb: null, status: 'ok', machine, ran: true, reps: [] };
+				const record: BenchRecord = {
+					kind: 'report',
+					variant,
+					format: 'xlsx',
+					web_rows: REAL_MONTH,
+					html: false,
+					median_ms: null,
+					peak_rss_mb: null,
+					status: 'ok',
+					machine,
+					ran: true,
+					reps: [],
+				};
 				records.push(record);
 				// The old ref's scripts get a cache of their own: they would pack and install the old package into the shared one.
 				const command =
 					variant === 'table'
 						? { cwd: ROOT, env: process.env }
-						: { cwd: before!.build.root, env: { ...process.env, SALES_ANALYTICS_CACHE: beforeCache(join(work, 'before-cache'), paths, join(before!.n8n.home, '.n8n', 'nodes')) } };
-				const request = { ...command, input: folder, output: join(work, `report-${variant}`), expected, capMs };
+						: {
+								cwd: before!.build.root,
+								env: {
+									...process.env,
+									SALES_ANALYTICS_CACHE: beforeCache(
+										join(work, 'before-cache'),
+										paths,
+										join(before!.n8n.home, '.n8n', 'nodes'),
+									),
+								},
+							};
+				const request = {
+					...command,
+					input: folder,
+					output: join(work, `report-${variant}`),
+					expected,
+					capMs,
+				};
 				// Warm: the first run may build, install and import; only the runs after it are timed.
-				const warm = await reportOnce({ ...request, logPrefix: join(logs, `report-${variant}-warm`) });
+				const warm = await reportOnce({
+					...request,
+					logPrefix: join(logs, `report-${variant}-warm`),
+				});
 				console.log(describe(`npm run report (${variant}) warm-up`, warm));
 				if (!addRep(record, warm, settings.capMinutes)) {
 					save();
@@ -219,7 +343,10 @@ async function main() {
 				}
 				record.reps = [];
 				for (let rep = 1; rep <= settings.reps; rep++) {
-					const outcome = await reportOnce({ ...request, logPrefix: join(logs, `report-${variant}-${rep}`) });
+					const outcome = await reportOnce({
+						...request,
+						logPrefix: join(logs, `report-${variant}-${rep}`),
+					});
 					console.log(describe(`npm run report (${variant}) rep ${rep}`, outcome));
 					if (!addRep(record, outcome, settings.capMinutes)) break;
 				}
@@ -231,15 +358,48 @@ async function main() {
 		if (settings.queueRuns) {
 			const missing = queueModeMissing();
 			const { month, folder } = await realMonth(cache);
-			const base = { kind: 'queue', variant: 'table', format: 'xlsx', web_rows: REAL_MONTH, html: false, machine, ran: !missing } as const;
+			const base = {
+				kind: 'queue',
+				variant: 'table',
+				format: 'xlsx',
+				web_rows: REAL_MONTH,
+				html: false,
+				machine,
+				ran: !missing,
+			} as const;
 			if (missing) {
-				records.push({ ...base, median_ms: null, peak_rss_mb: null, status: 'failed', note: `not run: ${missing}` });
+				records.push({
+					...base,
+					median_ms: null,
+					peak_rss_mb: null,
+					status: 'failed',
+					note: `not run: ${missing}`,
+				});
 				console.log(`[bench] queue mode: ${missing}`);
 			} else {
-				const loads = await measureThroughput({ basePort: 5800, month, inputFolder: folder, outputFolder: output, runs: settings.queueRuns, inFlight: settings.queueInFlight, log: (line) => console.log(`[bench] ${line}`) });
+				const loads = await measureThroughput({
+					basePort: 5800,
+					month,
+					inputFolder: folder,
+					outputFolder: output,
+					runs: settings.queueRuns,
+					inFlight: settings.queueInFlight,
+					log: (line) => console.log(`[bench] ${line}`),
+				});
 				for (const load of loads) {
-					const workerPeak = Math.max(...load.groups.filter((group) => group.name.startsWith('worker')).map((group) => group.peak_rss_mb));
-					records.push({ ...base, median_ms: load.median_latency_ms, peak_rss_mb: workerPeak, status: load.status, note: load.note, queue: load });
+					const workerPeak = Math.max(
+						...load.groups
+							.filter((group) => group.name.startsWith('worker'))
+							.map((group) => group.peak_rss_mb),
+					);
+					records.push({
+						...base,
+						median_ms: load.median_latency_ms,
+						peak_rss_mb: workerPeak,
+						status: load.status,
+						note: load.note,
+						queue: load,
+					});
 				}
 			}
 			save();
@@ -247,17 +407,34 @@ async function main() {
 
 		// A variant that timed out or failed on a format is not run again at a larger scale.
 		const stoppedAt = new Map<string, { webRows: number; status: RunOutcome['status'] }>();
-		const months = [...scales.map((webRows) => ({ webRows, html: false })), ...htmlScales.map((webRows) => ({ webRows, html: true }))].sort(
-			(a, b) => a.webRows - b.webRows || Number(a.html) - Number(b.html),
-		);
+		const months = [
+			...scales.map((webRows) => ({ webRows, html: false })),
+			...htmlScales.map((webRows) => ({ webRows, html: true })),
+		].sort((a, b) => a.webRows - b.webRows || Number(a.html) - Number(b.html));
 		for (const { webRows, html } of months) {
 			for (const format of formats) {
 				if (format === 'xlsx' && webRows > XLSX_MAX_DATA_ROWS) continue;
 				const { folder, expected } = await inputFolder(cache, webRows, html, format);
 				for (const variant of variants) {
 					// Past these sizes a variant only shows what smaller months already showed, at great length.
-					if ((variant === 'rows' && webRows > settings.rowsMax) || (variant === 'vanilla' && webRows > settings.vanillaMax)) continue;
-					const record: BenchRecord = { kind: 'run', variant, format, web_rows: webRows, html, median_ms: null, peak_rss_mb: null, status: 'ok', machine, ran: true, reps: [] };
+					if (
+						(variant === 'rows' && webRows > settings.rowsMax) ||
+						(variant === 'vanilla' && webRows > settings.vanillaMax)
+					)
+						continue;
+					const record: BenchRecord = {
+						kind: 'run',
+						variant,
+						format,
+						web_rows: webRows,
+						html,
+						median_ms: null,
+						peak_rss_mb: null,
+						status: 'ok',
+						machine,
+						ran: true,
+						reps: [],
+					};
 					records.push(record);
 					const label = `${variant} ${format} ${webRows}${html ? ' html' : ''}`;
 					const reason = unsupported(variant, format);
@@ -266,16 +443,31 @@ async function main() {
 					if (reason || earlier) {
 						record.status = earlier?.status ?? 'failed';
 						record.ran = false;
-						record.note = reason ?? `not run: ${earlier!.status} at ${earlier!.webRows.toLocaleString('en')} web rows`;
+						record.note =
+							reason ??
+							`not run: ${earlier!.status} at ${earlier!.webRows.toLocaleString('en')} web rows`;
 						console.log(`[bench] ${label}: ${record.status} (${record.note})`);
 					} else {
-						if (!isFloor(variant)) instanceOf(variant).importWorkflow(benchWorkflow(variant, format, folder, output, before?.build.root));
+						if (!isFloor(variant))
+							instanceOf(variant).importWorkflow(
+								benchWorkflow(variant, format, folder, output, before?.build.root),
+							);
 						let cellMs = 0;
 						for (let rep = 1; rep <= repsFor(webRows, settings) && cellMs < cellBudgetMs; rep++) {
 							rmSync(output, { recursive: true, force: true });
 							mkdirSync(output, { recursive: true });
-							const logPrefix = join(logs, `${variant}-${format}-${webRows}${html ? '-html' : ''}-${rep}`);
-							const outcome = await runOnce(instanceOf(variant), { variant, format, input: folder, output, capMs, logPrefix });
+							const logPrefix = join(
+								logs,
+								`${variant}-${format}-${webRows}${html ? '-html' : ''}-${rep}`,
+							);
+							const outcome = await runOnce(instanceOf(variant), {
+								variant,
+								format,
+								input: folder,
+								output,
+								capMs,
+								logPrefix,
+							});
 							if (outcome.status === 'ok') {
 								const wrong = await verifyOutputs(output, expected);
 								if (wrong) Object.assign(outcome, { status: 'failed', note: wrong });

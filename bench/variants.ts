@@ -4,7 +4,15 @@
  * a second user folder holding the package as it was at a git ref); the floors run
  * bench/duckdb-floor.ts in their own Node process.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	openSync,
+	readFileSync,
+	readSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { configuredWorkflow, parseExecution, ROOT } from '../scripts/n8n/instance';
@@ -52,37 +60,65 @@ export interface RunRequest {
 
 /** Why a variant cannot run on a format at all; recorded as failed, not run. */
 export function unsupported(variant: Variant, format: Format): string | undefined {
-	if (variant === 'vanilla' && format === 'parquet') return "n8n's Extract From File has no Parquet reader";
-	if (isFloor(variant) && format === 'xlsx') return 'DuckDB reads xlsx only through its excel extension, which downloads at run time (no internet here)';
+	if (variant === 'vanilla' && format === 'parquet')
+		return "n8n's Extract From File has no Parquet reader";
+	if (isFloor(variant) && format === 'xlsx')
+		return 'DuckDB reads xlsx only through its excel extension, which downloads at run time (no internet here)';
 	return undefined;
 }
 
 const SHIPPED = 'bottleneck-monthly-report.json';
 const NOTIFICATIONS = ['Notify Slack', 'Alert Slack', 'Email Reports'];
 // before runs in its own user folder, so it keeps the shipped id too.
-export const WORKFLOW_IDS: Record<N8nVariant, string> = { table: 'SalesMonthly0001', before: 'SalesMonthly0001', rows: 'SalesBenchRows01', vanilla: 'SalesBenchVanilla' };
+export const WORKFLOW_IDS: Record<N8nVariant, string> = {
+	table: 'SalesMonthly0001',
+	before: 'SalesMonthly0001',
+	rows: 'SalesBenchRows01',
+	vanilla: 'SalesBenchVanilla',
+};
 
 /**
  * The workflow run for an n8n variant, pointed at this input and output; for before, the
  * shipped workflow of the old ref's tree (`beforeRoot`), configured the same way.
  */
-export function benchWorkflow(variant: N8nVariant, format: Format, input: string, output: string, beforeRoot?: string) {
+export function benchWorkflow(
+	variant: N8nVariant,
+	format: Format,
+	input: string,
+	output: string,
+	beforeRoot?: string,
+) {
 	if (variant === 'vanilla') {
-		const workflow = JSON.parse(readFileSync(join(ROOT, 'bench/workflows/vanilla-monthly-report.json'), 'utf8'));
+		const workflow = JSON.parse(
+			readFileSync(join(ROOT, 'bench/workflows/vanilla-monthly-report.json'), 'utf8'),
+		);
 		for (const node of workflow.nodes) {
 			if (node.name === 'Config') {
-				const values: Record<string, string> = { inputFolder: input, outputFolder: output, fileExtension: format };
-				for (const assignment of node.parameters.assignments.assignments) assignment.value = values[assignment.name];
+				const values: Record<string, string> = {
+					inputFolder: input,
+					outputFolder: output,
+					fileExtension: format,
+				};
+				for (const assignment of node.parameters.assignments.assignments)
+					assignment.value = values[assignment.name];
 			}
 			if (node.type === 'n8n-nodes-base.extractFromFile') node.parameters.operation = format;
 		}
 		return workflow;
 	}
-	if (variant === 'before' && !beforeRoot) throw new Error('the before variant needs the old ref\'s tree');
+	if (variant === 'before' && !beforeRoot)
+		throw new Error("the before variant needs the old ref's tree");
 	// configuredWorkflow reads from this tree's workflows/: the old ref's file is reached from there.
-	const file = variant === 'before' ? relative(join(ROOT, 'workflows'), join(beforeRoot!, 'workflows', SHIPPED)) : SHIPPED;
+	const file =
+		variant === 'before'
+			? relative(join(ROOT, 'workflows'), join(beforeRoot!, 'workflows', SHIPPED))
+			: SHIPPED;
 	// The shipped workflow as users run it, minus Slack and email (no receivers in a benchmark).
-	const workflow = configuredWorkflow(file, { inputFolder: input, outputFolder: output }, NOTIFICATIONS);
+	const workflow = configuredWorkflow(
+		file,
+		{ inputFolder: input, outputFolder: output },
+		NOTIFICATIONS,
+	);
 	if (variant === 'rows') {
 		workflow.id = WORKFLOW_IDS.rows;
 		workflow.name += ' (Rows mode)';
@@ -90,7 +126,10 @@ export function benchWorkflow(variant: N8nVariant, format: Format, input: string
 		for (const node of workflow.nodes) {
 			if (!('outputMode' in node.parameters)) continue;
 			node.parameters.outputMode = 'rows';
-			node.parameters.tableOptions = { ...(node.parameters.tableOptions as object), rowsOutputLimit: 0 };
+			node.parameters.tableOptions = {
+				...(node.parameters.tableOptions as object),
+				rowsOutputLimit: 0,
+			};
 		}
 	}
 	return workflow;
@@ -122,8 +161,11 @@ const PORT_RETRY_MS = 20_000;
 export async function reportOnce(request: ReportRequest): Promise<RunOutcome> {
 	for (let attempt = 1; ; attempt++) {
 		const outcome = await reportAttempt(request);
-		if (attempt === PORT_RETRIES || !/port \d+ is already in use/.test(outcome.note ?? '')) return outcome;
-		console.log(`[bench] npm run report: ${outcome.note}; trying again in ${PORT_RETRY_MS / 1000} s`);
+		if (attempt === PORT_RETRIES || !/port \d+ is already in use/.test(outcome.note ?? ''))
+			return outcome;
+		console.log(
+			`[bench] npm run report: ${outcome.note}; trying again in ${PORT_RETRY_MS / 1000} s`,
+		);
 		await new Promise((resolve) => setTimeout(resolve, PORT_RETRY_MS));
 	}
 }
@@ -131,11 +173,31 @@ export async function reportOnce(request: ReportRequest): Promise<RunOutcome> {
 async function reportAttempt(request: ReportRequest): Promise<RunOutcome> {
 	const stdoutFile = `${request.logPrefix}.out`;
 	const stderrFile = `${request.logPrefix}.err`;
-	const args = ['run', '--silent', 'report', '--', '--input', request.input, '--out', request.output];
-	const measured = await measure('npm', args, { cwd: request.cwd, env: request.env, capMs: request.capMs, stdoutFile, stderrFile });
+	const args = [
+		'run',
+		'--silent',
+		'report',
+		'--',
+		'--input',
+		request.input,
+		'--out',
+		request.output,
+	];
+	const measured = await measure('npm', args, {
+		cwd: request.cwd,
+		env: request.env,
+		capMs: request.capMs,
+		stdoutFile,
+		stderrFile,
+	});
 	const base = { commandMs: measured.wallMs, peakRssMb: measured.peakRssMb };
 	if (measured.timedOut) return { ...base, status: 'timeout' };
-	if (measured.exitCode !== 0) return { ...base, status: 'failed', note: firstAndLastLines(stderrFile) || `npm run report: exit code ${measured.exitCode}` };
+	if (measured.exitCode !== 0)
+		return {
+			...base,
+			status: 'failed',
+			note: firstAndLastLines(stderrFile) || `npm run report: exit code ${measured.exitCode}`,
+		};
 	const wrong = await verifyOutputs(request.output, request.expected);
 	return wrong ? { ...base, status: 'failed', note: wrong } : { ...base, status: 'ok' };
 }
@@ -145,32 +207,58 @@ export async function runOnce(n8n: N8nInstance, request: RunRequest): Promise<Ru
 	const stdoutFile = `${request.logPrefix}.out`;
 	const stderrFile = `${request.logPrefix}.err`;
 	if (isFloor(request.variant)) {
-		const measured = await measure(n8n.node, ['--import', 'tsx', join(ROOT, 'bench/duckdb-floor.ts'), request.variant, request.input, request.format, request.output], {
-			cwd: ROOT,
-			capMs: request.capMs,
-			stdoutFile,
-			stderrFile,
-		});
+		const measured = await measure(
+			n8n.node,
+			[
+				'--import',
+				'tsx',
+				join(ROOT, 'bench/duckdb-floor.ts'),
+				request.variant,
+				request.input,
+				request.format,
+				request.output,
+			],
+			{
+				cwd: ROOT,
+				capMs: request.capMs,
+				stdoutFile,
+				stderrFile,
+			},
+		);
 		const base = { commandMs: measured.wallMs, peakRssMb: measured.peakRssMb };
 		if (measured.timedOut) return { ...base, status: 'timeout' };
 		if (measured.exitCode !== 0) return { ...base, status: 'failed', note: lastLine(stderrFile) };
 		return { ...base, status: 'ok', executionMs: JSON.parse(readFileSync(stdoutFile, 'utf8')).ms };
 	}
 	const workflowId = WORKFLOW_IDS[request.variant];
-	const measured = await measure(n8n.node, [n8n.bin, 'execute', `--id=${workflowId}`], { env: n8n.env(), capMs: request.capMs, stdoutFile, stderrFile });
+	const measured = await measure(n8n.node, [n8n.bin, 'execute', `--id=${workflowId}`], {
+		env: n8n.env(),
+		capMs: request.capMs,
+		stdoutFile,
+		stderrFile,
+	});
 	const base = { commandMs: measured.wallMs, peakRssMb: measured.peakRssMb };
 	if (measured.timedOut) return { ...base, status: 'timeout' };
 	// The run record in n8n's database; the CLI's printout of it can fail on its own for big runs.
 	const stored = latestExecution(n8n, workflowId);
-	const printed = statSync(stdoutFile).size < MAX_RECORD_BYTES ? parseExecution(readFileSync(stdoutFile, 'utf8')) : undefined;
+	const printed =
+		statSync(stdoutFile).size < MAX_RECORD_BYTES
+			? parseExecution(readFileSync(stdoutFile, 'utf8'))
+			: undefined;
 	// A run that crashed n8n has no stop time.
-	const executionMs = stored?.startedAt && stored.stoppedAt ? Date.parse(stored.stoppedAt) - Date.parse(stored.startedAt) : undefined;
+	const executionMs =
+		stored?.startedAt && stored.stoppedAt
+			? Date.parse(stored.stoppedAt) - Date.parse(stored.startedAt)
+			: undefined;
 	const nodeMs = printed ? nodeTimes(printed) : undefined;
 	const phases = printed ? nodePhases(printed) : undefined;
 	shorten(stdoutFile);
 	if (stored?.status !== 'success') {
 		const error = printed?.data.resultData.error;
-		const note = error ? `${error.node?.name ? `${error.node.name}: ` : ''}${error.message}` : crashLine(stdoutFile, stderrFile) ?? `n8n status ${stored?.status ?? 'unknown'}, exit code ${measured.exitCode}`;
+		const note = error
+			? `${error.node?.name ? `${error.node.name}: ` : ''}${error.message}`
+			: (crashLine(stdoutFile, stderrFile) ??
+				`n8n status ${stored?.status ?? 'unknown'}, exit code ${measured.exitCode}`);
 		return { ...base, status: 'failed', executionMs, nodeMs, phases, note };
 	}
 	return { ...base, status: 'ok', executionMs, nodeMs, phases };
@@ -196,13 +284,19 @@ function shorten(file: string): void {
 	readSync(fd, head, 0, keep, 0);
 	readSync(fd, tail, 0, keep, size - keep);
 	closeSync(fd);
-	writeFileSync(file, Buffer.concat([head, Buffer.from(`\n… ${size - 2 * keep} bytes left out …\n`), tail]));
+	writeFileSync(
+		file,
+		Buffer.concat([head, Buffer.from(`\n… ${size - 2 * keep} bytes left out …\n`), tail]),
+	);
 }
 
 function nodeTimes(run: ExecutionResult): Record<string, number> {
 	const times: Record<string, number> = {};
 	for (const [node, tasks] of Object.entries(run.data.resultData.runData)) {
-		times[node] = tasks.reduce((sum, task) => sum + ((task as { executionTime?: number }).executionTime ?? 0), 0);
+		times[node] = tasks.reduce(
+			(sum, task) => sum + ((task as { executionTime?: number }).executionTime ?? 0),
+			0,
+		);
 	}
 	return times;
 }
@@ -222,11 +316,18 @@ function latestExecution(n8n: N8nInstance, workflowId: string): StoredExecution 
 		const db = new DatabaseSync(process.argv[1], { readOnly: true });
 		const row = db.prepare('SELECT status, startedAt, stoppedAt FROM execution_entity WHERE workflowId = ? ORDER BY id DESC LIMIT 1').get(process.argv[2]);
 		process.stdout.write(JSON.stringify(row ?? null));`;
-	const text = execFileSync(n8n.node, ['--no-warnings', '-e', script, database, workflowId]).toString();
+	const text = execFileSync(n8n.node, [
+		'--no-warnings',
+		'-e',
+		script,
+		database,
+		workflowId,
+	]).toString();
 	const row = JSON.parse(text) as StoredExecution | null;
 	if (!row?.startedAt || !row.stoppedAt) return row ?? undefined;
 	// SQLite keeps UTC without a zone marker.
-	const utc = (value: string) => (/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+	const utc = (value: string) =>
+		/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
 	return { ...row, startedAt: utc(row.startedAt), stoppedAt: utc(row.stoppedAt) };
 }
 
@@ -236,7 +337,10 @@ function lastLine(file: string): string {
 
 /** The report prints what went wrong first (n8n's own message) and its verdict last. */
 function firstAndLastLines(file: string): string {
-	const lines = readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
+	const lines = readFileSync(file, 'utf8')
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean);
 	return [...new Set([lines[0], lines.at(-1)])].filter(Boolean).join(' … ').slice(0, 300);
 }
 
@@ -244,7 +348,13 @@ function firstAndLastLines(file: string): string {
 function crashLine(...files: string[]): string | undefined {
 	for (const file of files) {
 		const text = statSync(file).size < MAX_RECORD_BYTES ? readFileSync(file, 'utf8') : '';
-		const line = text.split('\n').find((l) => /heap out of memory|Invalid string length|payload|Task .*(timed out|request timed out)|ERR_|Error:/i.test(l));
+		const line = text
+			.split('\n')
+			.find((l) =>
+				/heap out of memory|Invalid string length|payload|Task .*(timed out|request timed out)|ERR_|Error:/i.test(
+					l,
+				),
+			);
 		if (line) return line.trim().slice(0, 300);
 	}
 	return undefined;

@@ -9,10 +9,14 @@ export class SalesAnalyticsEngine implements ICredentialType {
 
 	displayName = 'Sales Analytics Engine Settings (optional)';
 
-	icon = { light: 'file:salesAnalyticsEngine.svg', dark: 'file:salesAnalyticsEngine.dark.svg' } as const;
+	icon = {
+		light: 'file:salesAnalyticsEngine.svg',
+		dark: 'file:salesAnalyticsEngine.dark.svg',
+	} as const;
 
 	// The README section that says what the nodes do without this credential.
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-sales-analytics#one-duckdb-per-n8n-process-one-connection-per-node-execution';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-sales-analytics#one-duckdb-per-n8n-process-one-connection-per-node-execution';
 
 	properties: INodeProperties[] = [
 		{
@@ -30,7 +34,8 @@ export class SalesAnalyticsEngine implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 256 },
 			default: 0,
-			description: 'CPU threads DuckDB may use in this n8n process. 0 = all cores, as without this credential.',
+			description:
+				'CPU threads DuckDB may use in this n8n process. 0 = all cores, as without this credential.',
 		},
 	];
 }

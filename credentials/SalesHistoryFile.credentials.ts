@@ -12,7 +12,8 @@ export class SalesHistoryFile implements ICredentialType {
 
 	icon = { light: 'file:salesHistoryFile.svg', dark: 'file:salesHistoryFile.dark.svg' } as const;
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-sales-analytics#month-over-month-history';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-sales-analytics#month-over-month-history';
 
 	properties: INodeProperties[] = [
 		{
@@ -31,7 +32,8 @@ export class SalesHistoryFile implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 600 },
 			default: 30,
-			description: 'How long to wait while another process (another n8n, or `npm run report`) has the file open before giving up',
+			description:
+				'How long to wait while another process (another n8n, or `npm run report`) has the file open before giving up',
 		},
 	];
 }

@@ -6,4 +6,5 @@ const { join } = require('node:path');
 const from = join(__dirname, '..', 'node_modules', 'dejavu-fonts-ttf');
 const to = join(__dirname, '..', 'dist', 'nodes', 'shared', 'reports', 'fonts');
 mkdirSync(to, { recursive: true });
-for (const file of ['ttf/DejaVuSans.ttf', 'ttf/DejaVuSans-Bold.ttf', 'LICENSE']) cpSync(join(from, file), join(to, file.replace(/^ttf\//, '')));
+for (const file of ['ttf/DejaVuSans.ttf', 'ttf/DejaVuSans-Bold.ttf', 'LICENSE'])
+	cpSync(join(from, file), join(to, file.replace(/^ttf\//, '')));

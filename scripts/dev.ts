@@ -12,17 +12,32 @@
  * `.n8n/nodes/node_modules/n8n-nodes-sales-analytics`, and n8n's hot reload watches it there too.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	symlinkSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { cachedUserFolder, ensureN8n, importShippedWorkflows, N8nInstance, ROOT } from './n8n/instance';
+import {
+	cachedUserFolder,
+	ensureN8n,
+	importShippedWorkflows,
+	N8nInstance,
+	ROOT,
+} from './n8n/instance';
 import { killWithOwner } from './n8n/watchdog';
 import { generateSample } from './sample-data/generator';
 
 /** Links `project` into the user folder's community packages, replacing an installed copy. */
 export function linkPackage(home: string, project: string): string {
-	const name = (JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { name: string }).name;
+	const name = (JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { name: string })
+		.name;
 	const link = join(home, '.n8n', 'nodes', 'node_modules', name);
 	mkdirSync(join(link, '..'), { recursive: true });
 	const current = lstatSync(link, { throwIfNoEntry: false });
@@ -55,21 +70,41 @@ async function main() {
 	const link = linkPackage(home, project);
 	console.log(`[dev] ${link} → ${project}`);
 	// Its own process group, killed with this process even if it is SIGKILLed.
-	const watch = spawn(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], { cwd: project, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+	const watch = spawn(
+		join(project, 'node_modules', '.bin', 'tsc'),
+		['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'],
+		{ cwd: project, stdio: ['ignore', 'inherit', 'inherit'], detached: true },
+	);
 	killWithOwner({ group: watch.pid! });
 
 	const exports = join(cache, 'sample-exports');
 	const reports = join(cache, 'sample-reports');
 	const history = join(cache, 'sample-history');
 	for (const folder of [reports, history]) mkdirSync(folder, { recursive: true });
-	const n8n = new N8nInstance(home, { allowedFolders: [exports, reports, history], port, brokerPort: port + 1, echoLog: true, env: { N8N_DEV_RELOAD: 'true' } });
+	const n8n = new N8nInstance(home, {
+		allowedFolders: [exports, reports, history],
+		port,
+		brokerPort: port + 1,
+		echoLog: true,
+		env: { N8N_DEV_RELOAD: 'true' },
+	});
 	if (!existsSync(join(home, '.n8n', 'database.sqlite'))) {
-		if (!existsSync(join(exports, 'expected.json'))) await generateSample({ webRows: 1513, outDir: exports, formats: ['xlsx'], seed: 42 });
-		importShippedWorkflows(n8n, { token: randomBytes(12).toString('hex'), inputFolder: exports, outputFolder: reports, history: { file: join(history, 'sales-history.duckdb') } });
+		if (!existsSync(join(exports, 'expected.json')))
+			await generateSample({ webRows: 1513, outDir: exports, formats: ['xlsx'], seed: 42 });
+		importShippedWorkflows(n8n, {
+			token: randomBytes(12).toString('hex'),
+			inputFolder: exports,
+			outputFolder: reports,
+			history: { file: join(history, 'sales-history.duckdb') },
+		});
 	}
 	const url = await n8n.startServer();
-	console.log(`\n[dev] n8n ${version} is running at ${url} with ${project} linked (create the owner account on first visit).`);
-	console.log('[dev] Save a node\'s source: tsc rebuilds dist/, n8n reloads the package; refresh the editor to see it. Ctrl-C stops both.');
+	console.log(
+		`\n[dev] n8n ${version} is running at ${url} with ${project} linked (create the owner account on first visit).`,
+	);
+	console.log(
+		"[dev] Save a node's source: tsc rebuilds dist/, n8n reloads the package; refresh the editor to see it. Ctrl-C stops both.",
+	);
 	const stop = async () => {
 		await n8n.stopServer();
 		try {

@@ -43,7 +43,8 @@ export function rollChangelog(text: string, version: string, date: string): stri
 	const end = next === -1 ? text.length : start + next;
 	const entries = text.slice(start, end).trim();
 	if (!entries) throw new Error('CHANGELOG.md: nothing under Unreleased; write what changed first');
-	if (new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]`, 'm').test(text)) throw new Error(`CHANGELOG.md already has ${version}`);
+	if (new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]`, 'm').test(text))
+		throw new Error(`CHANGELOG.md already has ${version}`);
 	return `${text.slice(0, heading.index)}## [Unreleased]\n\n## [${version}] - ${date}\n\n${entries}\n\n${text.slice(end)}`;
 }
 
@@ -63,22 +64,37 @@ function main() {
 	const project = resolve(values.project!);
 	const bump = positionals[0];
 	if (!bump) throw new Error('give the release: npm run release -- patch | minor | major | X.Y.Z');
-	if (git(project, 'rev-parse', '--abbrev-ref', 'HEAD') !== 'main') throw new Error('release from main');
-	if (git(project, 'status', '--porcelain')) throw new Error('the working tree has changes: commit or stash them first');
+	if (git(project, 'rev-parse', '--abbrev-ref', 'HEAD') !== 'main')
+		throw new Error('release from main');
+	if (git(project, 'status', '--porcelain'))
+		throw new Error('the working tree has changes: commit or stash them first');
 
 	const packageFile = join(project, 'package.json');
-	const version = nextVersion((JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string }).version, bump);
+	const version = nextVersion(
+		(JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string }).version,
+		bump,
+	);
 	const changelogFile = join(project, 'CHANGELOG.md');
-	const changelog = rollChangelog(readFileSync(changelogFile, 'utf8'), version, new Date().toISOString().slice(0, 10));
+	const changelog = rollChangelog(
+		readFileSync(changelogFile, 'utf8'),
+		version,
+		new Date().toISOString().slice(0, 10),
+	);
 	if (!values['skip-checks']) {
-		for (const script of ['lint', 'test']) execFileSync('npm', ['run', script], { cwd: project, stdio: 'inherit' });
+		for (const script of ['lint', 'test'])
+			execFileSync('npm', ['run', script], { cwd: project, stdio: 'inherit' });
 	}
 	writeFileSync(changelogFile, changelog);
-	execFileSync('npm', ['version', version, '--no-git-tag-version'], { cwd: project, stdio: 'ignore' });
+	execFileSync('npm', ['version', version, '--no-git-tag-version'], {
+		cwd: project,
+		stdio: 'ignore',
+	});
 	git(project, 'add', 'CHANGELOG.md', 'package.json', 'package-lock.json');
 	git(project, 'commit', '-q', '-m', `Release ${version}`);
 	git(project, 'tag', '-a', `v${version}`, '-m', `Release ${version}`);
-	console.log(`[release] ${version} committed and tagged v${version}. Next: git push --follow-tags, then npm publish.`);
+	console.log(
+		`[release] ${version} committed and tagged v${version}. Next: git push --follow-tags, then npm publish.`,
+	);
 }
 
 if (require.main === module) {

@@ -43,17 +43,34 @@ async function main() {
 		const result = await runWorkflow({
 			nodeTypes,
 			nodes: [
-				{ name: 'Products', type: 'test.files', parameters: { files: [{ path }] } as unknown as INodeParameters },
-				{ name: 'Revenue', type: type('revenue'), parameters: { createReport: true, outputMode: 'table' } },
-				{ name: 'Premium', type: type('premiumScore'), parameters: { createCsv: true, outputMode: 'table' } },
+				{
+					name: 'Products',
+					type: 'test.files',
+					parameters: { files: [{ path }] } as unknown as INodeParameters,
+				},
+				{
+					name: 'Revenue',
+					type: type('revenue'),
+					parameters: { createReport: true, outputMode: 'table' },
+				},
+				{
+					name: 'Premium',
+					type: type('premiumScore'),
+					parameters: { createCsv: true, outputMode: 'table' },
+				},
 			],
-			edges: [['Products', 'Revenue'], ['Revenue', 'Premium']],
+			edges: [
+				['Products', 'Revenue'],
+				['Revenue', 'Premium'],
+			],
 		});
 		const seconds = (Date.now() - started) / 1000;
 		if (result.error) throw new Error(`${result.error.node}: ${result.error.message}`);
-		const nodeSeconds = (name: string) => (result.run.data.resultData.runData[name]?.[0]?.executionTime ?? 0) / 1000;
+		const nodeSeconds = (name: string) =>
+			(result.run.data.resultData.runData[name]?.[0]?.executionTime ?? 0) / 1000;
 		const figures = {
-			revenue_total: (result.output('Revenue')[0].json.statistics as { totalRevenue: string }).totalRevenue,
+			revenue_total: (result.output('Revenue')[0].json.statistics as { totalRevenue: string })
+				.totalRevenue,
 			premium_count: Number(result.output('Premium', 0)[0].json.rowCount),
 			ordinary_count: Number(result.output('Premium', 1)[0].json.rowCount),
 		};
@@ -67,8 +84,13 @@ async function main() {
 				...figures,
 			},
 		]);
-		const reference = { revenue_total: expected.revenue_total, premium_count: Number(expected.premium_count), ordinary_count: Number(expected.ordinary_count) };
-		if (JSON.stringify(figures) !== JSON.stringify(reference)) throw new Error(`figures differ: ${JSON.stringify({ figures, reference })}`);
+		const reference = {
+			revenue_total: expected.revenue_total,
+			premium_count: Number(expected.premium_count),
+			ordinary_count: Number(expected.ordinary_count),
+		};
+		if (JSON.stringify(figures) !== JSON.stringify(reference))
+			throw new Error(`figures differ: ${JSON.stringify({ figures, reference })}`);
 		console.log('figures match plain DuckDB SQL');
 	} finally {
 		await session.close();

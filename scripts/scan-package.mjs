@@ -20,34 +20,73 @@ const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'scan-'));
 try {
 	execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root }).toString().trim().split('\n').pop();
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+	})
+		.toString()
+		.trim()
+		.split('\n')
+		.pop();
 	execFileSync('tar', ['xzf', join(work, tarball), '-C', work]);
 	const packageDir = join(work, 'package');
 
-	const CLOUD_ONLY = ['no-restricted-imports', 'no-runtime-dependencies', 'valid-peer-dependencies'].map((rule) => `@n8n/community-nodes/${rule}`);
-	const config = [...(await buildScanConfig()), { rules: Object.fromEntries(CLOUD_ONLY.map((rule) => [rule, 'off'])) }];
-	const eslint = new ESLint({ cwd: packageDir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: config });
-	const results = await eslint.lintFiles(glob.sync(['**/*.js', '**/*.json'], { cwd: packageDir, absolute: true, ignore: ['node_modules/**'] }));
+	const CLOUD_ONLY = [
+		'no-restricted-imports',
+		'no-runtime-dependencies',
+		'valid-peer-dependencies',
+	].map((rule) => `@n8n/community-nodes/${rule}`);
+	const config = [
+		...(await buildScanConfig()),
+		{ rules: Object.fromEntries(CLOUD_ONLY.map((rule) => [rule, 'off'])) },
+	];
+	const eslint = new ESLint({
+		cwd: packageDir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: config,
+	});
+	const results = await eslint.lintFiles(
+		glob.sync(['**/*.js', '**/*.json'], {
+			cwd: packageDir,
+			absolute: true,
+			ignore: ['node_modules/**'],
+		}),
+	);
 	const errors = results.reduce((sum, r) => sum + r.errorCount, 0);
 	const report = await (await eslint.loadFormatter('stylish')).format(results);
-	console.log(errors ? `✘ n8n community package scan: ${errors} error(s)\n${report}` : `✔ n8n community package scan: passed (${results.length} files; Cloud-only dependency rules off)${report ? `\n${report}` : ''}`);
+	console.log(
+		errors
+			? `✘ n8n community package scan: ${errors} error(s)\n${report}`
+			: `✔ n8n community package scan: passed (${results.length} files; Cloud-only dependency rules off)${report ? `\n${report}` : ''}`,
+	);
 	const result = { passed: errors === 0 };
 
 	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-	const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+	const declared = new Set([
+		...Object.keys(manifest.dependencies ?? {}),
+		...Object.keys(manifest.peerDependencies ?? {}),
+	]);
 	const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 	const undeclared = [];
 	for (const file of glob.sync('dist/**/*.js', { cwd: packageDir })) {
 		const source = readFileSync(join(packageDir, file), 'utf8');
 		for (const [, spec] of source.matchAll(/require\("([^"]+)"\)/g)) {
 			if (spec.startsWith('.') || builtins.has(spec)) continue;
-			const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+			const name = spec.startsWith('@')
+				? spec.split('/').slice(0, 2).join('/')
+				: spec.split('/')[0];
 			if (!declared.has(name)) undeclared.push(`${file}: ${spec}`);
 		}
 	}
-	console.log(undeclared.length ? `✘ undeclared runtime dependencies:\n  ${undeclared.join('\n  ')}` : `✔ every runtime require is a built-in or a declared dependency (${[...declared].join(', ')})`);
+	console.log(
+		undeclared.length
+			? `✘ undeclared runtime dependencies:\n  ${undeclared.join('\n  ')}`
+			: `✔ every runtime require is a built-in or a declared dependency (${[...declared].join(', ')})`,
+	);
 	const files = manifest.files ?? [];
-	console.log(`  packed: ${glob.sync('**/*', { cwd: packageDir }).length} files from ${files.join(', ')}`);
+	console.log(
+		`  packed: ${glob.sync('**/*', { cwd: packageDir }).length} files from ${files.join(', ')}`,
+	);
 	process.exitCode = result.passed && !undeclared.length ? 0 : 1;
 } finally {
 	rmSync(work, { recursive: true, force: true });

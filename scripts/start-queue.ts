@@ -22,9 +22,16 @@ async function main() {
 	const exports = join(cache, 'sample-exports');
 	const reports = join(cache, 'sample-reports');
 	mkdirSync(reports, { recursive: true });
-	if (!existsSync(join(exports, 'expected.json'))) await generateSample({ webRows: 1513, outDir: exports, formats: ['xlsx'], seed: 42 });
+	if (!existsSync(join(exports, 'expected.json')))
+		await generateSample({ webRows: 1513, outDir: exports, formats: ['xlsx'], seed: 42 });
 	const token = randomBytes(12).toString('hex');
-	const topology = new QueueTopology({ basePort: Number(values['base-port']), token, inputFolder: exports, outputFolder: reports, log: (line) => console.log(`- ${line}`) });
+	const topology = new QueueTopology({
+		basePort: Number(values['base-port']),
+		token,
+		inputFolder: exports,
+		outputFolder: reports,
+		log: (line) => console.log(`- ${line}`),
+	});
 	let stopping = false;
 	let started: Promise<unknown> = Promise.resolve();
 	const stop = async () => {
@@ -46,11 +53,19 @@ async function main() {
 	started = topology.start();
 	await started;
 	if (stopping) return;
-	console.log(`\nn8n (queue mode) is running at ${topology.base}  (create the owner account on first visit; it lives in this run's Postgres)`);
-	console.log(`Workers: ${topology.workers.map((worker, i) => `#${i + 1} pid ${worker.n8n.pid}`).join(', ')}`);
-	console.log(`Webhook: POST ${topology.webhook}  (multipart: erp, liaison, web and optionally expected.json)`);
+	console.log(
+		`\nn8n (queue mode) is running at ${topology.base}  (create the owner account on first visit; it lives in this run's Postgres)`,
+	);
+	console.log(
+		`Workers: ${topology.workers.map((worker, i) => `#${i + 1} pid ${worker.n8n.pid}`).join(', ')}`,
+	);
+	console.log(
+		`Webhook: POST ${topology.webhook}  (multipart: erp, liaison, web and optionally expected.json)`,
+	);
 	console.log(`Webhook token (header X-Report-Token): ${token}`);
-	console.log(`Sample exports in ${exports}, reports written to ${reports}. Notifications are off.\nCtrl-C stops everything.`);
+	console.log(
+		`Sample exports in ${exports}, reports written to ${reports}. Notifications are off.\nCtrl-C stops everything.`,
+	);
 	await new Promise(() => undefined);
 }
 

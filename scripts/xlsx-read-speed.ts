@@ -43,7 +43,11 @@ async function measure(reader: ReaderName, path: string, outPath: string): Promi
 }
 
 function runChild(reader: ReaderName, path: string, outPath: string): Measure {
-	const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--measure', reader, path, outPath], { encoding: 'utf8' });
+	const child = spawnSync(
+		process.execPath,
+		['--import', 'tsx', __filename, '--measure', reader, path, outPath],
+		{ encoding: 'utf8' },
+	);
 	if (child.status !== 0) throw new Error(`${reader} failed: ${child.stderr}`);
 	return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measure;
 }
@@ -56,7 +60,9 @@ async function main(): Promise<void> {
 		const started = performance.now();
 		const sample = await generateSample({ webRows, seed: 42, outDir: dir, formats: ['xlsx'] });
 		const path = sample.files.web.xlsx!;
-		console.log(`web.xlsx: ${webRows} rows × 28 columns, ${(statSync(path).size / 2 ** 20).toFixed(1)} MB, generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+		console.log(
+			`web.xlsx: ${webRows} rows × 28 columns, ${(statSync(path).size / 2 ** 20).toFixed(1)} MB, generated in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+		);
 		const measures: Record<ReaderName, Measure[]> = { exceljs: [], new: [] };
 		for (let run = 0; run < runs; run++) {
 			for (const reader of Object.keys(READERS) as ReaderName[]) {
@@ -68,9 +74,12 @@ async function main(): Promise<void> {
 				);
 			}
 		}
-		if (measures.exceljs[0].rows !== measures.new[0].rows) throw new Error(`row counts differ: ${measures.exceljs[0].rows} vs ${measures.new[0].rows}`);
-		const best = (reader: ReaderName, key: 'seconds' | 'cpuSeconds') => Math.min(...measures[reader].map((measured) => measured[key]));
-		const ratio = (key: 'seconds' | 'cpuSeconds') => (best('exceljs', key) / best('new', key)).toFixed(1);
+		if (measures.exceljs[0].rows !== measures.new[0].rows)
+			throw new Error(`row counts differ: ${measures.exceljs[0].rows} vs ${measures.new[0].rows}`);
+		const best = (reader: ReaderName, key: 'seconds' | 'cpuSeconds') =>
+			Math.min(...measures[reader].map((measured) => measured[key]));
+		const ratio = (key: 'seconds' | 'cpuSeconds') =>
+			(best('exceljs', key) / best('new', key)).toFixed(1);
 		console.log(
 			`speed-up${runs > 1 ? ` (best of ${runs})` : ''}: ${ratio('seconds')}× (CPU ${ratio('cpuSeconds')}×); load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`,
 		);
@@ -80,7 +89,9 @@ async function main(): Promise<void> {
 }
 
 const [flag, reader, path, outPath] = process.argv.slice(2);
-(flag === '--measure' ? measure(reader as ReaderName, path, outPath) : main()).catch((error: Error) => {
-	console.error(error.message);
-	process.exitCode = 1;
-});
+(flag === '--measure' ? measure(reader as ReaderName, path, outPath) : main()).catch(
+	(error: Error) => {
+		console.error(error.message);
+		process.exitCode = 1;
+	},
+);

@@ -12,10 +12,31 @@ import { parseArgs } from 'node:util';
 import { DuckSession } from '../nodes/shared/duckdb';
 import { quoteIdentifier } from '../nodes/shared/sql';
 import { describeColumns } from '../nodes/shared/table/columns';
-import { writeRevenueWorkbook as writeInBulk, type RevenueWorkbook, type SheetColumn } from '../nodes/shared/xlsx/write';
+import {
+	writeRevenueWorkbook as writeInBulk,
+	type RevenueWorkbook,
+	type SheetColumn,
+} from '../nodes/shared/xlsx/write';
 import { writeRevenueWorkbook as writeWithExcelJs } from '../tests/helpers/exceljs-revenue-workbook';
 
-const WORDS = ['vin', 'rouge', 'blanc', 'domaine', 'château', 'cuvée', 'millésime', 'bouteille', 'tanins', 'fruité', 'notes', 'cerise', 'boisé', 'garde', 'appellation', 'terroir'];
+const WORDS = [
+	'vin',
+	'rouge',
+	'blanc',
+	'domaine',
+	'château',
+	'cuvée',
+	'millésime',
+	'bouteille',
+	'tanins',
+	'fruité',
+	'notes',
+	'cerise',
+	'boisé',
+	'garde',
+	'appellation',
+	'terroir',
+];
 
 /** `words(n, seed)`: n words picked by hash, about 7 characters each. */
 function words(count: number, seed: number): string {
@@ -96,22 +117,37 @@ async function timed(label: string, write: () => Promise<void>, path: string): P
 }
 
 async function main() {
-	const { values } = parseArgs({ options: { rows: { type: 'string', default: '472000' }, runs: { type: 'string', default: '1' } } });
+	const { values } = parseArgs({
+		options: {
+			rows: { type: 'string', default: '472000' },
+			runs: { type: 'string', default: '1' },
+		},
+	});
 	const rows = Number(values.rows);
 	const session = await DuckSession.open();
 	try {
 		const relation = quoteIdentifier('report_rows');
 		const select = COLUMNS.map(([name, sql]) => `${sql} AS ${quoteIdentifier(name)}`).join(', ');
-		await session.run(`CREATE TEMP TABLE ${relation} AS SELECT ${select} FROM range(1, $1 + 1) t(i) ORDER BY i`, [rows]);
+		await session.run(
+			`CREATE TEMP TABLE ${relation} AS SELECT ${select} FROM range(1, $1 + 1) t(i) ORDER BY i`,
+			[rows],
+		);
 		const formats = new Map(COLUMNS.map(([name, , format]) => [name, format]));
-		const columns: SheetColumn[] = (await describeColumns(session, relation)).map((column) => ({ ...column, format: formats.get(column.name) }));
+		const columns: SheetColumn[] = (await describeColumns(session, relation)).map((column) => ({
+			...column,
+			format: formats.get(column.name),
+		}));
 		const book = (path: string): RevenueWorkbook => ({
 			path,
 			relation,
 			columns,
 			currency: 'EUR',
 			totals: ['revenue', 'total_sales'],
-			summary: [['Period', 'May 2026'], ['Total revenue', 1234.5], ['Number of products', rows]],
+			summary: [
+				['Period', 'May 2026'],
+				['Total revenue', 1234.5],
+				['Number of products', rows],
+			],
 			top: { label: 'Top 10 by revenue (post_title)', rows: [{ label: 'Vin 1', revenue: 99.5 }] },
 		});
 		console.log(`${rows} rows × ${columns.length} columns`);
@@ -120,14 +156,23 @@ async function main() {
 			const bulkPath = session.scratchPath(`bulk-${run}.xlsx`);
 			results.push(await timed(BULK, () => writeInBulk(session, book(bulkPath)), bulkPath));
 			const excelJsPath = session.scratchPath(`exceljs-${run}.xlsx`);
-			results.push(await timed(EXCELJS, () => writeWithExcelJs(session, book(excelJsPath)), excelJsPath));
+			results.push(
+				await timed(EXCELJS, () => writeWithExcelJs(session, book(excelJsPath)), excelJsPath),
+			);
 		}
 		console.table(results);
-		const total = (label: string, field: 'seconds' | 'cpuSeconds') => results.filter((r) => r.label === label).reduce((sum, r) => sum + r[field], 0);
+		const total = (label: string, field: 'seconds' | 'cpuSeconds') =>
+			results.filter((r) => r.label === label).reduce((sum, r) => sum + r[field], 0);
 		for (const field of ['seconds', 'cpuSeconds'] as const) {
-			console.log(`ExcelJS / bulk, ${field}: ${(total(EXCELJS, field) / total(BULK, field)).toFixed(1)}×`);
+			console.log(
+				`ExcelJS / bulk, ${field}: ${(total(EXCELJS, field) / total(BULK, field)).toFixed(1)}×`,
+			);
 		}
-		console.log(`load average: ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+		console.log(
+			`load average: ${loadavg()
+				.map((load) => load.toFixed(1))
+				.join(' ')} on ${availableParallelism()} cores`,
+		);
 	} finally {
 		await session.close();
 	}

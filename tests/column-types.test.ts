@@ -3,7 +3,16 @@ import { after, before, describe, test } from 'node:test';
 import { DuckSession } from '../nodes/shared/duckdb';
 import { keyText } from '../nodes/shared/keys';
 import { quoteIdentifier } from '../nodes/shared/sql';
-import { describeColumns, isFixedSize, isJson, isNumeric, isText, isTimestamp, isWholeNumber, type Column } from '../nodes/shared/table';
+import {
+	describeColumns,
+	isFixedSize,
+	isJson,
+	isNumeric,
+	isText,
+	isTimestamp,
+	isWholeNumber,
+	type Column,
+} from '../nodes/shared/table';
 import { cellKind, type CellKind } from '../nodes/shared/xlsx/write';
 
 /** What each type decides: numeric, whole number, plain text, fixed size in JSON, and its kind of Excel cell. */
@@ -17,7 +26,15 @@ interface Decisions {
 	cell: CellKind;
 }
 
-const NONE: Decisions = { numeric: false, whole: false, text: false, fixed: false, timestamp: false, json: false, cell: 'text' };
+const NONE: Decisions = {
+	numeric: false,
+	whole: false,
+	text: false,
+	fixed: false,
+	timestamp: false,
+	json: false,
+	cell: 'text',
+};
 const WHOLE: Decisions = { ...NONE, numeric: true, whole: true, fixed: true, cell: 'exact' };
 const STAMP: Decisions = { ...NONE, fixed: true, timestamp: true, cell: 'safeText' };
 
@@ -73,7 +90,9 @@ describe('column types: decided on DuckDB type ids, as described by DuckDB', () 
 	let columns: Column[];
 	before(async () => {
 		session = await DuckSession.open();
-		const select = TYPES.map(([sql], index) => `${sql} AS ${quoteIdentifier(`c${index}`)}`).join(', ');
+		const select = TYPES.map(([sql], index) => `${sql} AS ${quoteIdentifier(`c${index}`)}`).join(
+			', ',
+		);
 		await session.run(`CREATE TEMP TABLE typed AS SELECT ${select}`);
 		columns = await describeColumns(session, 'typed');
 	});
@@ -81,7 +100,7 @@ describe('column types: decided on DuckDB type ids, as described by DuckDB', () 
 
 	for (const [index, [sql, type, decisions]] of TYPES.entries()) {
 		test(`${type} (${sql})`, () => {
-			assert.equal(columns[index].type, type, 'the SQL text stays DESCRIBE\'s');
+			assert.equal(columns[index].type, type, "the SQL text stays DESCRIBE's");
 			assert.deepEqual(decisionsOf(columns[index]), decisions);
 		});
 	}
@@ -94,9 +113,13 @@ describe('column types: decided on DuckDB type ids, as described by DuckDB', () 
 	});
 
 	test('key text: a BIGINT as written, a DECIMAL without its zero fraction, a VARCHAR trimmed', async () => {
-		await session.run(`CREATE TEMP TABLE keyed AS SELECT 15298::BIGINT AS whole, 15298.00::DECIMAL(10,2) AS money, ' 15298.0 ' AS code`);
+		await session.run(
+			`CREATE TEMP TABLE keyed AS SELECT 15298::BIGINT AS whole, 15298.00::DECIMAL(10,2) AS money, ' 15298.0 ' AS code`,
+		);
 		const [whole, money, code] = await describeColumns(session, 'keyed');
-		const texts = await session.rows(`SELECT ${keyText(whole)} AS whole, ${keyText(money)} AS money, ${keyText(code)} AS code FROM keyed`);
+		const texts = await session.rows(
+			`SELECT ${keyText(whole)} AS whole, ${keyText(money)} AS money, ${keyText(code)} AS code FROM keyed`,
+		);
 		assert.deepEqual(texts, [{ whole: '15298', money: '15298', code: '15298' }]);
 		// The rule picks its SQL by type: integers are cast, decimals lose zeros, text is trimmed.
 		assert.doesNotMatch(keyText(whole), /regexp_replace|trim/);

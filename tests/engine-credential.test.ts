@@ -12,23 +12,46 @@ async function bigJoin(credentials?: Record<string, object>) {
 		nodeTypes,
 		credentials: credentials as never,
 		nodes: [
-			{ name: 'Start', type: 'test.items', parameters: { items: [{}] } as unknown as INodeParameters },
-			{ name: 'A', type: 'test.items', parameters: { items: rows(200_000) } as unknown as INodeParameters },
-			{ name: 'B', type: 'test.items', parameters: { items: rows(50) } as unknown as INodeParameters },
+			{
+				name: 'Start',
+				type: 'test.items',
+				parameters: { items: [{}] } as unknown as INodeParameters,
+			},
+			{
+				name: 'A',
+				type: 'test.items',
+				parameters: { items: rows(200_000) } as unknown as INodeParameters,
+			},
+			{
+				name: 'B',
+				type: 'test.items',
+				parameters: { items: rows(50) } as unknown as INodeParameters,
+			},
 			{
 				name: 'Merge',
 				type: type('mergeTables'),
-				parameters: { outputMode: 'table', joins: { join: [{ input: 2, joinType: 'inner', leftKeys: 'k', rightKeys: 'k' }] } } as unknown as INodeParameters,
+				parameters: {
+					outputMode: 'table',
+					joins: { join: [{ input: 2, joinType: 'inner', leftKeys: 'k', rightKeys: 'k' }] },
+				} as unknown as INodeParameters,
 			},
 		],
-		edges: [['Start', 'A'], ['Start', 'B'], ['A', 'Merge', 0], ['B', 'Merge', 1]],
+		edges: [
+			['Start', 'A'],
+			['Start', 'B'],
+			['A', 'Merge', 0],
+			['B', 'Merge', 1],
+		],
 	});
 }
 
 describe('Sales Analytics Engine Settings credential', () => {
 	test('declares a memory limit and a thread count', () => {
 		const fields = new SalesAnalyticsEngine().properties.map((p) => [p.name, p.type]);
-		assert.deepEqual(fields, [['memoryLimit', 'string'], ['threads', 'number']]);
+		assert.deepEqual(fields, [
+			['memoryLimit', 'string'],
+			['threads', 'number'],
+		]);
 	});
 
 	test('its memory limit reaches DuckDB: too little memory is a clear error, not a crash', async () => {

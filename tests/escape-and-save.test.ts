@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -26,7 +34,11 @@ describe('escaping names for Slack mrkdwn and HTML', () => {
 		['<!channel>', '&lt;!channel&gt;', '&lt;!channel&gt;'],
 		[`Vin "Réserve" l'été`, `Vin "Réserve" l'été`, 'Vin &quot;Réserve&quot; l&#39;été'],
 		['Château Margaux 2015', 'Château Margaux 2015', 'Château Margaux 2015'],
-		['Grüner Veltliner 🍷 — 東京 ½', 'Grüner Veltliner 🍷 — 東京 ½', 'Grüner Veltliner 🍷 — 東京 ½'],
+		[
+			'Grüner Veltliner 🍷 — 東京 ½',
+			'Grüner Veltliner 🍷 — 東京 ½',
+			'Grüner Veltliner 🍷 — 東京 ½',
+		],
 		// Slack documents no escape for its formatting marks: they stay.
 		['*bold* _it_ ~s~ `c`', '*bold* _it_ ~s~ `c`', '*bold* _it_ ~s~ `c`'],
 		// Text is escaped as given, every time: an entity in a name is shown as typed.
@@ -41,16 +53,33 @@ describe('escaping names for Slack mrkdwn and HTML', () => {
 	}
 });
 
-const HOSTILE = ['<http://evil.example|Click me>', 'Chablis & Co', '<!channel> free wine', `Le "Grand" Cru d'Or`, 'Plain Merlot'];
+const HOSTILE = [
+	'<http://evil.example|Click me>',
+	'Chablis & Co',
+	'<!channel> free wine',
+	`Le "Grand" Cru d'Or`,
+	'Plain Merlot',
+];
 
 function reportSummary(titles: string[]): IDataObject {
 	return {
 		period: '2026-10 <!here>',
 		currency: 'EUR',
-		figures: { erp_rows: 825, merged_rows: 714, revenue_total: '70568.60', premium_count: 30, ordinary_count: 684 },
+		figures: {
+			erp_rows: 825,
+			merged_rows: 714,
+			revenue_total: '70568.60',
+			premium_count: 30,
+			ordinary_count: 684,
+		},
 		checks: [
 			{ name: 'ERP rows', status: 'pass', observed: 825, expected: 825 },
-			{ name: 'Web <b>dedup</b> & more', status: 'warn', observed: '<@U123>', expected: { min: 1 } },
+			{
+				name: 'Web <b>dedup</b> & more',
+				status: 'warn',
+				observed: '<@U123>',
+				expected: { min: 1 },
+			},
 			{ name: 'Revenue total', status: 'skipped', observed: null, expected: null },
 		],
 		topPremium: titles.map((name, index) => ({ name, price: `${100 - index}.50` })),
@@ -78,18 +107,39 @@ function observedSave(thrown: unknown[]): INodeType {
  * Save Report Files with two inputs, as in the shipped workflow: n8n-core fills in a missing
  * pairedItem itself after a single input, so only this shows the node sets it.
  */
-async function save(parameters: IDataObject, options: { continueOnFail?: boolean; loseSecond?: boolean; thrown?: unknown[] } = {}): Promise<WorkflowResult> {
-	const files = [{ path: join(dir, 'rapport.csv'), property: 'report' }, ...(options.loseSecond ? [{ path: join(dir, 'second.csv'), property: 'second' }] : [])];
+async function save(
+	parameters: IDataObject,
+	options: { continueOnFail?: boolean; loseSecond?: boolean; thrown?: unknown[] } = {},
+): Promise<WorkflowResult> {
+	const files = [
+		{ path: join(dir, 'rapport.csv'), property: 'report' },
+		...(options.loseSecond ? [{ path: join(dir, 'second.csv'), property: 'second' }] : []),
+	];
 	const first = options.loseSecond ? 'Storage Fault' : 'Files';
 	return runWorkflow({
 		nodeTypes: { ...nodeTypes, 'test.save': observedSave(options.thrown ?? []) },
 		nodes: [
-			{ name: 'Start', type: 'test.items', parameters: { items: [{}] } as unknown as INodeParameters },
+			{
+				name: 'Start',
+				type: 'test.items',
+				parameters: { items: [{}] } as unknown as INodeParameters,
+			},
 			{ name: 'Files', type: 'test.files', parameters: { files } as unknown as INodeParameters },
-			{ name: 'More Files', type: 'test.files', parameters: { files: [{ path: join(dir, 'extra.csv') }] } as unknown as INodeParameters },
-			...(options.loseSecond ? [{ name: 'Storage Fault', type: 'test.loseBinary', parameters: { property: 'second' } }] : []),
+			{
+				name: 'More Files',
+				type: 'test.files',
+				parameters: { files: [{ path: join(dir, 'extra.csv') }] } as unknown as INodeParameters,
+			},
+			...(options.loseSecond
+				? [{ name: 'Storage Fault', type: 'test.loseBinary', parameters: { property: 'second' } }]
+				: []),
 			// "On Error: Continue" in the node's settings, which n8n-core's continueOnFail() reads.
-			{ name: 'Save', type: 'test.save', parameters: { numberInputs: 2, ...parameters } as INodeParameters, ...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}) },
+			{
+				name: 'Save',
+				type: 'test.save',
+				parameters: { numberInputs: 2, ...parameters } as INodeParameters,
+				...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			},
 		],
 		edges: [
 			['Start', 'Files'],
@@ -106,7 +156,9 @@ function slackTexts(value: unknown): string[] {
 	if (Array.isArray(value)) return value.flatMap(slackTexts);
 	if (typeof value !== 'object' || value === null) return [];
 	if ((value as IDataObject).type === 'plain_text') return [];
-	return Object.entries(value).flatMap(([key, inner]) => (key === 'text' && typeof inner === 'string' ? [inner] : slackTexts(inner)));
+	return Object.entries(value).flatMap(([key, inner]) =>
+		key === 'text' && typeof inner === 'string' ? [inner] : slackTexts(inner),
+	);
 }
 
 describe('Save Report Files composes the messages from its summary', () => {
@@ -117,28 +169,55 @@ describe('Save Report Files composes the messages from its summary', () => {
 		assert.equal(result.error, undefined, result.error?.description);
 		const [item] = result.output('Save');
 		assert.deepEqual(item.pairedItem, { item: 0 });
-		const message = item.json.message as { slack: { text: string; blocks: IDataObject[] }; text: string; html: string };
+		const message = item.json.message as {
+			slack: { text: string; blocks: IDataObject[] };
+			text: string;
+			html: string;
+		};
 
 		const texts = slackTexts(message.slack);
 		assert.equal(texts.length, 6, 'fallback text, two fields, top 5, checks to look at, context');
 		const header = (message.slack.blocks[0] as { text: { type: string; text: string } }).text;
-		assert.deepEqual(header, { type: 'plain_text', text: `Monthly sales report — ${summary.period}` });
+		assert.deepEqual(header, {
+			type: 'plain_text',
+			text: `Monthly sales report — ${summary.period}`,
+		});
 		for (const text of texts) assert.doesNotMatch(text, /[<>]/, text);
 		const all = texts.join('\n');
-		for (const escaped of ['&lt;http://evil.example|Click me&gt;', 'Chablis &amp; Co', '&lt;!channel&gt; free wine', `Le "Grand" Cru d'Or`, '2026-10 &lt;!here&gt;', 'Web &lt;b&gt;dedup&lt;/b&gt; &amp; more', '&lt;@U123&gt;', 'escape-&amp;-save-']) {
+		for (const escaped of [
+			'&lt;http://evil.example|Click me&gt;',
+			'Chablis &amp; Co',
+			'&lt;!channel&gt; free wine',
+			`Le "Grand" Cru d'Or`,
+			'2026-10 &lt;!here&gt;',
+			'Web &lt;b&gt;dedup&lt;/b&gt; &amp; more',
+			'&lt;@U123&gt;',
+			'escape-&amp;-save-',
+		]) {
 			assert.ok(all.includes(escaped), `${escaped} in ${all}`);
 		}
 		assert.ok(!/&(?!amp;|lt;|gt;)/.test(all), 'every & from data is escaped');
 
 		// Outside our own tags, no angle bracket is left: every < and > from data became an entity.
-		const markup = message.html.replace(/<\/?(!DOCTYPE|html|head|meta|title|body|table|tr|td|div|h2|p|b|br|span|ul|li|img)\b[^<>]*>/g, '');
+		const markup = message.html.replace(
+			/<\/?(!DOCTYPE|html|head|meta|title|body|table|tr|td|div|h2|p|b|br|span|ul|li|img)\b[^<>]*>/g,
+			'',
+		);
 		assert.doesNotMatch(markup, /[<>]/, markup);
-		for (const raw of ['<http://evil.example', '<!channel>', '<b>dedup', '<@U123>', '<!here>']) assert.ok(!message.html.includes(raw), `${raw} unescaped in ${message.html}`);
-		for (const escaped of ['&lt;http://evil.example|Click me&gt;', 'Chablis &amp; Co', '&lt;!channel&gt; free wine', 'Le &quot;Grand&quot; Cru d&#39;Or', 'Web &lt;b&gt;dedup&lt;/b&gt; &amp; more']) {
+		for (const raw of ['<http://evil.example', '<!channel>', '<b>dedup', '<@U123>', '<!here>'])
+			assert.ok(!message.html.includes(raw), `${raw} unescaped in ${message.html}`);
+		for (const escaped of [
+			'&lt;http://evil.example|Click me&gt;',
+			'Chablis &amp; Co',
+			'&lt;!channel&gt; free wine',
+			'Le &quot;Grand&quot; Cru d&#39;Or',
+			'Web &lt;b&gt;dedup&lt;/b&gt; &amp; more',
+		]) {
 			assert.ok(message.html.includes(escaped), `${escaped} in ${message.html}`);
 		}
 		// The plain-text body shows the names as they are: nothing parses it.
-		for (const title of HOSTILE) assert.ok(message.text.includes(title), `${title} in ${message.text}`);
+		for (const title of HOSTILE)
+			assert.ok(message.text.includes(title), `${title} in ${message.text}`);
 
 		assert.deepEqual(readdirSync(folder).sort(), ['extra.csv', 'rapport.csv', 'summary.json']);
 		// The summary file is the summary as given, messages apart.
@@ -147,17 +226,46 @@ describe('Save Report Files composes the messages from its summary', () => {
 
 	test('ordinary names: the figures and wording the workflow sent before', async () => {
 		const folder = join(dir, 'ordinary');
-		const summary = { ...reportSummary(['Pomerol 2015', 'Sauternes']), checks: [{ name: 'ERP rows', status: 'pass', observed: 825, expected: 825 }, { name: 'Revenue total', status: 'skipped', observed: null, expected: null }] };
+		const summary = {
+			...reportSummary(['Pomerol 2015', 'Sauternes']),
+			checks: [
+				{ name: 'ERP rows', status: 'pass', observed: 825, expected: 825 },
+				{ name: 'Revenue total', status: 'skipped', observed: null, expected: null },
+			],
+		};
 		// An expression may give the object itself rather than its JSON text.
 		const result = await save({ folder, summary: { ...summary, period: '2026-10' } });
-		const { message, folder: saved } = result.output('Save')[0].json as { message: { slack: IDataObject; text: string; html: string }; folder: string };
+		const { message, folder: saved } = result.output('Save')[0].json as {
+			message: { slack: IDataObject; text: string; html: string };
+			folder: string;
+		};
 		assert.deepEqual(message.slack, {
 			text: 'Sales report 2026-10: revenue €70,568.60, 30 premium products',
 			blocks: [
 				{ type: 'header', text: { type: 'plain_text', text: 'Monthly sales report — 2026-10' } },
-				{ type: 'section', fields: [{ type: 'mrkdwn', text: '*Total revenue*\n€70,568.60' }, { type: 'mrkdwn', text: '*Premium products*\n30 of 714' }] },
-				{ type: 'section', text: { type: 'mrkdwn', text: '*Top 5 premium products*\n• Pomerol 2015 — €100.50\n• Sauternes — €99.50' } },
-				{ type: 'context', elements: [{ type: 'mrkdwn', text: `Checks: 1 passed, 1 skipped · files in ${escapeSlackMrkdwn(saved)}` }] },
+				{
+					type: 'section',
+					fields: [
+						{ type: 'mrkdwn', text: '*Total revenue*\n€70,568.60' },
+						{ type: 'mrkdwn', text: '*Premium products*\n30 of 714' },
+					],
+				},
+				{
+					type: 'section',
+					text: {
+						type: 'mrkdwn',
+						text: '*Top 5 premium products*\n• Pomerol 2015 — €100.50\n• Sauternes — €99.50',
+					},
+				},
+				{
+					type: 'context',
+					elements: [
+						{
+							type: 'mrkdwn',
+							text: `Checks: 1 passed, 1 skipped · files in ${escapeSlackMrkdwn(saved)}`,
+						},
+					],
+				},
 			],
 		});
 		assert.equal(
@@ -184,10 +292,32 @@ describe('Save Report Files composes the messages from its summary', () => {
 describe('Save Report Files failing: Continue On Fail, or a clear error; never a half-written report', () => {
 	const folderIsFile = join(dir, 'a-file');
 	writeFileSync(folderIsFile, 'not a folder');
-	const cases: Array<{ name: string; parameters: (folder: string) => IDataObject; loseSecond?: boolean; message: RegExp; description: RegExp }> = [
-		{ name: 'a folder that is a file', parameters: () => ({ folder: folderIsFile }), message: /^Could not write the reports to .*a-file$/, description: /EEXIST.*No report file was changed/ },
-		{ name: 'a folder under a file', parameters: () => ({ folder: join(folderIsFile, 'reports') }), message: /^Cannot use the folder ".*a-file\/reports" to save the reports in$/, description: /ENOTDIR/ },
-		{ name: 'a file lost while saving', parameters: (folder) => ({ folder }), loseSecond: true, message: /^Could not write the reports to /, description: /No report file was changed/ },
+	const cases: Array<{
+		name: string;
+		parameters: (folder: string) => IDataObject;
+		loseSecond?: boolean;
+		message: RegExp;
+		description: RegExp;
+	}> = [
+		{
+			name: 'a folder that is a file',
+			parameters: () => ({ folder: folderIsFile }),
+			message: /^Could not write the reports to .*a-file$/,
+			description: /EEXIST.*No report file was changed/,
+		},
+		{
+			name: 'a folder under a file',
+			parameters: () => ({ folder: join(folderIsFile, 'reports') }),
+			message: /^Cannot use the folder ".*a-file\/reports" to save the reports in$/,
+			description: /ENOTDIR/,
+		},
+		{
+			name: 'a file lost while saving',
+			parameters: (folder) => ({ folder }),
+			loseSecond: true,
+			message: /^Could not write the reports to /,
+			description: /No report file was changed/,
+		},
 		{
 			name: 'Summary JSON with a bad value (V8 names no position)',
 			parameters: (folder) => ({ folder, summary: '{"period": x}' }),
@@ -196,7 +326,10 @@ describe('Save Report Files failing: Continue On Fail, or a clear error; never a
 		},
 		{
 			name: 'Summary JSON with a bad word, over several lines',
-			parameters: (folder) => ({ folder, summary: '{\n  "period": "2026-10",\n  "figures": nope\n}' }),
+			parameters: (folder) => ({
+				folder,
+				summary: '{\n  "period": "2026-10",\n  "figures": nope\n}',
+			}),
 			message: /^Summary JSON is not valid JSON: error at position 38 \(line 3, column 14\)$/,
 			description: /Unexpected token/,
 		},
@@ -206,10 +339,30 @@ describe('Save Report Files failing: Continue On Fail, or a clear error; never a
 			message: /^Summary JSON is not valid JSON: error at position 33 \(line 3, column 9\)$/,
 			description: /Unexpected end of JSON input/,
 		},
-		{ name: 'Summary JSON with a trailing comma', parameters: (folder) => ({ folder, summary: '{"a": 1,}' }), message: /at position 8 \(line 1, column 9\)$/, description: /Expected double-quoted property name/ },
-		{ name: 'Summary JSON that is an array', parameters: (folder) => ({ folder, summary: '[1, 2]' }), message: /^Summary JSON must be a JSON object, not an array$/, description: /Give one object/ },
-		{ name: 'Summary JSON that is a string', parameters: (folder) => ({ folder, summary: '"2026-10"' }), message: /^Summary JSON must be a JSON object, not a string$/, description: /Give one object/ },
-		{ name: 'Summary JSON that is null', parameters: (folder) => ({ folder, summary: 'null' }), message: /^Summary JSON must be a JSON object, not null$/, description: /Give one object/ },
+		{
+			name: 'Summary JSON with a trailing comma',
+			parameters: (folder) => ({ folder, summary: '{"a": 1,}' }),
+			message: /at position 8 \(line 1, column 9\)$/,
+			description: /Expected double-quoted property name/,
+		},
+		{
+			name: 'Summary JSON that is an array',
+			parameters: (folder) => ({ folder, summary: '[1, 2]' }),
+			message: /^Summary JSON must be a JSON object, not an array$/,
+			description: /Give one object/,
+		},
+		{
+			name: 'Summary JSON that is a string',
+			parameters: (folder) => ({ folder, summary: '"2026-10"' }),
+			message: /^Summary JSON must be a JSON object, not a string$/,
+			description: /Give one object/,
+		},
+		{
+			name: 'Summary JSON that is null',
+			parameters: (folder) => ({ folder, summary: 'null' }),
+			message: /^Summary JSON must be a JSON object, not null$/,
+			description: /Give one object/,
+		},
 	];
 	let run = 0;
 	for (const { name, parameters, loseSecond, message, description } of cases) {
@@ -254,13 +407,28 @@ describe('Save Report Files failing: Continue On Fail, or a clear error; never a
 
 describe('Data Quality Check: the alert for failing checks', () => {
 	test('carries a Slack payload whose check names and values are escaped', async () => {
-		const result = await runNode('dataQualityCheck', {
-			onFailure: 'route',
-			outputMode: 'table',
-			checks: { check: [{ checkName: '<!channel> rows & <http://x|y>', checkType: 'rowCount', severity: 'error', rowCountExpected: '3' }] },
-		}, [[{ sku: '<b>' }]]);
+		const result = await runNode(
+			'dataQualityCheck',
+			{
+				onFailure: 'route',
+				outputMode: 'table',
+				checks: {
+					check: [
+						{
+							checkName: '<!channel> rows & <http://x|y>',
+							checkType: 'rowCount',
+							severity: 'error',
+							rowCountExpected: '3',
+						},
+					],
+				},
+			},
+			[[{ sku: '<b>' }]],
+		);
 		assert.equal(result.error, undefined, result.error?.message);
-		const failed = result.output('Node', 1)[0].json as { alert: { slack: { text: string; blocks: IDataObject[] } } };
+		const failed = result.output('Node', 1)[0].json as {
+			alert: { slack: { text: string; blocks: IDataObject[] } };
+		};
 		const texts = slackTexts(failed.alert.slack);
 		assert.equal(texts.length, 2);
 		for (const text of texts) {

@@ -15,7 +15,12 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DuckSession, withSession } from '../nodes/shared/duckdb';
 import { openDuckDbHistory } from '../nodes/shared/history/duckdbFile';
-import { HISTORY_SCHEMA_VERSION, HistoryStoreError, PRODUCT_COLUMN_TYPES, PRODUCT_COLUMNS } from '../nodes/shared/history/types';
+import {
+	HISTORY_SCHEMA_VERSION,
+	HistoryStoreError,
+	PRODUCT_COLUMN_TYPES,
+	PRODUCT_COLUMNS,
+} from '../nodes/shared/history/types';
 import type { HistoryStore, PeriodRun } from '../nodes/shared/history/types';
 
 const root = join(__dirname, '..');
@@ -31,7 +36,14 @@ let fileCount = 0;
 /** A history path of its own for each test, in a folder that does not exist yet. */
 const newHistoryPath = () => join(ownTmp, `histories-${++fileCount}`, 'history.duckdb');
 
-type ProductRow = [key: string, label: string | null, price: string, quantity: number, revenue: string, premium: boolean];
+type ProductRow = [
+	key: string,
+	label: string | null,
+	price: string,
+	quantity: number,
+	revenue: string,
+	premium: boolean,
+];
 
 const OCTOBER: ProductRow[] = [
 	['a-001', 'Chaise "Louis" l\'ancienne', '149.90', 3, '449.70', true],
@@ -40,11 +52,27 @@ const OCTOBER: ProductRow[] = [
 ];
 const OCTOBER_TOTAL = '12345678901234567890123456789462.80';
 
-function runOf(period: string, revenueTotal: string, overrides: Partial<PeriodRun> = {}): PeriodRun {
+function runOf(
+	period: string,
+	revenueTotal: string,
+	overrides: Partial<PeriodRun> = {},
+): PeriodRun {
 	return {
 		period,
-		figures: { erp_rows: 120, liaison_rows: 118, web_clean_rows: 4000, web_dedup_rows: 3990, merged_rows: 3, revenue_total: revenueTotal, premium_count: 2, ordinary_count: 1 },
-		checks: [{ name: 'rows match', status: 'pass', observed: '3', expected: '3' }, { name: 'no "negative" price', status: 'warn', observed: null, expected: null }],
+		figures: {
+			erp_rows: 120,
+			liaison_rows: 118,
+			web_clean_rows: 4000,
+			web_dedup_rows: 3990,
+			merged_rows: 3,
+			revenue_total: revenueTotal,
+			premium_count: 2,
+			ordinary_count: 1,
+		},
+		checks: [
+			{ name: 'rows match', status: 'pass', observed: '3', expected: '3' },
+			{ name: 'no "negative" price', status: 'warn', observed: null, expected: null },
+		],
 		startedAt: '2024-11-02T08:30:00.123Z',
 		durationMs: 1234,
 		...overrides,
@@ -55,18 +83,34 @@ let tableCount = 0;
 /** Products as a temporary table of `session`, the way a node has them. */
 async function productsTable(session: DuckSession, rows: ProductRow[]): Promise<string> {
 	const table = `products_${++tableCount}`;
-	const values = rows.map(() => '(?, ?, CAST(? AS DECIMAL(18,2)), CAST(? AS DOUBLE), CAST(? AS DECIMAL(38,2)), CAST(? AS BOOLEAN))').join(', ');
-	await session.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM (VALUES ${values}) AS t(product_key, label, price, quantity, revenue, premium)`, rows.flat());
+	const values = rows
+		.map(
+			() =>
+				'(?, ?, CAST(? AS DECIMAL(18,2)), CAST(? AS DOUBLE), CAST(? AS DECIMAL(38,2)), CAST(? AS BOOLEAN))',
+		)
+		.join(', ');
+	await session.run(
+		`CREATE TEMP TABLE ${table} AS SELECT * FROM (VALUES ${values}) AS t(product_key, label, price, quantity, revenue, premium)`,
+		rows.flat(),
+	);
 	return table;
 }
 
 async function productsOf(session: DuckSession, table: string): Promise<ProductRow[]> {
-	const rows = await session.rows(`SELECT product_key, label, CAST(price AS VARCHAR) AS price, quantity, CAST(revenue AS VARCHAR) AS revenue, premium FROM ${table} ORDER BY product_key`);
-	return rows.map((row) => [row.product_key, row.label, row.price, row.quantity, row.revenue, row.premium] as ProductRow);
+	const rows = await session.rows(
+		`SELECT product_key, label, CAST(price AS VARCHAR) AS price, quantity, CAST(revenue AS VARCHAR) AS revenue, premium FROM ${table} ORDER BY product_key`,
+	);
+	return rows.map(
+		(row) =>
+			[row.product_key, row.label, row.price, row.quantity, row.revenue, row.premium] as ProductRow,
+	);
 }
 
 async function record(store: HistoryStore, run: PeriodRun, rows: ProductRow[]): Promise<void> {
-	await withSession({ confined: true }, async (session) => await store.record(session, run, await productsTable(session, rows)));
+	await withSession(
+		{ confined: true },
+		async (session) => await store.record(session, run, await productsTable(session, rows)),
+	);
 }
 
 async function loaded(store: HistoryStore, period: string): Promise<ProductRow[] | undefined> {
@@ -76,7 +120,11 @@ async function loaded(store: HistoryStore, period: string): Promise<ProductRow[]
 	});
 }
 
-async function withStore<T>(path: string, work: (store: HistoryStore) => Promise<T>, lockWaitMs?: number): Promise<T> {
+async function withStore<T>(
+	path: string,
+	work: (store: HistoryStore) => Promise<T>,
+	lockWaitMs?: number,
+): Promise<T> {
 	const store = await openDuckDbHistory(path, { lockWaitMs });
 	try {
 		return await work(store);
@@ -114,8 +162,15 @@ interface OtherProcess {
 }
 
 /** Starts `script` in a child process and waits until it says it holds the file. */
-async function otherProcess(script: string, args: string[], nodeOptions: string[] = []): Promise<OtherProcess> {
-	const child = spawn(process.execPath, [...nodeOptions, '-e', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+async function otherProcess(
+	script: string,
+	args: string[],
+	nodeOptions: string[] = [],
+): Promise<OtherProcess> {
+	const child = spawn(process.execPath, [...nodeOptions, '-e', script, ...args], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	children.add(child);
 	const exited = new Promise<number | null>((resolve) =>
 		child.once('exit', (code) => {
@@ -125,7 +180,9 @@ async function otherProcess(script: string, args: string[], nodeOptions: string[
 	);
 	await new Promise<void>((resolve, reject) => {
 		child.stdout!.once('data', () => resolve());
-		void exited.then((code) => reject(new Error(`the other process ended (${code}) before it held the file`)));
+		void exited.then((code) =>
+			reject(new Error(`the other process ended (${code}) before it held the file`)),
+		);
 	});
 	return {
 		exited,
@@ -151,7 +208,11 @@ describe('the DuckDB history file', () => {
 	test('a confined node session records and loads through its scratch folder only, leaving nothing in it', async () => {
 		await withStore(newHistoryPath(), async (store) => {
 			await withSession({ confined: true }, async (session) => {
-				await store.record(session, runOf('2024-10', OCTOBER_TOTAL), await productsTable(session, OCTOBER));
+				await store.record(
+					session,
+					runOf('2024-10', OCTOBER_TOTAL),
+					await productsTable(session, OCTOBER),
+				);
 				const table = await store.loadProducts(session, '2024-10');
 				assert.ok(table?.startsWith('"'), 'the name comes quoted');
 				const described = await session.rows(`DESCRIBE ${table}`);
@@ -159,7 +220,10 @@ describe('the DuckDB history file', () => {
 					described.map((column) => [column.column_name, column.column_type]),
 					PRODUCT_COLUMNS.map((column) => [column, PRODUCT_COLUMN_TYPES[column]]),
 				);
-				assert.equal(await session.value(`SELECT CAST(sum(revenue) AS VARCHAR) FROM ${table}`), OCTOBER_TOTAL);
+				assert.equal(
+					await session.value(`SELECT CAST(sum(revenue) AS VARCHAR) FROM ${table}`),
+					OCTOBER_TOTAL,
+				);
 				assert.deepEqual(readdirSync(session.scratchDir), []);
 			});
 		});
@@ -168,11 +232,22 @@ describe('the DuckDB history file', () => {
 	test('re-recording a period replaces it: one copy, the new content', async () => {
 		await withStore(newHistoryPath(), async (store) => {
 			await record(store, runOf('2024-10', '449.70'), OCTOBER);
-			await record(store, runOf('2024-11', '1.00'), [['x-1', 'November', '1.00', 1, '1.00', false]]);
+			await record(store, runOf('2024-11', '1.00'), [
+				['x-1', 'November', '1.00', 1, '1.00', false],
+			]);
 			const corrected: ProductRow[] = [['a-001', 'Chaise corrigée', '150.00', 3, '450.00', false]];
-			await record(store, runOf('2024-10', '450.00', { durationMs: 99.5, startedAt: '2024-11-03T10:00:00+02:00' }), corrected);
+			await record(
+				store,
+				runOf('2024-10', '450.00', { durationMs: 99.5, startedAt: '2024-11-03T10:00:00+02:00' }),
+				corrected,
+			);
 			assert.deepEqual(
-				(await store.runs()).map((run) => [run.period, run.figures.revenue_total, run.startedAt, run.durationMs]),
+				(await store.runs()).map((run) => [
+					run.period,
+					run.figures.revenue_total,
+					run.startedAt,
+					run.durationMs,
+				]),
 				[
 					['2024-10', '450.00', '2024-11-03T08:00:00.000Z', 99.5],
 					['2024-11', '1.00', '2024-11-02T08:30:00.123Z', 1234],
@@ -187,16 +262,38 @@ describe('the DuckDB history file', () => {
 		const [first, second] = [await openDuckDbHistory(path), await openDuckDbHistory(path)];
 		try {
 			const periods = ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'];
-			await Promise.all(periods.map((period, index) => record(index % 2 ? first : second, runOf(period, `${index}.00`), [[`k-${period}`, period, '1.00', 1, `${index}.00`, false]])));
-			assert.deepEqual((await first.runs()).map((run) => run.period), periods);
-			for (const [index, period] of periods.entries()) assert.deepEqual(await loaded(second, period), [[`k-${period}`, period, '1.00', 1, `${index}.00`, false]]);
+			await Promise.all(
+				periods.map((period, index) =>
+					record(index % 2 ? first : second, runOf(period, `${index}.00`), [
+						[`k-${period}`, period, '1.00', 1, `${index}.00`, false],
+					]),
+				),
+			);
+			assert.deepEqual(
+				(await first.runs()).map((run) => run.period),
+				periods,
+			);
+			for (const [index, period] of periods.entries())
+				assert.deepEqual(await loaded(second, period), [
+					[`k-${period}`, period, '1.00', 1, `${index}.00`, false],
+				]);
 
 			// The same period twice at once: one of them wins whole, never a mix or two copies.
-			const a: ProductRow[] = [['a', 'A', '1.00', 1, '1.00', false], ['b', 'A', '1.00', 1, '1.00', false]];
+			const a: ProductRow[] = [
+				['a', 'A', '1.00', 1, '1.00', false],
+				['b', 'A', '1.00', 1, '1.00', false],
+			];
 			const b: ProductRow[] = [['c', 'B', '2.00', 1, '2.00', true]];
-			await Promise.all([record(first, runOf('2024-07', '2.00'), a), record(second, runOf('2024-07', '2.00'), b)]);
+			await Promise.all([
+				record(first, runOf('2024-07', '2.00'), a),
+				record(second, runOf('2024-07', '2.00'), b),
+			]);
 			assert.equal((await first.runs()).filter((run) => run.period === '2024-07').length, 1);
-			assert.ok([JSON.stringify(a), JSON.stringify(b)].includes(JSON.stringify(await loaded(first, '2024-07'))));
+			assert.ok(
+				[JSON.stringify(a), JSON.stringify(b)].includes(
+					JSON.stringify(await loaded(first, '2024-07')),
+				),
+			);
 		} finally {
 			await Promise.all([first.close(), second.close()]);
 		}
@@ -237,10 +334,19 @@ describe('another process with the file', () => {
 		await withStore(path, async (store) => await record(store, runOf('2024-09', '1.00'), OCTOBER));
 		const other = await otherProcess(HOLD_SCRIPT, [path, '1500']);
 		const started = Date.now();
-		await withStore(path, async (store) => await record(store, runOf('2024-10', '449.70'), OCTOBER), 20_000);
+		await withStore(
+			path,
+			async (store) => await record(store, runOf('2024-10', '449.70'), OCTOBER),
+			20_000,
+		);
 		assert.ok(Date.now() - started >= 1000, `waited ${Date.now() - started} ms`);
 		assert.equal(await other.exited, 0);
-		await withStore(path, async (store) => assert.deepEqual((await store.runs()).map((run) => run.period), ['2024-09', '2024-10']));
+		await withStore(path, async (store) =>
+			assert.deepEqual(
+				(await store.runs()).map((run) => run.period),
+				['2024-09', '2024-10'],
+			),
+		);
 	});
 
 	test('still held after lockWaitMs: a HistoryStoreError naming the file, the other process and the Postgres store', async () => {
@@ -254,7 +360,12 @@ describe('another process with the file', () => {
 				(reason: unknown) => reason,
 			);
 			assert.ok(error instanceof HistoryStoreError, String(error));
-			assert.match(error.message, new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*another process \\(another n8n, or \`npm run report\`: .*PID \\d+\\)`));
+			assert.match(
+				error.message,
+				new RegExp(
+					`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*another process \\(another n8n, or \`npm run report\`: .*PID \\d+\\)`,
+				),
+			);
 			assert.match(error.fix, /Postgres/);
 			assert.match(error.fix, /queue mode/i);
 			assert.ok(Date.now() - started >= 500, `gave up after ${Date.now() - started} ms`);
@@ -268,14 +379,23 @@ describe('another process with the file', () => {
 	test('two processes recording different periods into one file both keep theirs', async () => {
 		const path = newHistoryPath();
 		const other = await otherProcess(RECORD_SCRIPT, [path, '2024-12', '1000'], ['--import', 'tsx']);
-		await withStore(path, async (store) => await record(store, runOf('2024-11', '449.70'), OCTOBER), 20_000);
+		await withStore(
+			path,
+			async (store) => await record(store, runOf('2024-11', '449.70'), OCTOBER),
+			20_000,
+		);
 		assert.equal(await other.exited, 0);
 		await withStore(path, async (store) => {
-			assert.deepEqual((await store.runs()).map((run) => [run.period, run.figures.revenue_total]), [
-				['2024-11', '449.70'],
-				['2024-12', '10.50'],
+			assert.deepEqual(
+				(await store.runs()).map((run) => [run.period, run.figures.revenue_total]),
+				[
+					['2024-11', '449.70'],
+					['2024-12', '10.50'],
+				],
+			);
+			assert.deepEqual(await loaded(store, '2024-12'), [
+				['z-999', 'From the other process', '5.25', 2, '10.50', true],
 			]);
-			assert.deepEqual(await loaded(store, '2024-12'), [['z-999', 'From the other process', '5.25', 2, '10.50', true]]);
 		});
 	});
 });
@@ -317,24 +437,45 @@ describe('a file that is not a history this version reads', () => {
 		const path = newHistoryPath();
 		mkdirSync(join(path, '..'), { recursive: true });
 		writeFileSync(path, '');
-		await withStore(path, async (store) => await record(store, runOf('2024-10', '449.70'), OCTOBER));
+		await withStore(
+			path,
+			async (store) => await record(store, runOf('2024-10', '449.70'), OCTOBER),
+		);
 		await withStore(path, async (store) => assert.equal((await store.runs()).length, 1));
 	});
 
 	test('a DuckDB file with only the meta table: refused, missing table named', async () => {
 		const path = newHistoryPath();
-		await duckDbFile(path, `CREATE TABLE history_meta (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL); INSERT INTO history_meta VALUES ('schema_version', '1')`);
-		assert.match((await refusal(path)).message, /not a sales-analytics history: it has no table "runs"/);
+		await duckDbFile(
+			path,
+			`CREATE TABLE history_meta (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL); INSERT INTO history_meta VALUES ('schema_version', '1')`,
+		);
+		assert.match(
+			(await refusal(path)).message,
+			/not a sales-analytics history: it has no table "runs"/,
+		);
 	});
 
 	test("a stranger's DuckDB database: refused, and its tables left alone", async () => {
 		const path = newHistoryPath();
-		await duckDbFile(path, `CREATE TABLE customers (id INTEGER, name VARCHAR); CREATE TABLE runs (id INTEGER); INSERT INTO customers VALUES (1, 'Ada')`);
-		assert.match((await refusal(path)).message, /not a sales-analytics history: .*(no table "history_meta"|no column).*its tables: customers, runs/);
+		await duckDbFile(
+			path,
+			`CREATE TABLE customers (id INTEGER, name VARCHAR); CREATE TABLE runs (id INTEGER); INSERT INTO customers VALUES (1, 'Ada')`,
+		);
+		assert.match(
+			(await refusal(path)).message,
+			/not a sales-analytics history: .*(no table "history_meta"|no column).*its tables: customers, runs/,
+		);
 		const instance = await DuckDBInstance.create(path);
 		const connection = await instance.connect();
 		try {
-			const tables = (await connection.runAndReadAll('SELECT table_name FROM information_schema.tables ORDER BY 1')).getRowsJS().flat();
+			const tables = (
+				await connection.runAndReadAll(
+					'SELECT table_name FROM information_schema.tables ORDER BY 1',
+				)
+			)
+				.getRowsJS()
+				.flat();
 			assert.deepEqual(tables, ['customers', 'runs']);
 		} finally {
 			connection.closeSync();
@@ -344,12 +485,26 @@ describe('a file that is not a history this version reads', () => {
 
 	test('a history from a newer schema version: refused with the versions; readable again once it is ours', async () => {
 		const path = newHistoryPath();
-		await withStore(path, async (store) => await record(store, runOf('2024-10', '449.70'), OCTOBER));
-		await duckDbFile(path, `UPDATE history_meta SET value = '${HISTORY_SCHEMA_VERSION + 1}' WHERE name = 'schema_version'`);
+		await withStore(
+			path,
+			async (store) => await record(store, runOf('2024-10', '449.70'), OCTOBER),
+		);
+		await duckDbFile(
+			path,
+			`UPDATE history_meta SET value = '${HISTORY_SCHEMA_VERSION + 1}' WHERE name = 'schema_version'`,
+		);
 		const error = await refusal(path);
-		assert.match(error.message, new RegExp(`newer version .*schema ${HISTORY_SCHEMA_VERSION + 1}; this version reads up to ${HISTORY_SCHEMA_VERSION}`));
+		assert.match(
+			error.message,
+			new RegExp(
+				`newer version .*schema ${HISTORY_SCHEMA_VERSION + 1}; this version reads up to ${HISTORY_SCHEMA_VERSION}`,
+			),
+		);
 		assert.match(error.fix, /Update n8n-nodes-sales-analytics/);
-		await duckDbFile(path, `UPDATE history_meta SET value = '${HISTORY_SCHEMA_VERSION}' WHERE name = 'schema_version'`);
+		await duckDbFile(
+			path,
+			`UPDATE history_meta SET value = '${HISTORY_SCHEMA_VERSION}' WHERE name = 'schema_version'`,
+		);
 		await withStore(path, async (store) => assert.equal((await store.runs()).length, 1));
 	});
 });

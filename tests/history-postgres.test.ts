@@ -8,7 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import { DuckSession, withSession } from '../nodes/shared/duckdb';
 import { openPostgresHistory } from '../nodes/shared/history/postgres';
 import type { PostgresConnection } from '../nodes/shared/history/postgres';
-import { HISTORY_SCHEMA_VERSION, HistoryStoreError, PRODUCT_COLUMN_TYPES } from '../nodes/shared/history/types';
+import {
+	HISTORY_SCHEMA_VERSION,
+	HistoryStoreError,
+	PRODUCT_COLUMN_TYPES,
+} from '../nodes/shared/history/types';
 import type { HistoryStore, PeriodRun } from '../nodes/shared/history/types';
 import { LocalPostgres, postgresMissing } from '../scripts/n8n/postgres';
 
@@ -35,8 +39,14 @@ const TYPED_COLUMNS = Object.entries(PRODUCT_COLUMN_TYPES)
 	.map(([column, type]) => `CAST(${column} AS ${type}) AS ${column}`)
 	.join(', ');
 
-async function makeProducts(session: DuckSession, name: string, sql = PRODUCTS_SQL): Promise<string> {
-	await session.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT ${TYPED_COLUMNS} FROM (${sql})`);
+async function makeProducts(
+	session: DuckSession,
+	name: string,
+	sql = PRODUCTS_SQL,
+): Promise<string> {
+	await session.run(
+		`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT ${TYPED_COLUMNS} FROM (${sql})`,
+	);
 	return name;
 }
 
@@ -48,7 +58,16 @@ function generatedProducts(prefix: string, count: number): string {
 function runOf(period: string, revenueTotal = '70568.60'): PeriodRun {
 	return {
 		period,
-		figures: { erp_rows: 10, liaison_rows: 4, web_clean_rows: 7, web_dedup_rows: 6, merged_rows: 9, revenue_total: revenueTotal, premium_count: 4, ordinary_count: 5 },
+		figures: {
+			erp_rows: 10,
+			liaison_rows: 4,
+			web_clean_rows: 7,
+			web_dedup_rows: 6,
+			merged_rows: 9,
+			revenue_total: revenueTotal,
+			premium_count: 4,
+			ordinary_count: 5,
+		},
 		checks: [
 			{ name: 'rows_match', status: 'pass', observed: '9', expected: '9' },
 			{ name: 'no_negative', status: 'warn', observed: null, expected: null },
@@ -60,7 +79,9 @@ function runOf(period: string, revenueTotal = '70568.60'): PeriodRun {
 
 /** Rows in one relation and not the other, both ways: zero when the two hold exactly the same values. */
 async function differences(session: DuckSession, left: string, right: string): Promise<number> {
-	return await session.count(`SELECT count(*) FROM ((SELECT * FROM ${left} EXCEPT ALL SELECT * FROM ${right}) UNION ALL (SELECT * FROM ${right} EXCEPT ALL SELECT * FROM ${left}))`);
+	return await session.count(
+		`SELECT count(*) FROM ((SELECT * FROM ${left} EXCEPT ALL SELECT * FROM ${right}) UNION ALL (SELECT * FROM ${right} EXCEPT ALL SELECT * FROM ${left}))`,
+	);
 }
 
 describe('the Postgres history store', { skip: postgresMissing() }, () => {
@@ -69,7 +90,10 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 	const stores: HistoryStore[] = [];
 
 	/** A store on its own tables, closed after the suite. */
-	async function open(tablePrefix: string, overrides: Partial<PostgresConnection> = {}): Promise<HistoryStore> {
+	async function open(
+		tablePrefix: string,
+		overrides: Partial<PostgresConnection> = {},
+	): Promise<HistoryStore> {
 		const store = await openPostgresHistory({ ...connection, ...overrides }, { tablePrefix });
 		stores.push(store);
 		return store;
@@ -77,7 +101,16 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 
 	before(() => {
 		server = new LocalPostgres(PORT, 'history').start();
-		connection = { host: server.host, port: server.port, database: server.database, user: server.user, password: '', ssl: 'disable', allowUnauthorizedCerts: false, maxConnections: 100 };
+		connection = {
+			host: server.host,
+			port: server.port,
+			database: server.database,
+			user: server.user,
+			password: '',
+			ssl: 'disable',
+			allowUnauthorizedCerts: false,
+			maxConnections: 100,
+		};
 	});
 
 	after(async () => {
@@ -91,7 +124,10 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 
 	test('records a period and reads it back exactly: money to the cent, premium flags, NULL apart from an empty label', async () => {
 		const store = await open('exact_');
-		assert.match(store.description, new RegExp(`^Postgres history \\(history@127\\.0\\.0\\.1:${PORT}\\)$`));
+		assert.match(
+			store.description,
+			new RegExp(`^Postgres history \\(history@127\\.0\\.0\\.1:${PORT}\\)$`),
+		);
 		await withSession({}, async (session) => {
 			const products = await makeProducts(session, 'products');
 			await store.record(session, runOf('2024-05'), products);
@@ -102,21 +138,94 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 				Object.values(PRODUCT_COLUMN_TYPES),
 			);
 			assert.equal(await differences(session, products, loaded), 0);
-			const rows = await session.jsonRows(`SELECT product_key, label, label IS NULL AS label_null, CAST(price AS VARCHAR) AS price, CAST(revenue AS VARCHAR) AS revenue, premium FROM ${loaded} ORDER BY product_key`);
+			const rows = await session.jsonRows(
+				`SELECT product_key, label, label IS NULL AS label_null, CAST(price AS VARCHAR) AS price, CAST(revenue AS VARCHAR) AS revenue, premium FROM ${loaded} ORDER BY product_key`,
+			);
 			assert.deepEqual(rows, [
-				{ product_key: 'sku 9 "quoted key"', label: '\\.', label_null: false, price: '3.00', revenue: '3.00', premium: false },
-				{ product_key: 'sku-1', label: null, label_null: true, price: '19.99', revenue: '59.97', premium: false },
-				{ product_key: 'sku-2', label: '', label_null: false, price: '0.01', revenue: '0.01', premium: false },
-				{ product_key: 'sku-3', label: 'say "hi", then, leave', label_null: false, price: '9999999999999999.99', revenue: '70568.60', premium: true },
-				{ product_key: 'sku-4', label: 'two\nlines', label_null: false, price: '-0.01', revenue: '123456789012345678901234567890123456.78', premium: true },
-				{ product_key: 'sku-5', label: 'before\n\\.\nafter', label_null: false, price: '100.00', revenue: '250.00', premium: null },
-				{ product_key: 'sku-6', label: 'Crème brûlée — 日本 🚀', label_null: false, price: '5.50', revenue: '38.50', premium: true },
-				{ product_key: 'sku-7', label: 'NULL', label_null: false, price: '1.10', revenue: '1.10', premium: false },
-				{ product_key: 'sku-8', label: '  padded  ', label_null: false, price: '2.00', revenue: '2.00', premium: false },
+				{
+					product_key: 'sku 9 "quoted key"',
+					label: '\\.',
+					label_null: false,
+					price: '3.00',
+					revenue: '3.00',
+					premium: false,
+				},
+				{
+					product_key: 'sku-1',
+					label: null,
+					label_null: true,
+					price: '19.99',
+					revenue: '59.97',
+					premium: false,
+				},
+				{
+					product_key: 'sku-2',
+					label: '',
+					label_null: false,
+					price: '0.01',
+					revenue: '0.01',
+					premium: false,
+				},
+				{
+					product_key: 'sku-3',
+					label: 'say "hi", then, leave',
+					label_null: false,
+					price: '9999999999999999.99',
+					revenue: '70568.60',
+					premium: true,
+				},
+				{
+					product_key: 'sku-4',
+					label: 'two\nlines',
+					label_null: false,
+					price: '-0.01',
+					revenue: '123456789012345678901234567890123456.78',
+					premium: true,
+				},
+				{
+					product_key: 'sku-5',
+					label: 'before\n\\.\nafter',
+					label_null: false,
+					price: '100.00',
+					revenue: '250.00',
+					premium: null,
+				},
+				{
+					product_key: 'sku-6',
+					label: 'Crème brûlée — 日本 🚀',
+					label_null: false,
+					price: '5.50',
+					revenue: '38.50',
+					premium: true,
+				},
+				{
+					product_key: 'sku-7',
+					label: 'NULL',
+					label_null: false,
+					price: '1.10',
+					revenue: '1.10',
+					premium: false,
+				},
+				{
+					product_key: 'sku-8',
+					label: '  padded  ',
+					label_null: false,
+					price: '2.00',
+					revenue: '2.00',
+					premium: false,
+				},
 			]);
-			assert.equal(await session.value(`SELECT quantity FROM ${loaded} WHERE product_key = 'sku-3'`), 1 / 3);
+			assert.equal(
+				await session.value(`SELECT quantity FROM ${loaded} WHERE product_key = 'sku-3'`),
+				1 / 3,
+			);
 			assert.deepEqual(await store.runs(), [runOf('2024-05')]);
-			assert.deepEqual(server.query(`SELECT count(*), sum(revenue)::text FROM exact_products WHERE period = '2024-05'`), ['9|123456789012345678901234567890194379.96']);
+			assert.deepEqual(
+				server.query(
+					`SELECT count(*), sum(revenue)::text FROM exact_products WHERE period = '2024-05'`,
+				),
+				['9|123456789012345678901234567890194379.96'],
+			);
 		});
 	});
 
@@ -124,9 +233,17 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 		const store = await open('order_');
 		await withSession({}, async (session) => {
 			const products = await makeProducts(session, 'products', generatedProducts('p', 3));
-			for (const period of ['2024-03', '2023-12', '2024-01']) await store.record(session, { ...runOf(period), startedAt: `${period}-28T23:59:59.999Z` }, products);
+			for (const period of ['2024-03', '2023-12', '2024-01'])
+				await store.record(
+					session,
+					{ ...runOf(period), startedAt: `${period}-28T23:59:59.999Z` },
+					products,
+				);
 			const runs = await store.runs();
-			assert.deepEqual(runs.map((run) => run.period), ['2023-12', '2024-01', '2024-03']);
+			assert.deepEqual(
+				runs.map((run) => run.period),
+				['2023-12', '2024-01', '2024-03'],
+			);
 			assert.equal(runs[0].startedAt, '2023-12-28T23:59:59.999Z');
 			assert.equal(await store.loadProducts(session, '2022-01'), undefined);
 			await assert.rejects(store.loadProducts(session, "2024-01' OR '1'='1"), HistoryStoreError);
@@ -147,10 +264,17 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 	test('recording a period again replaces it: one copy of the run and of the products', async () => {
 		const store = await open('replace_');
 		await withSession({}, async (session) => {
-			await store.record(session, runOf('2024-04', '1.00'), await makeProducts(session, 'first', generatedProducts('first', 50)));
+			await store.record(
+				session,
+				runOf('2024-04', '1.00'),
+				await makeProducts(session, 'first', generatedProducts('first', 50)),
+			);
 			const second = await makeProducts(session, 'second', generatedProducts('second', 20));
 			await store.record(session, runOf('2024-04', '2.00'), second);
-			assert.deepEqual((await store.runs()).map((run) => run.figures.revenue_total), ['2.00']);
+			assert.deepEqual(
+				(await store.runs()).map((run) => run.figures.revenue_total),
+				['2.00'],
+			);
 			const loaded = await store.loadProducts(session, '2024-04');
 			assert.ok(loaded);
 			assert.equal(await differences(session, second, loaded), 0);
@@ -164,9 +288,16 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 			const good = await makeProducts(session, 'good', generatedProducts('good', 5));
 			await store.record(session, runOf('2024-07', '1.00'), good);
 			// The same key twice: Postgres refuses the COPY half-way, and the whole transaction with it.
-			const twice = await makeProducts(session, 'twice', `${generatedProducts('dup', 3)} UNION ALL ${generatedProducts('dup', 1)}`);
+			const twice = await makeProducts(
+				session,
+				'twice',
+				`${generatedProducts('dup', 3)} UNION ALL ${generatedProducts('dup', 1)}`,
+			);
 			await assert.rejects(store.record(session, runOf('2024-07', '2.00'), twice), /duplicate key/);
-			assert.deepEqual((await store.runs()).map((run) => run.figures.revenue_total), ['1.00']);
+			assert.deepEqual(
+				(await store.runs()).map((run) => run.figures.revenue_total),
+				['1.00'],
+			);
 			const loaded = await store.loadProducts(session, '2024-07');
 			assert.ok(loaded);
 			assert.equal(await differences(session, good, loaded), 0);
@@ -184,24 +315,65 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 		const workerA = await open('workers_');
 		const workerB = await open('workers_');
 		await Promise.all([
-			withSession({}, async (session) => await workerA.record(session, runOf('2024-08'), await makeProducts(session, 'a', generatedProducts('a', 20000)))),
-			withSession({}, async (session) => await workerB.record(session, runOf('2024-09'), await makeProducts(session, 'b', generatedProducts('b', 20000)))),
+			withSession(
+				{},
+				async (session) =>
+					await workerA.record(
+						session,
+						runOf('2024-08'),
+						await makeProducts(session, 'a', generatedProducts('a', 20000)),
+					),
+			),
+			withSession(
+				{},
+				async (session) =>
+					await workerB.record(
+						session,
+						runOf('2024-09'),
+						await makeProducts(session, 'b', generatedProducts('b', 20000)),
+					),
+			),
 		]);
-		assert.deepEqual((await workerA.runs()).map((run) => run.period), ['2024-08', '2024-09']);
-		assert.deepEqual(server.query(`SELECT period, count(*) FROM workers_products GROUP BY period ORDER BY period`), ['2024-08|20000', '2024-09|20000']);
+		assert.deepEqual(
+			(await workerA.runs()).map((run) => run.period),
+			['2024-08', '2024-09'],
+		);
+		assert.deepEqual(
+			server.query(`SELECT period, count(*) FROM workers_products GROUP BY period ORDER BY period`),
+			['2024-08|20000', '2024-09|20000'],
+		);
 	});
 
 	test('two workers recording the same period at once leave exactly one copy, of one of them', async () => {
 		const workerA = await open('same_');
 		const workerB = await open('same_');
 		await Promise.all([
-			withSession({}, async (session) => await workerA.record(session, runOf('2024-10', 'A'), await makeProducts(session, 'a', generatedProducts('a', 20000)))),
-			withSession({}, async (session) => await workerB.record(session, runOf('2024-10', 'B'), await makeProducts(session, 'b', generatedProducts('b', 15000)))),
+			withSession(
+				{},
+				async (session) =>
+					await workerA.record(
+						session,
+						runOf('2024-10', 'A'),
+						await makeProducts(session, 'a', generatedProducts('a', 20000)),
+					),
+			),
+			withSession(
+				{},
+				async (session) =>
+					await workerB.record(
+						session,
+						runOf('2024-10', 'B'),
+						await makeProducts(session, 'b', generatedProducts('b', 15000)),
+					),
+			),
 		]);
 		const runs = await workerB.runs();
 		assert.equal(runs.length, 1);
 		const winner = runs[0].figures.revenue_total === 'A' ? ['a', '20000'] : ['b', '15000'];
-		assert.deepEqual(server.query(`SELECT left(product_key, 1), count(*) FROM same_products GROUP BY 1`), [winner.join('|')]);
+		assert.deepEqual(
+			server.query(`SELECT left(product_key, 1), count(*) FROM same_products GROUP BY 1`),
+			[winner.join('|')],
+		);
 	});
 
 	test('survives closing and reopening, and closing twice is harmless', async () => {
@@ -232,46 +404,68 @@ describe('the Postgres history store', { skip: postgresMissing() }, () => {
 
 	test('refuses a history written by a newer version', async () => {
 		await (await open('newer_')).close();
-		server.query(`UPDATE newer_meta SET value = '${HISTORY_SCHEMA_VERSION + 1}' WHERE name = 'schema_version'`);
-		await assert.rejects(openPostgresHistory(connection, { tablePrefix: 'newer_' }), (error: HistoryStoreError) => {
-			assert.ok(error instanceof HistoryStoreError);
-			assert.match(error.message, new RegExp(`newer .*version ${HISTORY_SCHEMA_VERSION + 1}`));
-			assert.match(error.fix, /Update n8n-nodes-sales-analytics/);
-			return true;
-		});
+		server.query(
+			`UPDATE newer_meta SET value = '${HISTORY_SCHEMA_VERSION + 1}' WHERE name = 'schema_version'`,
+		);
+		await assert.rejects(
+			openPostgresHistory(connection, { tablePrefix: 'newer_' }),
+			(error: HistoryStoreError) => {
+				assert.ok(error instanceof HistoryStoreError);
+				assert.match(error.message, new RegExp(`newer .*version ${HISTORY_SCHEMA_VERSION + 1}`));
+				assert.match(error.fix, /Update n8n-nodes-sales-analytics/);
+				return true;
+			},
+		);
 	});
 
 	test('refuses a history missing a table, and tables it did not make', async () => {
 		await (await open('missing_')).close();
 		server.query(`DROP TABLE missing_products`);
-		await assert.rejects(openPostgresHistory(connection, { tablePrefix: 'missing_' }), (error: HistoryStoreError) => {
-			assert.ok(error instanceof HistoryStoreError);
-			assert.match(error.message, /missing table "public"\."missing_products"/);
-			assert.match(error.fix, /Restore the missing table/);
-			return true;
-		});
+		await assert.rejects(
+			openPostgresHistory(connection, { tablePrefix: 'missing_' }),
+			(error: HistoryStoreError) => {
+				assert.ok(error instanceof HistoryStoreError);
+				assert.match(error.message, /missing table "public"\."missing_products"/);
+				assert.match(error.fix, /Restore the missing table/);
+				return true;
+			},
+		);
 		server.query(`CREATE TABLE stranger_runs (id int)`);
-		await assert.rejects(openPostgresHistory(connection, { tablePrefix: 'stranger_' }), (error: HistoryStoreError) => {
-			assert.ok(error instanceof HistoryStoreError);
-			assert.match(error.message, /"stranger_runs" exist without "stranger_meta"/);
-			assert.match(error.fix, /another table prefix/);
-			return true;
-		});
+		await assert.rejects(
+			openPostgresHistory(connection, { tablePrefix: 'stranger_' }),
+			(error: HistoryStoreError) => {
+				assert.ok(error instanceof HistoryStoreError);
+				assert.match(error.message, /"stranger_runs" exist without "stranger_meta"/);
+				assert.match(error.fix, /another table prefix/);
+				return true;
+			},
+		);
 	});
 
 	test('names the server and the fix when it cannot connect: wrong port, missing database, SSL the server lacks', async () => {
 		const refusals: Array<[Partial<PostgresConnection>, RegExp, RegExp]> = [
-			[{ port: NOTHING_LISTENS }, new RegExp(`127\\.0\\.0\\.1:${NOTHING_LISTENS}/history .*ECONNREFUSED`), /Check Host and Port/],
-			[{ database: 'no_such_database' }, new RegExp(`127\\.0\\.0\\.1:${PORT}/no_such_database .*does not exist`), /Check Database/],
+			[
+				{ port: NOTHING_LISTENS },
+				new RegExp(`127\\.0\\.0\\.1:${NOTHING_LISTENS}/history .*ECONNREFUSED`),
+				/Check Host and Port/,
+			],
+			[
+				{ database: 'no_such_database' },
+				new RegExp(`127\\.0\\.0\\.1:${PORT}/no_such_database .*does not exist`),
+				/Check Database/,
+			],
 			[{ ssl: 'require' }, /does not support SSL/, /set SSL to Disable/],
 		];
 		for (const [overrides, message, fix] of refusals) {
-			await assert.rejects(openPostgresHistory({ ...connection, ...overrides }, { tablePrefix: 'refused_' }), (error: HistoryStoreError) => {
-				assert.ok(error instanceof HistoryStoreError, String(error));
-				assert.match(error.message, message);
-				assert.match(error.fix, fix);
-				return true;
-			});
+			await assert.rejects(
+				openPostgresHistory({ ...connection, ...overrides }, { tablePrefix: 'refused_' }),
+				(error: HistoryStoreError) => {
+					assert.ok(error instanceof HistoryStoreError, String(error));
+					assert.match(error.message, message);
+					assert.match(error.fix, fix);
+					return true;
+				},
+			);
 		}
 		await assert.rejects(openPostgresHistory({ ...connection, sshTunnel: true }), /SSH tunnel/);
 	});

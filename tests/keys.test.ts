@@ -20,8 +20,16 @@ const CASES: Array<{ left: Key; right: Key; match: boolean }> = [
 	{ left: ['15298.0', 'DOUBLE'], right: ['15298', 'BIGINT'], match: true },
 	{ left: ["' 15298 '", 'VARCHAR'], right: ['15298', 'BIGINT'], match: true },
 	{ left: ["'15298.0'", 'VARCHAR'], right: ['15298.0', 'DOUBLE'], match: true },
-	{ left: ["'bon-cadeau-25-euros'", 'VARCHAR'], right: ["' bon-cadeau-25-euros '", 'VARCHAR'], match: true },
-	{ left: ["'bon-cadeau-25-euros'", 'VARCHAR'], right: ["'BON-CADEAU-25-EUROS'", 'VARCHAR'], match: false },
+	{
+		left: ["'bon-cadeau-25-euros'", 'VARCHAR'],
+		right: ["' bon-cadeau-25-euros '", 'VARCHAR'],
+		match: true,
+	},
+	{
+		left: ["'bon-cadeau-25-euros'", 'VARCHAR'],
+		right: ["'BON-CADEAU-25-EUROS'", 'VARCHAR'],
+		match: false,
+	},
 	{ left: ['NULL', 'VARCHAR'], right: ['NULL', 'VARCHAR'], match: false },
 	{ left: ['NULL', 'BIGINT'], right: ['15298', 'BIGINT'], match: false },
 	{ left: ["''", 'VARCHAR'], right: ["' '", 'VARCHAR'], match: false },
@@ -42,13 +50,20 @@ const dir = mkdtempSync(join(tmpdir(), 'keys-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 // Parquet keeps each key's exact type, which JSON items cannot (15298.0 would arrive as BIGINT).
-const files = CASES.map((_, index) => ({ left: join(dir, `${index}-left.parquet`), right: join(dir, `${index}-right.parquet`) }));
+const files = CASES.map((_, index) => ({
+	left: join(dir, `${index}-left.parquet`),
+	right: join(dir, `${index}-right.parquet`),
+}));
 before(async () => {
 	const session = await DuckSession.open();
 	try {
 		for (const [index, { left, right }] of CASES.entries()) {
-			await session.run(`COPY (SELECT CAST(${left[0]} AS ${left[1]}) AS key) TO '${files[index].left}' (FORMAT parquet)`);
-			await session.run(`COPY (SELECT CAST(${right[0]} AS ${right[1]}) AS ref) TO '${files[index].right}' (FORMAT parquet)`);
+			await session.run(
+				`COPY (SELECT CAST(${left[0]} AS ${left[1]}) AS key) TO '${files[index].left}' (FORMAT parquet)`,
+			);
+			await session.run(
+				`COPY (SELECT CAST(${right[0]} AS ${right[1]}) AS ref) TO '${files[index].right}' (FORMAT parquet)`,
+			);
 		}
 	} finally {
 		await session.close();
@@ -60,12 +75,18 @@ async function mergeMatches(index: number): Promise<boolean> {
 	const { left, right } = CASES[index];
 	const result = await runNode(
 		'mergeTables',
-		{ outputMode: 'table', joins: { join: [{ input: 2, joinType: 'inner', leftKeys: 'key', rightKeys: 'ref' }] } },
+		{
+			outputMode: 'table',
+			joins: { join: [{ input: 2, joinType: 'inner', leftKeys: 'key', rightKeys: 'ref' }] },
+		},
 		[{ files: [{ path: files[index].left }] }, { files: [{ path: files[index].right }] }],
 	);
 	assert.equal(result.error, undefined, result.error?.message);
 	const summary = json(result)[0] as any;
-	assert.deepEqual(summary.columns, [{ name: 'key', type: left[1] }, { name: 'ref', type: right[1] }]);
+	assert.deepEqual(summary.columns, [
+		{ name: 'key', type: left[1] },
+		{ name: 'ref', type: right[1] },
+	]);
 	return summary.statistics.joins[0].rowsOut === 1;
 }
 
@@ -76,7 +97,17 @@ async function checkMatches(index: number): Promise<boolean> {
 		{
 			onFailure: 'route',
 			outputMode: 'table',
-			checks: { check: [{ checkName: 'key', checkType: 'referentialIntegrity', severity: 'error', referenceKey: 'key', referenceColumn: 'ref' }] },
+			checks: {
+				check: [
+					{
+						checkName: 'key',
+						checkType: 'referentialIntegrity',
+						severity: 'error',
+						referenceKey: 'key',
+						referenceColumn: 'ref',
+					},
+				],
+			},
 		},
 		[{ files: [{ path: files[index].left }] }, { files: [{ path: files[index].right }] }],
 	);
@@ -88,7 +119,10 @@ async function checkMatches(index: number): Promise<boolean> {
 describe('keys: Merge Tables and the Referential Integrity check match the same keys', () => {
 	for (const [index, { left, right, match }] of CASES.entries()) {
 		test(`${show(left)} ${match ? 'meets' : 'does not meet'} ${show(right)}`, async () => {
-			assert.deepEqual({ merge: await mergeMatches(index), check: await checkMatches(index) }, { merge: match, check: match });
+			assert.deepEqual(
+				{ merge: await mergeMatches(index), check: await checkMatches(index) },
+				{ merge: match, check: match },
+			);
 		});
 	}
 });
@@ -143,8 +177,14 @@ describe('keys: the key text on DuckDB values', () => {
 
 	test('letter case only on request; the column name is quoted, through an alias', async () => {
 		assert.equal(await textOf("' Bon-Cadeau '", 'VARCHAR'), 'Bon-Cadeau');
-		assert.equal(await textOf("' Bon-Cadeau '", 'VARCHAR', 'k', { ignoreCase: true }), 'bon-cadeau');
+		assert.equal(
+			await textOf("' Bon-Cadeau '", 'VARCHAR', 'k', { ignoreCase: true }),
+			'bon-cadeau',
+		);
 		assert.equal(await textOf("'x'", 'VARCHAR', 'a "key"; --'), 'x');
-		assert.match(keyText({ name: 'sku', type: 'VARCHAR', typeId: DuckDBTypeId.VARCHAR }, { alias: 'l' }), /\bl\."sku"/);
+		assert.match(
+			keyText({ name: 'sku', type: 'VARCHAR', typeId: DuckDBTypeId.VARCHAR }, { alias: 'l' }),
+			/\bl\."sku"/,
+		);
 	});
 });

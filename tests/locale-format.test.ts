@@ -69,7 +69,17 @@ describe('money and numbers in the reader’s locale', () => {
 	});
 
 	test('the symbols a chart library needs', () => {
-		assert.deepEqual(numberFormats('fr-FR', 'EUR').symbols, { decimal: ',', group: NNBSP, currencyPrefix: '', currencySuffix: `${NBSP}€` });
-		assert.deepEqual(numberFormats('en-US', 'USD').symbols, { decimal: '.', group: ',', currencyPrefix: '$', currencySuffix: '' });
+		assert.deepEqual(numberFormats('fr-FR', 'EUR').symbols, {
+			decimal: ',',
+			group: NNBSP,
+			currencyPrefix: '',
+			currencySuffix: `${NBSP}€`,
+		});
+		assert.deepEqual(numberFormats('en-US', 'USD').symbols, {
+			decimal: '.',
+			group: ',',
+			currencyPrefix: '$',
+			currencySuffix: '',
+		});
 	});
 });

@@ -14,10 +14,21 @@ test('--history-postgres HOST:PORT/DATABASE, user and password from the environm
 	process.env.SALES_HISTORY_PG_USER = 'reports';
 	process.env.SALES_HISTORY_PG_PASSWORD = 's3cret';
 	try {
-		assert.deepEqual(postgresTarget('db.internal:5433/sales'), { postgres: { host: 'db.internal', port: 5433, database: 'sales', user: 'reports', password: 's3cret' } });
+		assert.deepEqual(postgresTarget('db.internal:5433/sales'), {
+			postgres: {
+				host: 'db.internal',
+				port: 5433,
+				database: 'sales',
+				user: 'reports',
+				password: 's3cret',
+			},
+		});
 	} finally {
 		delete process.env.SALES_HISTORY_PG_USER;
 		delete process.env.SALES_HISTORY_PG_PASSWORD;
 	}
-	assert.throws(() => postgresTarget('db.internal/sales'), /give HOST:PORT\/DATABASE, e\.g\. 127\.0\.0\.1:5432\/sales/);
+	assert.throws(
+		() => postgresTarget('db.internal/sales'),
+		/give HOST:PORT\/DATABASE, e\.g\. 127\.0\.0\.1:5432\/sales/,
+	);
 });

@@ -21,17 +21,26 @@ function paretoOf(products: number): ParetoCurve {
 	revenues.forEach((revenue, rank) => {
 		cumulated += revenue;
 		const count = rank + 1;
-		if (!eighty && cumulated / total >= 0.8) eighty = { products: count, productShare: count / products };
-		if (count % 5 === 0 || count === products) points.push({ productShare: count / products, revenueShare: cumulated / total });
+		if (!eighty && cumulated / total >= 0.8)
+			eighty = { products: count, productShare: count / products };
+		if (count % 5 === 0 || count === products)
+			points.push({ productShare: count / products, revenueShare: cumulated / total });
 	});
 	return { points, products, eighty };
 }
 
 /** `months` months of 2025 up to the report's, the last one current. */
-function chartData(months: number, periodOf = (month: number) => `2025-${String(month).padStart(2, '0')}`): ChartData {
+function chartData(
+	months: number,
+	periodOf = (month: number) => `2025-${String(month).padStart(2, '0')}`,
+): ChartData {
 	const trend = Array.from({ length: months }, (_, index) => {
 		const month = 13 - months + index;
-		return { period: periodOf(month), revenue: (58000 + month * 1700 + (month % 3) * 4100 + 0.6).toFixed(2), current: index === months - 1 };
+		return {
+			period: periodOf(month),
+			revenue: (58000 + month * 1700 + (month % 3) * 4100 + 0.6).toFixed(2),
+			current: index === months - 1,
+		};
 	});
 	return { period: trend[trend.length - 1].period, trend, pareto: paretoOf(PRODUCTS) };
 }
@@ -42,14 +51,19 @@ function sampledColours(png: PNG, step = 3): Set<string> {
 	for (let y = 0; y < png.height; y += step) {
 		for (let x = 0; x < png.width; x += step) {
 			const at = (y * png.width + x) * 4;
-			colours.add(`#${[png.data[at], png.data[at + 1], png.data[at + 2]].map((channel) => channel.toString(16).padStart(2, '0')).join('')}`);
+			colours.add(
+				`#${[png.data[at], png.data[at + 1], png.data[at + 2]].map((channel) => channel.toString(16).padStart(2, '0')).join('')}`,
+			);
 		}
 	}
 	return colours;
 }
 
 /** The text `svg` shows (its text elements' contents). */
-const shownText = (svg: string) => [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((match) => match[1].replace(/<[^>]*>/g, ' ')).join('\n');
+const shownText = (svg: string) =>
+	[...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)]
+		.map((match) => match[1].replace(/<[^>]*>/g, ' '))
+		.join('\n');
 
 /** What is left of `svg` once its namespace declarations are taken out. */
 const withoutNamespaces = (svg: string) => svg.replace(/\sxmlns(:\w+)?="[^"]*"/g, '');
@@ -69,11 +83,20 @@ describe('the report chart (tendance_ca.png)', () => {
 	});
 
 	test('with a single month there is no history: the Pareto alone, shorter (the trend is stacked above it otherwise)', async () => {
-		const [both, alone] = await Promise.all([renderChartPng(chartData(12), us), renderChartPng(chartData(1), us)]);
+		const [both, alone] = await Promise.all([
+			renderChartPng(chartData(12), us),
+			renderChartPng(chartData(1), us),
+		]);
 		const bothHeight = PNG.sync.read(both).height;
 		const aloneImage = PNG.sync.read(alone);
-		assert.ok(aloneImage.height < bothHeight * 0.6, `Pareto alone ${aloneImage.height} px high against ${bothHeight} px`);
-		assert.ok(aloneImage.width >= 400 && aloneImage.height >= 300, `${aloneImage.width}×${aloneImage.height}`);
+		assert.ok(
+			aloneImage.height < bothHeight * 0.6,
+			`Pareto alone ${aloneImage.height} px high against ${bothHeight} px`,
+		);
+		assert.ok(
+			aloneImage.width >= 400 && aloneImage.height >= 300,
+			`${aloneImage.width}×${aloneImage.height}`,
+		);
 
 		const svgs = await chartSvgs(chartData(1), us);
 		assert.equal(svgs.trend, undefined);
@@ -81,10 +104,20 @@ describe('the report chart (tendance_ca.png)', () => {
 	});
 
 	test('money axis and labels in the locale: "70 000 €" in fr-FR/EUR, "$70,000" in en-US/USD', async () => {
-		const [french, american] = await Promise.all([chartSvgs(chartData(12), fr), chartSvgs(chartData(12), us)]);
+		const [french, american] = await Promise.all([
+			chartSvgs(chartData(12), fr),
+			chartSvgs(chartData(12), us),
+		]);
 		assert.ok(french.trend?.includes('€'));
-		assert.match(french.trend!, new RegExp(`>\\d+${NNBSP}000\u00a0€<`), 'an axis label such as "70 000 €"');
-		assert.ok(french.trend!.includes(fr.money(chartData(12).trend[11].revenue)), 'this month’s value labelled');
+		assert.match(
+			french.trend!,
+			new RegExp(`>\\d+${NNBSP}000\u00a0€<`),
+			'an axis label such as "70 000 €"',
+		);
+		assert.ok(
+			french.trend!.includes(fr.money(chartData(12).trend[11].revenue)),
+			'this month’s value labelled',
+		);
 		assert.ok(french.trend!.includes('Revenue (EUR)'));
 		assert.match(french.pareto, /80\u00a0%/);
 		assert.ok(american.trend?.includes('$'));
@@ -95,12 +128,21 @@ describe('the report chart (tendance_ca.png)', () => {
 	test('the Pareto marks and labels its 80 % point, and has none without revenue', async () => {
 		const data = chartData(12);
 		const { pareto } = await chartSvgs(data, us);
-		assert.ok(pareto.includes(`${us.percent(data.pareto.eighty!.productShare)} of products`), pareto.match(/<text[^>]*>.*?<\/text>/g)?.join('\n'));
+		assert.ok(
+			pareto.includes(`${us.percent(data.pareto.eighty!.productShare)} of products`),
+			pareto.match(/<text[^>]*>.*?<\/text>/g)?.join('\n'),
+		);
 		assert.ok(pareto.includes('80% of revenue'));
 		assert.ok(pareto.includes(HIGHLIGHT_COLOUR));
 		assert.ok(pareto.includes('Pareto: products and revenue'));
 
-		const none = await chartSvgs({ ...data, pareto: { points: [{ productShare: 0, revenueShare: 0 }], products: 0, eighty: null } }, us);
+		const none = await chartSvgs(
+			{
+				...data,
+				pareto: { points: [{ productShare: 0, revenueShare: 0 }], products: 0, eighty: null },
+			},
+			us,
+		);
 		assert.ok(!none.pareto.includes('→'));
 		assert.ok(!none.pareto.includes(HIGHLIGHT_COLOUR));
 	});
@@ -116,10 +158,16 @@ describe('the report chart (tendance_ca.png)', () => {
 			assert.ok(text.includes(expected), `${formats.locale}: ${expected}`);
 			if (formats === fr) {
 				assert.match(text, new RegExp(`\\d${NNBSP}\\d{3}\u00a0€`));
-				assert.ok(!text.includes('$') && !/\d,\d{3}/.test(text), `fr-FR has no en-US figure:\n${text}`);
+				assert.ok(
+					!text.includes('$') && !/\d,\d{3}/.test(text),
+					`fr-FR has no en-US figure:\n${text}`,
+				);
 			} else if (formats === us) {
 				assert.match(text, /\$\d+,\d{3}/);
-				assert.ok(!text.includes(NNBSP) && !text.includes('€'), `en-US has no fr-FR figure:\n${text}`);
+				assert.ok(
+					!text.includes(NNBSP) && !text.includes('€'),
+					`en-US has no fr-FR figure:\n${text}`,
+				);
 			}
 		});
 		await Promise.all(locales.map((formats) => renderChartPng(data, formats)));
@@ -128,7 +176,10 @@ describe('the report chart (tendance_ca.png)', () => {
 	test('a label with <&" cannot break the SVG', async () => {
 		const hostile = chartData(3, (month) => `2025-${month}<&"</svg><script>`);
 		const { trend } = await chartSvgs(hostile, fr);
-		assert.ok(trend!.includes('2025-12&lt;&amp;"&lt;/svg&gt;&lt;script&gt;'), 'the period is escaped');
+		assert.ok(
+			trend!.includes('2025-12&lt;&amp;"&lt;/svg&gt;&lt;script&gt;'),
+			'the period is escaped',
+		);
 		assert.ok(!trend!.includes('<script'));
 		assert.equal(trend!.match(/<\/svg>/g)?.length, 1);
 		assert.match(trend!, /<\/svg>$/);

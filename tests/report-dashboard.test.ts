@@ -10,7 +10,12 @@ const NNBSP = '\u202f';
 const NBSP = '\u00a0';
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 
-const HOSTILE_LABELS = ['<script>alert(1)</script>', 'Château "Margaux" & Fils', "</td><td onmouseover='alert(2)'>", '<img src=x onerror=alert(3)>'];
+const HOSTILE_LABELS = [
+	'<script>alert(1)</script>',
+	'Château "Margaux" & Fils',
+	"</td><td onmouseover='alert(2)'>",
+	'<img src=x onerror=alert(3)>',
+];
 const FAILING_PERIOD = '2024-03';
 
 /** The 13 months 2023-07 … 2024-07, oldest first. */
@@ -22,21 +27,49 @@ const PERIODS = Array.from({ length: 13 }, (_, index) => {
 function checksFor(period: string, index: number): CheckStatus[] {
 	const checks: CheckStatus[] = [
 		{ name: 'Row Count', status: 'pass', observed: '1513', expected: '≥ 1000' },
-		{ name: 'Null Prices', status: period === FAILING_PERIOD ? 'fail' : 'pass', observed: period === FAILING_PERIOD ? '12' : '0', expected: '≤ 5' },
-		{ name: 'Web <Dedup> & "Co"', status: index % 4 === 0 ? 'warn' : 'pass', observed: null, expected: null },
+		{
+			name: 'Null Prices',
+			status: period === FAILING_PERIOD ? 'fail' : 'pass',
+			observed: period === FAILING_PERIOD ? '12' : '0',
+			expected: '≤ 5',
+		},
+		{
+			name: 'Web <Dedup> & "Co"',
+			status: index % 4 === 0 ? 'warn' : 'pass',
+			observed: null,
+			expected: null,
+		},
 	];
 	// A check added in the fifth month: earlier months show it as not recorded.
-	if (index >= 4) checks.push({ name: 'Revenue Anomaly', status: index === 4 ? 'skipped' : 'pass', observed: '4.4 %', expected: '< 30 %' });
+	if (index >= 4)
+		checks.push({
+			name: 'Revenue Anomaly',
+			status: index === 4 ? 'skipped' : 'pass',
+			observed: '4.4 %',
+			expected: '< 30 %',
+		});
 	return checks;
 }
 
 function product(index: number): ProductChangeRow {
-	const label = index < HOSTILE_LABELS.length ? HOSTILE_LABELS[index] : index % 7 === 0 ? null : `Wine ${index}`;
+	const label =
+		index < HOSTILE_LABELS.length
+			? HOSTILE_LABELS[index]
+			: index % 7 === 0
+				? null
+				: `Wine ${index}`;
 	return {
 		key: `SKU-${String(index).padStart(4, '0')}`,
 		label,
 		// The first revenue is beyond what a float holds: the sort attribute must keep it exact.
-		revenue: index === 0 ? '12345678901234567.85' : index === 1 ? '12345678901234567.84' : index === 5 ? null : `${1000 - index}.${String(index % 100).padStart(2, '0')}`,
+		revenue:
+			index === 0
+				? '12345678901234567.85'
+				: index === 1
+					? '12345678901234567.84'
+					: index === 5
+						? null
+						: `${1000 - index}.${String(index % 100).padStart(2, '0')}`,
 		revenuePrevious: index === 6 ? null : `${900 + index}.10`,
 		change: index % 2 ? `-${index}.90` : `${index * 3}.50`,
 		premium: index % 3 === 0,
@@ -53,7 +86,11 @@ function fullData(): DashboardData {
 		revenueChange: '2961.20',
 		revenueChangePercent: 4.4,
 		premiumCount: 37,
-		trend: PERIODS.slice(1).map((period, index) => ({ period, revenue: `${60000 + index * 900}.00`, current: period === '2024-07' })),
+		trend: PERIODS.slice(1).map((period, index) => ({
+			period,
+			revenue: `${60000 + index * 900}.00`,
+			current: period === '2024-07',
+		})),
 		products: Array.from({ length: 50 }, (_, index) => product(index)),
 		productsTotal: 1513,
 		premiumIn: [
@@ -62,7 +99,11 @@ function fullData(): DashboardData {
 		],
 		premiumOut: [{ key: 'SKU-0010', label: 'Château "Margaux" & Fils' }],
 		checkHistory: PERIODS.map((period, index) => ({ period, checks: checksFor(period, index) })),
-		durations: PERIODS.slice(0, 12).map((period, index) => ({ period, startedAt: `${period}-01T06:00:00.000Z`, durationMs: index === 3 ? 48000 : 12000 + index * 1000 })),
+		durations: PERIODS.slice(0, 12).map((period, index) => ({
+			period,
+			startedAt: `${period}-01T06:00:00.000Z`,
+			durationMs: index === 3 ? 48000 : 12000 + index * 1000,
+		})),
 	};
 }
 
@@ -96,7 +137,9 @@ const page = dashboardHtml(fullData(), fr, charts);
 const markup = page.replace(/<script>[\s\S]*?<\/script>/g, '').replace(/<svg[\s\S]*?<\/svg>/g, '');
 /** Every attribute of the page's own tags, quoted values read as values (escaped text in them is no attribute). */
 const attributes = (markup.match(/<[a-zA-Z](?:[^>"']|"[^"]*"|'[^']*')*>/g) ?? []).flatMap((tag) =>
-	[...tag.matchAll(/\s([^\s=>"'/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g)].map((match) => ({ name: match[1].toLowerCase(), value: match[2] ?? match[3] ?? match[4] ?? '' })),
+	[...tag.matchAll(/\s([^\s=>"'/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g)].map(
+		(match) => ({ name: match[1].toLowerCase(), value: match[2] ?? match[3] ?? match[4] ?? '' }),
+	),
 );
 
 describe('the monthly dashboard page', () => {
@@ -117,13 +160,22 @@ describe('the monthly dashboard page', () => {
 	});
 
 	test('the browser is told to refuse every external load, and nothing points outside', () => {
-		assert.ok(page.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`));
+		assert.ok(
+			page.includes(
+				`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+			),
+		);
 		assert.ok(page.indexOf('Content-Security-Policy') < page.indexOf('<style>'));
 		assert.ok(page.includes('<meta charset="utf-8">'));
 		assert.ok(page.includes('<html lang="fr-FR">'));
 		assert.doesNotMatch(page.split(SVG_NAMESPACE).join(''), /https?:\/\//);
-		assert.ok(page.includes(charts.trend) && page.includes(charts.pareto), 'the charts are embedded as they are');
-		const links = attributes.filter((attribute) => ['src', 'href', 'action', 'formaction', 'srcset', 'poster', 'data'].includes(attribute.name));
+		assert.ok(
+			page.includes(charts.trend) && page.includes(charts.pareto),
+			'the charts are embedded as they are',
+		);
+		const links = attributes.filter((attribute) =>
+			['src', 'href', 'action', 'formaction', 'srcset', 'poster', 'data'].includes(attribute.name),
+		);
 		assert.ok(links.length > 0);
 		for (const link of links) assert.match(link.value, /^data:/);
 		assert.doesNotMatch(page, /@import|url\(|fetch\(|XMLHttpRequest|eval\(|innerHTML|new Function/);
@@ -140,7 +192,9 @@ describe('the monthly dashboard page', () => {
 		assert.ok(page.includes(`+2${NNBSP}961,20${NBSP}€`));
 		assert.ok(page.includes(`+4,4${NBSP}%`));
 		assert.ok(page.includes('vs 2024-06'));
-		assert.ok(page.includes(`12${NNBSP}345${NNBSP}678${NNBSP}901${NNBSP}234${NNBSP}567,85${NBSP}€`));
+		assert.ok(
+			page.includes(`12${NNBSP}345${NNBSP}678${NNBSP}901${NNBSP}234${NNBSP}567,85${NBSP}€`),
+		);
 		assert.match(page, /<span class="value up">▲ \+2/);
 		assert.ok(page.includes('2024-08-01 06:00 UTC'));
 
@@ -152,7 +206,11 @@ describe('the monthly dashboard page', () => {
 
 	test('the product table sorts on exact decimals held in data attributes', () => {
 		assert.match(page, /<table id="products">/);
-		assert.equal(page.match(/<th scope="col" data-type="(?:number|text)"[^>]*><button type="button">/g)?.length, 6);
+		assert.equal(
+			page.match(/<th scope="col" data-type="(?:number|text)"[^>]*><button type="button">/g)
+				?.length,
+			6,
+		);
 		assert.ok(page.includes('data-value="12345678901234567.85"'));
 		assert.ok(page.includes('data-value="-1.90"'));
 		assert.ok(page.includes('data-value="0.50"'));
@@ -169,8 +227,14 @@ describe('the monthly dashboard page', () => {
 
 	test('the inline script re-orders the rows by exact decimal or text, empty values last, and sets aria-sort', () => {
 		const script = /<script>([\s\S]*?)<\/script>/.exec(page)![1];
-		const table = /<table id="products"><thead><tr>(.*?)<\/tr><\/thead><tbody>([\s\S]*?)<\/tbody>/.exec(page)!;
-		const unescape = (text: string) => text.replace(/&quot;|&#39;|&lt;|&gt;|&amp;/g, (entity) => ({ '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' })[entity]!);
+		const table =
+			/<table id="products"><thead><tr>(.*?)<\/tr><\/thead><tbody>([\s\S]*?)<\/tbody>/.exec(page)!;
+		const unescape = (text: string) =>
+			text.replace(
+				/&quot;|&#39;|&lt;|&gt;|&amp;/g,
+				(entity) =>
+					({ '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' })[entity]!,
+			);
 		// Just enough of the DOM for the script: header cells with a button each, and the body's rows.
 		const headers = [...table[1].matchAll(/data-type="(\w+)"/g)].map((match) => {
 			const attributes = new Map<string, string>();
@@ -180,22 +244,36 @@ describe('the monthly dashboard page', () => {
 				getAttribute: (name: string) => attributes.get(name) ?? null,
 				setAttribute: (name: string, value: string) => attributes.set(name, value),
 				removeAttribute: (name: string) => attributes.delete(name),
-				querySelector: () => ({ addEventListener: (_type: string, listener: () => void) => (onClick = listener) }),
+				querySelector: () => ({
+					addEventListener: (_type: string, listener: () => void) => (onClick = listener),
+				}),
 				click: () => onClick(),
 			};
 		});
 		const body = {
-			rows: table[2].trim().split('\n').map((row) => ({ cells: [...row.matchAll(/data-value="([^"]*)"/g)].map((match) => ({ dataset: { value: unescape(match[1]) } })) })),
+			rows: table[2]
+				.trim()
+				.split('\n')
+				.map((row) => ({
+					cells: [...row.matchAll(/data-value="([^"]*)"/g)].map((match) => ({
+						dataset: { value: unescape(match[1]) },
+					})),
+				})),
 			append(...rows: unknown[]) {
 				this.rows = rows as typeof this.rows;
 			},
 		};
-		const document = { getElementById: () => ({ tHead: { rows: [{ cells: headers }] }, tBodies: [body] }), documentElement: { lang: 'fr-FR' } };
+		const document = {
+			getElementById: () => ({ tHead: { rows: [{ cells: headers }] }, tBodies: [body] }),
+			documentElement: { lang: 'fr-FR' },
+		};
 		new Script(script).runInNewContext({ document });
 		const column = (index: number) => body.rows.map((row) => row.cells[index].dataset.value);
 		const cents = (value: string) => BigInt(value.replace('.', ''));
 		const numericOrder = (values: string[], direction: 1 | -1) => [
-			...values.filter((value) => value !== '').sort((a, b) => direction * (cents(a) < cents(b) ? -1 : cents(a) > cents(b) ? 1 : 0)),
+			...values
+				.filter((value) => value !== '')
+				.sort((a, b) => direction * (cents(a) < cents(b) ? -1 : cents(a) > cents(b) ? 1 : 0)),
 			...values.filter((value) => value === ''),
 		];
 
@@ -219,13 +297,22 @@ describe('the monthly dashboard page', () => {
 
 		headers[1].click();
 		const labels = column(1);
-		assert.ok(labels.indexOf('Wine 9') < labels.indexOf('Wine 10'), 'text compares numbers inside it as numbers');
+		assert.ok(
+			labels.indexOf('Wine 9') < labels.indexOf('Wine 10'),
+			'text compares numbers inside it as numbers',
+		);
 		assert.equal(labels.at(-1), '', 'a missing label sorts last');
 	});
 
 	test('premium wines in and out are listed by label, else key', () => {
-		assert.match(page, /<h3>In \(2\)<\/h3><ul><li>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/li><li>SKU-0009<\/li><\/ul>/);
-		assert.match(page, /<h3>Out \(1\)<\/h3><ul><li>Château &quot;Margaux&quot; &amp; Fils<\/li><\/ul>/);
+		assert.match(
+			page,
+			/<h3>In \(2\)<\/h3><ul><li>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/li><li>SKU-0009<\/li><\/ul>/,
+		);
+		assert.match(
+			page,
+			/<h3>Out \(1\)<\/h3><ul><li>Château &quot;Margaux&quot; &amp; Fils<\/li><\/ul>/,
+		);
 	});
 
 	test('the data-quality grid has a row per check, a column per month, and the failure highlighted', () => {
@@ -240,19 +327,35 @@ describe('the monthly dashboard page', () => {
 		for (const row of rows) assert.equal(row.match(/<td /g)?.length, 13);
 
 		const failures = page.match(/<td class="status fail"[^>]*>.*?<\/td>/g) ?? [];
-		assert.deepEqual(failures, ['<td class="status fail" title="fail: observed 12, expected ≤ 5"><span aria-hidden="true">✗</span><span class="sr">fail</span></td>']);
+		assert.deepEqual(failures, [
+			'<td class="status fail" title="fail: observed 12, expected ≤ 5"><span aria-hidden="true">✗</span><span class="sr">fail</span></td>',
+		]);
 		const nullPrices = rows[1].match(/<td [^>]*>/g)!;
 		assert.match(nullPrices[PERIODS.indexOf(FAILING_PERIOD)], /class="status fail"/);
 		assert.match(page, /\.status\.fail \{[^}]*background: var\(--fail\)[^}]*font-weight: 700/);
 
-		assert.match(rows[3], /^(?:.*?<td class="status missing" title="Not recorded in 2023-\d\d">—<\/td>){4}/);
-		assert.match(rows[3], /<td class="status skipped" title="skipped: observed 4\.4 %, expected &lt; 30 %"><span aria-hidden="true">–<\/span><span class="sr">skipped<\/span><\/td>/);
-		assert.match(rows[2], /<td class="status warn" title="warn: observed —, expected —"><span aria-hidden="true">!<\/span><span class="sr">warn<\/span><\/td>/);
-		assert.match(page, /<ul class="legend"[^>]*><li class="status pass">✓ pass<\/li><li class="status warn">! warn<\/li><li class="status fail">✗ fail<\/li><li class="status skipped">– skipped<\/li>/);
+		assert.match(
+			rows[3],
+			/^(?:.*?<td class="status missing" title="Not recorded in 2023-\d\d">—<\/td>){4}/,
+		);
+		assert.match(
+			rows[3],
+			/<td class="status skipped" title="skipped: observed 4\.4 %, expected &lt; 30 %"><span aria-hidden="true">–<\/span><span class="sr">skipped<\/span><\/td>/,
+		);
+		assert.match(
+			rows[2],
+			/<td class="status warn" title="warn: observed —, expected —"><span aria-hidden="true">!<\/span><span class="sr">warn<\/span><\/td>/,
+		);
+		assert.match(
+			page,
+			/<ul class="legend"[^>]*><li class="status pass">✓ pass<\/li><li class="status warn">! warn<\/li><li class="status fail">✗ fail<\/li><li class="status skipped">– skipped<\/li>/,
+		);
 	});
 
 	test('run durations in seconds with bars against the longest', () => {
-		const table = /<h2 id="durations-title">Run durations<\/h2>([\s\S]*?)<\/section>/.exec(page)![1];
+		const table = /<h2 id="durations-title">Run durations<\/h2>([\s\S]*?)<\/section>/.exec(
+			page,
+		)![1];
 		assert.equal(table.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>/g)?.length, 12);
 		assert.match(table, /style="width:100\.0%"><\/span><\/span><span class="num">48 s<\/span>/);
 		assert.match(table, /style="width:25\.0%"><\/span><\/span><span class="num">12 s<\/span>/);
@@ -260,7 +363,9 @@ describe('the monthly dashboard page', () => {
 	});
 
 	test('a first month: no trend yet, no earlier month, no run, empty lists, no cap note', () => {
-		const first = dashboardHtml(emptyData(), numberFormats('en-US', 'USD'), { pareto: charts.pareto });
+		const first = dashboardHtml(emptyData(), numberFormats('en-US', 'USD'), {
+			pareto: charts.pareto,
+		});
 		assert.ok(first.includes('The revenue trend appears once earlier months are recorded.'));
 		assert.ok(!first.includes('Revenue trend</title>'));
 		assert.ok(first.includes(charts.pareto));
@@ -270,7 +375,9 @@ describe('the monthly dashboard page', () => {
 		assert.equal(first.match(/<p class="empty">none<\/p>/g)?.length, 2);
 		assert.ok(!first.includes('Showing'));
 		assert.ok(first.includes('Sales dashboard — 2024-07'));
-		assert.ok(first.includes('Generated by n8n-nodes-sales-analytics. This file makes no network request.'));
+		assert.ok(
+			first.includes('Generated by n8n-nodes-sales-analytics. This file makes no network request.'),
+		);
 		assert.ok(!page.includes('The revenue trend appears once'));
 	});
 });

@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { TABLE_MARKER } from '../nodes/shared/table/types';
 import { generateSample } from '../scripts/sample-data/generator';
@@ -54,7 +61,11 @@ const table = (rowCount: number, statistics: IDataObject): INodeExecutionData =>
 	pairedItem: { item: 0 },
 });
 /** Rows-mode output: the rows themselves, no statistics. */
-const rows = (count: number): INodeExecutionData[] => Array.from({ length: count }, (_, index) => ({ json: { sku: `s${index}`, price: 10 + index }, pairedItem: { item: 0 } }));
+const rows = (count: number): INodeExecutionData[] =>
+	Array.from({ length: count }, (_, index) => ({
+		json: { sku: `s${index}`, price: 10 + index },
+		pairedItem: { item: 0 },
+	}));
 
 const check = (name: string, observed: unknown, expected: unknown, status = 'pass') => ({
 	name,
@@ -70,12 +81,45 @@ const check = (name: string, observed: unknown, expected: unknown, status = 'pas
 
 const STATISTICS = {
 	cleanErp: { input: 'items', rowsIn: 830, rowsOut: 825, rowsRemoved: 5, steps: [] },
-	checkErp: { input: 'table', rows: 825, passed: true, errors: 0, warnings: 0, skipped: 0, checks: [check('ERP rows', 825, 825), check('ERP id unique', '0 failing row(s)', 'unique product_id')] },
+	checkErp: {
+		input: 'table',
+		rows: 825,
+		passed: true,
+		errors: 0,
+		warnings: 0,
+		skipped: 0,
+		checks: [
+			check('ERP rows', 825, 825),
+			check('ERP id unique', '0 failing row(s)', 'unique product_id'),
+		],
+	},
 	cleanWeb: { input: 'items', rowsIn: 1513, rowsOut: 714, rowsRemoved: 799, steps: [] },
-	checkWeb: { input: 'table', rows: 714, passed: true, errors: 0, warnings: 1, skipped: 1, checks: [check('Web rows', 714, null, 'skipped'), check('Web sku <b>', 3, 0, 'warn')] },
+	checkWeb: {
+		input: 'table',
+		rows: 714,
+		passed: true,
+		errors: 0,
+		warnings: 1,
+		skipped: 1,
+		checks: [check('Web rows', 714, null, 'skipped'), check('Web sku <b>', 3, 0, 'warn')],
+	},
 	merge: { inputs: [], rowsOut: 714, joins: [] },
-	revenue: { input: 'table', totalRevenue: '54931.80', currency: 'EUR', rows: 714, report: { fileName: 'rapport_ca.xlsx', period: 'October 2026' } },
-	checkRevenue: { input: 'table', rows: 714, passed: true, errors: 0, warnings: 0, skipped: 0, checks: [check('Total revenue', '54931.80', '54931.80')] },
+	revenue: {
+		input: 'table',
+		totalRevenue: '54931.80',
+		currency: 'EUR',
+		rows: 714,
+		report: { fileName: 'rapport_ca.xlsx', period: 'October 2026' },
+	},
+	checkRevenue: {
+		input: 'table',
+		rows: 714,
+		passed: true,
+		errors: 0,
+		warnings: 0,
+		skipped: 0,
+		checks: [check('Total revenue', '54931.80', '54931.80')],
+	},
 	premium: {
 		input: 'table',
 		method: 'z-score > 2, population standard deviation',
@@ -83,7 +127,13 @@ const STATISTICS = {
 		premiumCount: 3,
 		ordinaryCount: 711,
 		topPremium: [
-			{ sku: 'A1', post_title: 'Château <Margaux> & Co', name: 'ignored', price: 225.5, price_score: 4.1 },
+			{
+				sku: 'A1',
+				post_title: 'Château <Margaux> & Co',
+				name: 'ignored',
+				price: 225.5,
+				price_score: 4.1,
+			},
 			{ sku: 'B2', post_title: null, name: 'Named only', price: 120, price_score: 3.2 },
 			{ sku: 'C3', post_title: '', price: 99.9, price_score: 2.5 },
 		],
@@ -102,20 +152,39 @@ interface Shape {
  * on input 2, declared first), revenue, its check, premium score and its check, then Save.
  */
 async function pipeline(folder: string, shape: Shape = {}): Promise<WorkflowResult> {
-	const out = (name: string, items: INodeExecutionData[], second: INodeExecutionData[] = []) => [shape.override?.[name] ?? items, second];
-	const stub = (name: string, kind: string, outputs: unknown[]): NodeSpec => ({ name, type: type(kind), parameters: { outputs } as unknown as INodeParameters });
+	const out = (name: string, items: INodeExecutionData[], second: INodeExecutionData[] = []) => [
+		shape.override?.[name] ?? items,
+		second,
+	];
+	const stub = (name: string, kind: string, outputs: unknown[]): NodeSpec => ({
+		name,
+		type: type(kind),
+		parameters: { outputs } as unknown as INodeParameters,
+	});
 	return await runWorkflow({
 		nodeTypes: stubbed,
 		nodes: [
-			{ name: 'Start', type: 'test.items', parameters: { items: [{}] } as unknown as INodeParameters },
+			{
+				name: 'Start',
+				type: 'test.items',
+				parameters: { items: [{}] } as unknown as INodeParameters,
+			},
 			stub('Clean Web', 'cleanTable', out('Clean Web', [table(714, STATISTICS.cleanWeb)])),
 			stub('Check Web', 'dataQualityCheck', out('Check Web', [table(714, STATISTICS.checkWeb)])),
 			stub('Clean ERP', 'cleanTable', out('Clean ERP', [table(825, STATISTICS.cleanErp)])),
 			stub('Check ERP', 'dataQualityCheck', out('Check ERP', [table(825, STATISTICS.checkErp)])),
 			stub('Merge Exports', 'mergeTables', out('Merge Exports', [table(714, STATISTICS.merge)])),
 			stub('Revenue', 'revenue', out('Revenue', [table(714, STATISTICS.revenue)])),
-			stub('Check Revenue', 'dataQualityCheck', out('Check Revenue', [table(714, STATISTICS.checkRevenue)])),
-			stub('Premium Score', 'premiumScore', out('Premium Score', [table(3, STATISTICS.premium)], [table(711, STATISTICS.premium)])),
+			stub(
+				'Check Revenue',
+				'dataQualityCheck',
+				out('Check Revenue', [table(714, STATISTICS.checkRevenue)]),
+			),
+			stub(
+				'Premium Score',
+				'premiumScore',
+				out('Premium Score', [table(3, STATISTICS.premium)], [table(711, STATISTICS.premium)]),
+			),
 			{
 				name: 'Save',
 				type: type('saveReportFiles'),
@@ -139,7 +208,8 @@ async function pipeline(folder: string, shape: Shape = {}): Promise<WorkflowResu
 	});
 }
 
-const saved = (folder: string) => JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')) as IDataObject;
+const saved = (folder: string) =>
+	JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')) as IDataObject;
 
 const FULL_SUMMARY = {
 	period: 'October 2026',
@@ -157,7 +227,12 @@ const FULL_SUMMARY = {
 	},
 	checks: [
 		{ name: 'ERP rows', status: 'pass', observed: 825, expected: 825 },
-		{ name: 'ERP id unique', status: 'pass', observed: '0 failing row(s)', expected: 'unique product_id' },
+		{
+			name: 'ERP id unique',
+			status: 'pass',
+			observed: '0 failing row(s)',
+			expected: 'unique product_id',
+		},
 		{ name: 'Web rows', status: 'skipped', observed: 714, expected: null },
 		{ name: 'Web sku <b>', status: 'warn', observed: 3, expected: 0 },
 		{ name: 'Total revenue', status: 'pass', observed: '54931.80', expected: '54931.80' },
@@ -171,18 +246,27 @@ const FULL_SUMMARY = {
 };
 
 describe('Save Report Files builds the summary from the run (Summary: Built From This Run)', () => {
-	test('the default of a new node: figures, every check in run order (branches in the merge\'s input order), top premium', async () => {
+	test("the default of a new node: figures, every check in run order (branches in the merge's input order), top premium", async () => {
 		const folder = join(dir, 'full');
 		const result = await pipeline(folder);
 		assert.equal(result.error, undefined, result.error?.description);
 		assert.deepEqual(saved(folder), FULL_SUMMARY);
-		assert.deepEqual(Object.keys(saved(folder).figures as IDataObject), Object.keys(FULL_SUMMARY.figures));
+		assert.deepEqual(
+			Object.keys(saved(folder).figures as IDataObject),
+			Object.keys(FULL_SUMMARY.figures),
+		);
 		const [item] = result.output('Save');
 		assert.deepEqual(item.json.summary, FULL_SUMMARY);
 		// The messages are composed from it, as from the expression's summary before.
 		const message = item.json.message as { slack: { text: string }; text: string };
-		assert.equal(message.slack.text, 'Sales report October 2026: revenue €54,931.80, 3 premium products');
-		assert.match(message.text, /^Monthly sales report — October 2026\n\nRevenue: €54,931\.80\nPremium products: 3\n\nTop 5 premium products:\n- Château <Margaux> & Co — €225\.50\n- Named only — €120\.00\n- C3 — €99\.90\n\nChecks: \d+ passed, 1 warning, \d+ skipped\nChecks to look at:\n- Web sku <b> \(warn\): observed 3, expected 0\n/);
+		assert.equal(
+			message.slack.text,
+			'Sales report October 2026: revenue €54,931.80, 3 premium products',
+		);
+		assert.match(
+			message.text,
+			/^Monthly sales report — October 2026\n\nRevenue: €54,931\.80\nPremium products: 3\n\nTop 5 premium products:\n- Château <Margaux> & Co — €225\.50\n- Named only — €120\.00\n- C3 — €99\.90\n\nChecks: \d+ passed, 1 warning, \d+ skipped\nChecks to look at:\n- Web sku <b> \(warn\): observed 3, expected 0\n/,
+		);
 		assert.deepEqual(readdirSync(folder), ['summary.json']);
 	});
 
@@ -195,10 +279,18 @@ describe('Save Report Files builds the summary from the run (Summary: Built From
 
 	test('Rows-mode upstream nodes: their figures are left out, not 0, and the notes say why', async () => {
 		const folder = join(dir, 'rows');
-		const result = await pipeline(folder, { override: { 'Clean Web': rows(4), 'Check ERP': rows(825), 'Premium Score': rows(3) } });
+		const result = await pipeline(folder, {
+			override: { 'Clean Web': rows(4), 'Check ERP': rows(825), 'Premium Score': rows(3) },
+		});
 		assert.equal(result.error, undefined, result.error?.description);
 		const summary = saved(folder);
-		assert.deepEqual(summary.figures, { clean_erp_rows: 825, check_web_rows: 714, merged_rows: 714, revenue_total: '54931.80', check_revenue_rows: 714 });
+		assert.deepEqual(summary.figures, {
+			clean_erp_rows: 825,
+			check_web_rows: 714,
+			merged_rows: 714,
+			revenue_total: '54931.80',
+			check_revenue_rows: 714,
+		});
 		assert.deepEqual(summary.checks, FULL_SUMMARY.checks.slice(2));
 		assert.equal(summary.topPremium, undefined);
 		assert.deepEqual(summary.notes, [
@@ -218,7 +310,9 @@ describe('Save Report Files builds the summary from the run (Summary: Built From
 		assert.equal(result.error, undefined, result.error?.description);
 		const summary = saved(folder);
 		assert.equal('period' in summary, false);
-		assert.deepEqual(summary.notes, ['"Revenue" made no Excel report, which names the period: the summary has none. Turn on its "Create Excel Report" for one.']);
+		assert.deepEqual(summary.notes, [
+			'"Revenue" made no Excel report, which names the period: the summary has none. Turn on its "Create Excel Report" for one.',
+		]);
 	});
 
 	test('no Sales Analytics node upstream: the files only, and a hint', async () => {
@@ -226,7 +320,11 @@ describe('Save Report Files builds the summary from the run (Summary: Built From
 		const result = await runWorkflow({
 			nodeTypes,
 			nodes: [
-				{ name: 'Files', type: 'test.files', parameters: { files: [{ path: join(dir, 'rapport.csv') }] } as unknown as INodeParameters },
+				{
+					name: 'Files',
+					type: 'test.files',
+					parameters: { files: [{ path: join(dir, 'rapport.csv') }] } as unknown as INodeParameters,
+				},
 				{ name: 'Save', type: type('saveReportFiles'), typeVersion: 2, parameters: { folder } },
 			],
 			edges: [['Files', 'Save']],
@@ -234,7 +332,9 @@ describe('Save Report Files builds the summary from the run (Summary: Built From
 		assert.equal(result.error, undefined, result.error?.description);
 		assert.deepEqual(readdirSync(folder), ['rapport.csv']);
 		assert.equal(result.output('Save')[0].json.summary, undefined);
-		assert.deepEqual(result.hints('Save'), ['No Sales Analytics node runs before this one, so no summary was written. Set Summary to Custom JSON to give one, or to None.']);
+		assert.deepEqual(result.hints('Save'), [
+			'No Sales Analytics node runs before this one, so no summary was written. Set Summary to Custom JSON to give one, or to None.',
+		]);
 	});
 });
 
@@ -242,7 +342,9 @@ describe('Save Report Files: Custom JSON and None', () => {
 	test('Custom JSON is written as given', async () => {
 		const folder = join(dir, 'custom');
 		const custom = { period: '2026-10', figures: { revenue_total: '1.00' } };
-		const result = await pipeline(folder, { save: { summaryMode: 'custom', summary: JSON.stringify(custom) } });
+		const result = await pipeline(folder, {
+			save: { summaryMode: 'custom', summary: JSON.stringify(custom) },
+		});
 		assert.equal(result.error, undefined, result.error?.description);
 		assert.deepEqual(saved(folder), custom);
 		assert.deepEqual(result.output('Save')[0].json.summary, custom);
@@ -251,7 +353,10 @@ describe('Save Report Files: Custom JSON and None', () => {
 	test('a version 1 node saved with a Summary JSON and no Summary setting keeps its JSON', async () => {
 		const folder = join(dir, 'version-1');
 		const custom = { period: 'from the expression' };
-		const result = await pipeline(folder, { typeVersion: 1, save: { summary: JSON.stringify(custom) } });
+		const result = await pipeline(folder, {
+			typeVersion: 1,
+			save: { summary: JSON.stringify(custom) },
+		});
 		assert.equal(result.error, undefined, result.error?.description);
 		assert.deepEqual(saved(folder), custom);
 	});
@@ -261,7 +366,11 @@ describe('Save Report Files: Custom JSON and None', () => {
 		const result = await runWorkflow({
 			nodeTypes,
 			nodes: [
-				{ name: 'Files', type: 'test.files', parameters: { files: [{ path: join(dir, 'rapport.csv') }] } as unknown as INodeParameters },
+				{
+					name: 'Files',
+					type: 'test.files',
+					parameters: { files: [{ path: join(dir, 'rapport.csv') }] } as unknown as INodeParameters,
+				},
 				{ name: 'Save', type: type('saveReportFiles'), parameters: { folder } },
 			],
 			edges: [['Files', 'Save']],
@@ -275,11 +384,30 @@ describe('Save Report Files: Custom JSON and None', () => {
 		const result = await runWorkflow({
 			nodeTypes: stubbed,
 			nodes: [
-				{ name: 'Files', type: 'test.files', parameters: { files: [{ path: join(dir, 'rapport.csv'), property: 'report' }] } as unknown as INodeParameters },
-				{ name: 'Revenue', type: type('revenue'), parameters: { outputs: [[table(714, STATISTICS.revenue)]] } as unknown as INodeParameters },
-				{ name: 'Save', type: type('saveReportFiles'), typeVersion: 2, parameters: { numberInputs: 2, folder, summaryMode: 'none' } },
+				{
+					name: 'Files',
+					type: 'test.files',
+					parameters: {
+						files: [{ path: join(dir, 'rapport.csv'), property: 'report' }],
+					} as unknown as INodeParameters,
+				},
+				{
+					name: 'Revenue',
+					type: type('revenue'),
+					parameters: { outputs: [[table(714, STATISTICS.revenue)]] } as unknown as INodeParameters,
+				},
+				{
+					name: 'Save',
+					type: type('saveReportFiles'),
+					typeVersion: 2,
+					parameters: { numberInputs: 2, folder, summaryMode: 'none' },
+				},
 			],
-			edges: [['Files', 'Revenue'], ['Revenue', 'Save', 0], ['Files', 'Save', 1]],
+			edges: [
+				['Files', 'Revenue'],
+				['Revenue', 'Save', 0],
+				['Files', 'Save', 1],
+			],
 		});
 		assert.equal(result.error, undefined, result.error?.description);
 		assert.deepEqual(readdirSync(folder), ['rapport.csv']);
@@ -313,8 +441,15 @@ const PASTED_EXPRESSION = `={{ JSON.stringify({
 
 describe('the shipped workflow, real nodes on a generated month', () => {
 	test('Built From This Run gives the values the pasted expression gave', async () => {
-		const workflow = JSON.parse(readFileSync(join(__dirname, '../workflows/bottleneck-monthly-report.json'), 'utf8')) as {
-			nodes: Array<{ name: string; type: string; typeVersion: number; parameters: INodeParameters }>;
+		const workflow = JSON.parse(
+			readFileSync(join(__dirname, '../workflows/bottleneck-monthly-report.json'), 'utf8'),
+		) as {
+			nodes: Array<{
+				name: string;
+				type: string;
+				typeVersion: number;
+				parameters: INodeParameters;
+			}>;
 			connections: Record<string, { main: Array<Array<{ node: string; index: number }> | null> }>;
 		};
 		const month = join(dir, 'month');
@@ -322,48 +457,127 @@ describe('the shipped workflow, real nodes on a generated month', () => {
 		const [newOut, oldOut] = [join(dir, 'shipped-new'), join(dir, 'shipped-old')];
 		const ours = workflow.nodes.filter((node) => node.type.startsWith(`${PACKAGE}.`));
 		const save = ours.find((node) => node.type === type('saveReportFiles'))!;
-		assert.deepEqual(save.parameters, { numberInputs: 4, folder: "={{ $('Config').first().json.outputFolder }}", summaryMode: 'run', locale: "={{ $('Config').first().json.locale }}", summaryFileName: 'summary.json' });
+		assert.deepEqual(save.parameters, {
+			numberInputs: 4,
+			folder: "={{ $('Config').first().json.outputFolder }}",
+			summaryMode: 'run',
+			locale: "={{ $('Config').first().json.locale }}",
+			summaryFileName: 'summary.json',
+		});
 		const kept = new Set(['Config', ...ours.map((node) => node.name)]);
 		const edges: Array<[string, string, number, number]> = [];
 		for (const [from, { main }] of Object.entries(workflow.connections)) {
 			if (!kept.has(from)) continue;
-			main.forEach((targets, output) => targets?.forEach((target) => kept.has(target.node) && edges.push([from, target.node, target.index, output])));
+			main.forEach((targets, output) =>
+				targets?.forEach(
+					(target) =>
+						kept.has(target.node) && edges.push([from, target.node, target.index, output]),
+				),
+			);
 		}
 		// The pasted expression's Save, beside the new one, on the same inputs.
-		for (const edge of edges.filter(([, to]) => to === save.name)) edges.push([edge[0], 'Old Save', edge[2], edge[3]]);
+		for (const edge of edges.filter(([, to]) => to === save.name))
+			edges.push([edge[0], 'Old Save', edge[2], edge[3]]);
 
 		const result = await runWorkflow({
 			nodeTypes,
 			nodes: [
-				{ name: 'Config', type: 'test.items', parameters: { items: [{ inputFolder: month, outputFolder: newOut, currency: 'EUR', period: '2026-10', startedAt: new Date().toISOString() }] } as unknown as INodeParameters },
-				...ours.map((node) => ({ name: node.name, type: node.type, typeVersion: node.typeVersion, parameters: node.parameters })),
-				{ name: 'Old Save', type: type('saveReportFiles'), typeVersion: 1, parameters: { numberInputs: 4, folder: oldOut, summary: PASTED_EXPRESSION } },
+				{
+					name: 'Config',
+					type: 'test.items',
+					parameters: {
+						items: [
+							{
+								inputFolder: month,
+								outputFolder: newOut,
+								currency: 'EUR',
+								period: '2026-10',
+								startedAt: new Date().toISOString(),
+							},
+						],
+					} as unknown as INodeParameters,
+				},
+				...ours.map((node) => ({
+					name: node.name,
+					type: node.type,
+					typeVersion: node.typeVersion,
+					parameters: node.parameters,
+				})),
+				{
+					name: 'Old Save',
+					type: type('saveReportFiles'),
+					typeVersion: 1,
+					parameters: { numberInputs: 4, folder: oldOut, summary: PASTED_EXPRESSION },
+				},
 			],
 			edges,
 			// The month-over-month history (Compare History, Record History, the anomaly checks) in a file of its own.
-			credentials: { salesHistoryFile: { path: join(dir, 'history', 'sales-history.duckdb'), lockWaitSeconds: 5 } },
+			credentials: {
+				salesHistoryFile: {
+					path: join(dir, 'history', 'sales-history.duckdb'),
+					lockWaitSeconds: 5,
+				},
+			},
 		});
-		assert.equal(result.error, undefined, `${result.error?.node}: ${result.error?.message} ${result.error?.description}`);
+		assert.equal(
+			result.error,
+			undefined,
+			`${result.error?.node}: ${result.error?.message} ${result.error?.description}`,
+		);
 		const [now, before] = [saved(newOut), saved(oldOut)];
 		const figures = now.figures as IDataObject;
 		const old = before.figures as IDataObject;
-		for (const key of ['merged_rows', 'revenue_total', 'premium_count', 'ordinary_count']) assert.equal(figures[key], old[key], key);
+		for (const key of ['merged_rows', 'revenue_total', 'premium_count', 'ordinary_count'])
+			assert.equal(figures[key], old[key], key);
 		assert.equal(figures.revenue_total, sample.expected.revenue_total);
 		assert.equal(figures.premium_count, sample.expected.premium_count);
 		// The row counts under the names of the check nodes that counted them.
-		assert.deepEqual([figures.check_erp_rows, figures.check_liaison_rows, figures.check_web_rows, figures.check_web_dedup_rows, figures.check_merge_rows], [old.erp_rows, old.liaison_rows, old.web_clean_rows, old.web_dedup_rows, old.merged_rows]);
-		for (const key of ['currency', 'checks', 'topPremium'] as const) assert.deepEqual(now[key], before[key], key);
+		assert.deepEqual(
+			[
+				figures.check_erp_rows,
+				figures.check_liaison_rows,
+				figures.check_web_rows,
+				figures.check_web_dedup_rows,
+				figures.check_merge_rows,
+			],
+			[old.erp_rows, old.liaison_rows, old.web_clean_rows, old.web_dedup_rows, old.merged_rows],
+		);
+		for (const key of ['currency', 'checks', 'topPremium'] as const)
+			assert.deepEqual(now[key], before[key], key);
 		// The expression named the period by Revenue's label; the summary now by the month Sales History compared.
 		assert.deepEqual([now.period, before.period], ['2026-10', 'October 2026']);
 		assert.equal(now.comparison, null, 'the first month recorded has nothing to compare with');
 		// The seven reference checks and the six structural ones, and the two history checks, skipped with no history yet.
 		assert.equal((now.checks as unknown[]).length, 15);
-		assert.deepEqual((now.checks as IDataObject[]).filter((check) => check.status === 'skipped' && ['WEB volume', 'Revenue trend'].includes(String(check.name))).length, 2);
+		assert.deepEqual(
+			(now.checks as IDataObject[]).filter(
+				(check) =>
+					check.status === 'skipped' &&
+					['WEB volume', 'Revenue trend'].includes(String(check.name)),
+			).length,
+			2,
+		);
 		assert.deepEqual(now.notes, []);
 		// The messages too, but for the period and the folder they name.
-		const message = (node: string) => result.output(node)[0].json.message as { slack: { text: string; blocks: IDataObject[] }; text: string; html: string };
-		for (const key of ['text', 'html'] as const) assert.equal(message(save.name)[key], message('Old Save')[key].replaceAll('October 2026', '2026-10').replaceAll(oldOut, newOut), key);
-		assert.equal(message(save.name).slack.text, message('Old Save').slack.text.replace('October 2026', '2026-10'));
-		assert.deepEqual(message(save.name).slack.blocks.slice(1, -1), message('Old Save').slack.blocks.slice(1, -1));
-});
+		const message = (node: string) =>
+			result.output(node)[0].json.message as {
+				slack: { text: string; blocks: IDataObject[] };
+				text: string;
+				html: string;
+			};
+		for (const key of ['text', 'html'] as const)
+			assert.equal(
+				message(save.name)[key],
+				message('Old Save')[key].replaceAll('October 2026', '2026-10').replaceAll(oldOut, newOut),
+				key,
+			);
+		assert.equal(
+			message(save.name).slack.text,
+			message('Old Save').slack.text.replace('October 2026', '2026-10'),
+		);
+		assert.deepEqual(
+			message(save.name).slack.blocks.slice(1, -1),
+			message('Old Save').slack.blocks.slice(1, -1),
+		);
+	});
 });

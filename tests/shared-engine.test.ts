@@ -8,7 +8,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DuckSession, ENGINE_FOLDER_PREFIX, SCRATCH_PREFIX, withSession } from '../nodes/shared/duckdb';
+import {
+	DuckSession,
+	ENGINE_FOLDER_PREFIX,
+	SCRATCH_PREFIX,
+	withSession,
+} from '../nodes/shared/duckdb';
 import { json, runNode } from './helpers/small';
 
 // A temp folder of this test's own, so other processes' scratch folders are not counted.
@@ -18,12 +23,20 @@ after(() => rmSync(ownTmp, { recursive: true, force: true }));
 /** Scratch folders of unconfined sessions (in tmpdir) and of nodes' sessions (in the confined engine's folder). */
 const scratchFolders = () =>
 	readdirSync(ownTmp).flatMap((name) =>
-		name.startsWith(SCRATCH_PREFIX) ? [name] : name.startsWith(ENGINE_FOLDER_PREFIX) ? readdirSync(join(ownTmp, name)).filter((inner) => inner.startsWith(SCRATCH_PREFIX)) : [],
+		name.startsWith(SCRATCH_PREFIX)
+			? [name]
+			: name.startsWith(ENGINE_FOLDER_PREFIX)
+				? readdirSync(join(ownTmp, name)).filter((inner) => inner.startsWith(SCRATCH_PREFIX))
+				: [],
 	).length;
 
 /** A month of `products` rows whose revenue total is known: price i, quantity 2. */
 function month(products: number) {
-	const rows = Array.from({ length: products }, (_, i) => ({ product_id: i + 1, price: i + 1, total_sales: 2 }));
+	const rows = Array.from({ length: products }, (_, i) => ({
+		product_id: i + 1,
+		price: i + 1,
+		total_sales: 2,
+	}));
 	return { rows, total: products * (products + 1) };
 }
 
@@ -32,7 +45,10 @@ describe('the shared DuckDB instance', () => {
 		await withSession({}, async (first) => {
 			await first.run('CREATE TEMP TABLE "input" AS SELECT 1 AS a');
 			await withSession({}, async (second) => {
-				await assert.rejects(second.run('SELECT * FROM "input"'), /Table with name input does not exist/);
+				await assert.rejects(
+					second.run('SELECT * FROM "input"'),
+					/Table with name input does not exist/,
+				);
 				await second.run('CREATE TEMP TABLE "input" AS SELECT 2 AS a');
 				assert.equal(await second.value('SELECT a FROM "input"'), 2);
 			});
@@ -63,7 +79,9 @@ describe('the shared DuckDB instance', () => {
 			);
 			// The deduplication step's shape over the virtual column: when DuckDB fixes this, in-place reading can spread to every node.
 			await assert.rejects(
-				session.run(`SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY product_id ORDER BY file_row_number) AS k FROM read_parquet('${parquet}')) WHERE k = 1`),
+				session.run(
+					`SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY product_id ORDER BY file_row_number) AS k FROM read_parquet('${parquet}')) WHERE k = 1`,
+				),
 				/INTERNAL Error: ExpressionExecutor::Execute called with a result vector of type BIGINT that does not match expression type UBIGINT/,
 			);
 		});
@@ -86,7 +104,11 @@ describe('the shared DuckDB instance', () => {
 			const { rows } = month(size);
 			// Every other run fails on a missing column: a failed node must release its connection too.
 			const priceColumn = i % 4 === 3 ? 'no_such_column' : 'price';
-			return runNode('revenue', { priceColumn, quantityColumn: 'total_sales', outputMode: 'table', createReport: true }, [rows]);
+			return runNode(
+				'revenue',
+				{ priceColumn, quantityColumn: 'total_sales', outputMode: 'table', createReport: true },
+				[rows],
+			);
 		});
 		const results = await Promise.all(runs).finally(() => clearInterval(watch));
 		results.forEach((result, i) => {
@@ -96,10 +118,19 @@ describe('the shared DuckDB instance', () => {
 			}
 			const [summary] = json(result);
 			assert.equal(summary.rowCount, sizes[i]);
-			assert.equal((summary.statistics as { totalRevenue: string }).totalRevenue, `${month(sizes[i]).total}.00`);
+			assert.equal(
+				(summary.statistics as { totalRevenue: string }).totalRevenue,
+				`${month(sizes[i]).total}.00`,
+			);
 		});
-		assert.ok(mostAtOnce > 1, `executions overlapped (at most ${mostAtOnce} connection(s) open at once)`);
-		assert.ok(mostFolders > 1, `each execution had its own scratch folder (at most ${mostFolders} seen at once)`);
+		assert.ok(
+			mostAtOnce > 1,
+			`executions overlapped (at most ${mostAtOnce} connection(s) open at once)`,
+		);
+		assert.ok(
+			mostFolders > 1,
+			`each execution had its own scratch folder (at most ${mostFolders} seen at once)`,
+		);
 		assert.equal(DuckSession.openCount, connectionsBefore);
 		assert.equal(scratchFolders(), 0);
 	});

@@ -9,10 +9,13 @@ describe('spilling to disk, node after node (a confined engine removes its folde
 	test('a spill after the engine folder was removed and made again still finds its spill folder', async () => {
 		// One engine (same limits): every session is one node execution; the folder goes with the last.
 		for (const round of [1, 2, 3]) {
-			const rows = await withSession({ memoryLimit: '64MB', threads: 1, confined: true }, async (session) => {
-				await session.run(SPILLING);
-				return await session.count('SELECT count(*) FROM sorted');
-			});
+			const rows = await withSession(
+				{ memoryLimit: '64MB', threads: 1, confined: true },
+				async (session) => {
+					await session.run(SPILLING);
+					return await session.count('SELECT count(*) FROM sorted');
+				},
+			);
 			assert.equal(rows, 2_000_000, `round ${round}`);
 		}
 	});

@@ -17,7 +17,14 @@ class FileTooLargeError extends Error {}
 
 function context(refusal: Error): IExecuteFunctions {
 	return {
-		getNode: () => ({ name: 'Merge Exports', type: 'test', typeVersion: 1, position: [0, 0], parameters: {}, id: '1' }),
+		getNode: () => ({
+			name: 'Merge Exports',
+			type: 'test',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			id: '1',
+		}),
 		// As n8n's database manager does: the whole stream read into a buffer, then the refusal.
 		helpers: {
 			prepareBinaryData: async (stream: Readable) => {
@@ -40,7 +47,10 @@ describe("a table over n8n's binary store limit (database mode, queue mode's def
 			(reason: unknown) => reason,
 		);
 		assert.ok(error instanceof NodeOperationError);
-		assert.equal(error.message, 'Merge_Exports.parquet (3 MB) is over the size n8n stores in its database (512 MB)');
+		assert.equal(
+			error.message,
+			'Merge_Exports.parquet (3 MB) is over the size n8n stores in its database (512 MB)',
+		);
 		assert.match(error.description ?? '', /N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE/);
 		assert.match(error.description ?? '', /every worker/);
 	});
@@ -49,6 +59,9 @@ describe("a table over n8n's binary store limit (database mode, queue mode's def
 		const path = join(dir, 'other.parquet');
 		writeFileSync(path, 'x');
 		const refusal = new Error('disk full');
-		await assert.rejects(storeFile(context(refusal), path, 'other.parquet', parquet), (error) => error === refusal);
+		await assert.rejects(
+			storeFile(context(refusal), path, 'other.parquet', parquet),
+			(error) => error === refusal,
+		);
 	});
 });

@@ -11,7 +11,10 @@ import { test } from 'node:test';
 import { ROOT } from '../scripts/n8n/instance';
 import { nextVersion, rollChangelog } from '../scripts/release';
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	scripts: Record<string, string>;
+	devDependencies: Record<string, string>;
+};
 
 test('build and lint go through n8n-node; the lint includes the format check', () => {
 	assert.match(manifest.scripts.build, /^n8n-node build && /);
@@ -20,7 +23,9 @@ test('build and lint go through n8n-node; the lint includes the format check', (
 });
 
 test("Prettier's settings are the n8n node starter's", () => {
-	const starter = require(join(ROOT, 'node_modules/@n8n/node-cli/dist/template/templates/shared/default/.prettierrc.js')) as object;
+	const starter = require(
+		join(ROOT, 'node_modules/@n8n/node-cli/dist/template/templates/shared/default/.prettierrc.js'),
+	) as object;
 	assert.deepEqual(require(join(ROOT, '.prettierrc.js')), starter);
 });
 
@@ -72,30 +77,75 @@ Intro.
 - First.
 `,
 	);
-	assert.throws(() => rollChangelog(CHANGELOG.replace('### Added\n\n- A chart.\n\n', ''), '0.2.0', '2026-12-01'), /nothing under Unreleased/);
+	assert.throws(
+		() =>
+			rollChangelog(CHANGELOG.replace('### Added\n\n- A chart.\n\n', ''), '0.2.0', '2026-12-01'),
+		/nothing under Unreleased/,
+	);
 	assert.throws(() => rollChangelog(CHANGELOG, '0.1.0', '2026-12-01'), /already has 0\.1\.0/);
 });
 
 test('npm run release on a scratch repository: one commit "Release 0.2.0", tag v0.2.0, versions and changelog rolled', () => {
 	const repo = mkdtempSync(join(tmpdir(), 'release-test-'));
 	try {
-		for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(repo, file));
+		for (const file of ['package.json', 'package-lock.json'])
+			cpSync(join(ROOT, file), join(repo, file));
 		writeFileSync(join(repo, 'CHANGELOG.md'), CHANGELOG);
-		const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: repo }).toString().trim();
+		const git = (...args: string[]) =>
+			execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
+				cwd: repo,
+			})
+				.toString()
+				.trim();
 		git('init', '-q', '-b', 'main');
 		git('add', '.');
 		git('commit', '-q', '-m', 'start');
 		const release = (...args: string[]) =>
-			execFileSync('npx', ['tsx', join(ROOT, 'scripts/release.ts'), ...args, '--project', repo, '--skip-checks'], { cwd: ROOT, env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' }, stdio: 'pipe' }).toString();
-		const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
+			execFileSync(
+				'npx',
+				['tsx', join(ROOT, 'scripts/release.ts'), ...args, '--project', repo, '--skip-checks'],
+				{
+					cwd: ROOT,
+					env: {
+						...process.env,
+						GIT_AUTHOR_NAME: 'Test',
+						GIT_AUTHOR_EMAIL: 'test@example.com',
+						GIT_COMMITTER_NAME: 'Test',
+						GIT_COMMITTER_EMAIL: 'test@example.com',
+					},
+					stdio: 'pipe',
+				},
+			).toString();
+		const version = (
+			JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }
+		).version;
 		const next = nextVersion(version, 'minor');
-		assert.match(release('minor'), new RegExp(`\\[release\\] ${next} committed and tagged v${next}`));
+		assert.match(
+			release('minor'),
+			new RegExp(`\\[release\\] ${next} committed and tagged v${next}`),
+		);
 		assert.equal(git('log', '-1', '--format=%s'), `Release ${next}`);
 		assert.equal(git('tag', '--points-at', 'HEAD'), `v${next}`);
-		assert.equal(git('status', '--porcelain'), '', 'everything the release changed is in its commit');
-		assert.equal((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version, next);
-		assert.equal((JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { version: string }).version, next);
-		assert.match(readFileSync(join(repo, 'CHANGELOG.md'), 'utf8'), new RegExp(`## \\[Unreleased\\]\\n\\n## \\[${next.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}\\n\\n### Added\\n\\n- A chart\\.`));
+		assert.equal(
+			git('status', '--porcelain'),
+			'',
+			'everything the release changed is in its commit',
+		);
+		assert.equal(
+			(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version,
+			next,
+		);
+		assert.equal(
+			(JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { version: string })
+				.version,
+			next,
+		);
+		assert.match(
+			readFileSync(join(repo, 'CHANGELOG.md'), 'utf8'),
+			new RegExp(
+				`## \\[Unreleased\\]\\n\\n## \\[${next.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}\\n\\n### Added\\n\\n- A chart\\.`,
+			),
+		);
 		// Nothing new under Unreleased: a second release is refused and changes nothing.
 		assert.throws(() => release('patch'), /nothing under Unreleased/);
 		assert.equal(git('log', '-1', '--format=%s'), `Release ${next}`);

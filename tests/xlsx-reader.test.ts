@@ -29,18 +29,36 @@ async function read(reader: typeof readXlsxSheet, path: string, sheet: string): 
 	const out = join(dir, `out-${++outputs}.ndjson`);
 	const result = await reader(path, sheet, out);
 	const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
-	return { result, rows: text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Row) };
+	return {
+		result,
+		rows: text
+			.split('\n')
+			.filter(Boolean)
+			.map((line) => JSON.parse(line) as Row),
+	};
 }
 
-const readBoth = async (path: string, sheet = '') => ({ old: await read(xlsxToNdjson, path, sheet), new: await read(readXlsxSheet, path, sheet) });
+const readBoth = async (path: string, sheet = '') => ({
+	old: await read(xlsxToNdjson, path, sheet),
+	new: await read(readXlsxSheet, path, sheet),
+});
 
 /**
  * ExcelJS decoded each zip chunk on its own, so a character split between two chunks came out as
  * U+FFFD. Such a value matches when the rest is the same; returns whether it was one.
  */
 function splitCharacterOnly(oldValue: unknown, newValue: unknown): boolean {
-	if (typeof oldValue !== 'string' || typeof newValue !== 'string' || !oldValue.includes('\uFFFD') || newValue.includes('\uFFFD')) return false;
-	const pattern = oldValue.split(/\uFFFD+/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^\\x00-\\x7F]{1,2}');
+	if (
+		typeof oldValue !== 'string' ||
+		typeof newValue !== 'string' ||
+		!oldValue.includes('\uFFFD') ||
+		newValue.includes('\uFFFD')
+	)
+		return false;
+	const pattern = oldValue
+		.split(/\uFFFD+/)
+		.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+		.join('[^\\x00-\\x7F]{1,2}');
 	return new RegExp(`^${pattern}$`, 'u').test(newValue);
 }
 
@@ -48,9 +66,15 @@ function splitCharacterOnly(oldValue: unknown, newValue: unknown): boolean {
 async function assertSameAsExcelJs(path: string, sheet = ''): Promise<number> {
 	const both = await readBoth(path, sheet);
 	if ('problem' in both.old.result) {
-		assert.ok('problem' in both.new.result, `ExcelJS: ${both.old.result.problem}; new reader: ${JSON.stringify(both.new.result)}`);
+		assert.ok(
+			'problem' in both.new.result,
+			`ExcelJS: ${both.old.result.problem}; new reader: ${JSON.stringify(both.new.result)}`,
+		);
 		// The reason in brackets comes from each zip library.
-		const withoutReason = (problem: XlsxProblem) => ({ ...problem, problem: problem.problem.replace(/ \(.*\)$/s, ' (…)') });
+		const withoutReason = (problem: XlsxProblem) => ({
+			...problem,
+			problem: problem.problem.replace(/ \(.*\)$/s, ' (…)'),
+		});
 		assert.deepEqual(withoutReason(both.new.result), withoutReason(both.old.result));
 		return 0;
 	}
@@ -72,7 +96,14 @@ async function assertSameAsExcelJs(path: string, sheet = ''): Promise<number> {
 // Workbooks built here
 
 /** The order Excel writes the parts in; the rest follow in their order. */
-const EXCEL_PART_ORDER = ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/sharedStrings.xml'];
+const EXCEL_PART_ORDER = [
+	'[Content_Types].xml',
+	'_rels/.rels',
+	'xl/workbook.xml',
+	'xl/_rels/workbook.xml.rels',
+	'xl/styles.xml',
+	'xl/sharedStrings.xml',
+];
 
 /**
  * Rewrites a zip with its parts in Excel's order, directory entries dropped and an empty
@@ -80,8 +111,13 @@ const EXCEL_PART_ORDER = ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml
  */
 function inExcelOrder(zip: Uint8Array): Uint8Array {
 	const parts = unzipSync(zip);
-	parts['xl/sharedStrings.xml'] ??= strToU8('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
-	const names = [...EXCEL_PART_ORDER.filter((part) => part in parts), ...Object.keys(parts).filter((part) => !EXCEL_PART_ORDER.includes(part) && !part.endsWith('/'))];
+	parts['xl/sharedStrings.xml'] ??= strToU8(
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>',
+	);
+	const names = [
+		...EXCEL_PART_ORDER.filter((part) => part in parts),
+		...Object.keys(parts).filter((part) => !EXCEL_PART_ORDER.includes(part) && !part.endsWith('/')),
+	];
 	return zipSync(Object.fromEntries(names.map((part) => [part, parts[part]])));
 }
 
@@ -93,16 +129,26 @@ function inExcelOrder(zip: Uint8Array): Uint8Array {
  * files and, from about five of them, loses names and styles (see the last group). Neither writer
  * ensures that, so both workbooks are rewritten in Excel's order.
  */
-async function writeBothWays(name: string, fill: (book: AnyBook) => void, order: 'excel' | 'as written' = 'excel'): Promise<string[]> {
+async function writeBothWays(
+	name: string,
+	fill: (book: AnyBook) => void,
+	order: 'excel' | 'as written' = 'excel',
+): Promise<string[]> {
 	const inMemory = new ExcelJS.Workbook();
 	fill(inMemory);
 	const sharedPath = join(dir, `${name}.shared.xlsx`);
 	await inMemory.xlsx.writeFile(sharedPath);
 	const streamPath = join(dir, `${name}.stream.xlsx`);
-	const streamed = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamPath, useSharedStrings: false, useStyles: true });
+	const streamed = new ExcelJS.stream.xlsx.WorkbookWriter({
+		filename: streamPath,
+		useSharedStrings: false,
+		useStyles: true,
+	});
 	fill(streamed);
 	await streamed.commit();
-	if (order === 'excel') for (const path of [sharedPath, streamPath]) writeFileSync(path, inExcelOrder(readFileSync(path)));
+	if (order === 'excel')
+		for (const path of [sharedPath, streamPath])
+			writeFileSync(path, inExcelOrder(readFileSync(path)));
 	return [sharedPath, streamPath];
 }
 
@@ -113,9 +159,14 @@ type CellInput = ExcelJS.CellValue | { value: ExcelJS.CellValue; numFmt: string 
 function addSheet(book: AnyBook, name: string, rows: CellInput[][]): ExcelJS.Worksheet {
 	const sheet = book.addWorksheet(name);
 	for (const cells of rows) {
-		const row = sheet.addRow(cells.map((cell) => (cell !== null && typeof cell === 'object' && 'numFmt' in cell ? cell.value : cell)));
+		const row = sheet.addRow(
+			cells.map((cell) =>
+				cell !== null && typeof cell === 'object' && 'numFmt' in cell ? cell.value : cell,
+			),
+		);
 		cells.forEach((cell, index) => {
-			if (cell !== null && typeof cell === 'object' && 'numFmt' in cell) row.getCell(index + 1).numFmt = cell.numFmt;
+			if (cell !== null && typeof cell === 'object' && 'numFmt' in cell)
+				row.getCell(index + 1).numFmt = cell.numFmt;
 		});
 	}
 	return sheet;
@@ -127,10 +178,24 @@ const at = (iso: string) => new Date(iso);
 function fillFeatures(book: AnyBook): void {
 	addSheet(book, 'Numbers', [
 		['label', 'value'],
-		['zero', 0], ['int', 42], ['negative', -17], ['decimal', 3.14159], ['negative decimal', -273.15], ['sum', 0.1 + 0.2],
-		['large', 1e15], ['safe max', Number.MAX_SAFE_INTEGER], ['beyond safe', 2 ** 53 + 2], ['huge', 1.2345678901234568e20], ['1e21', 1e21],
-		['tiny', 1.5e-10], ['small', 0.001], ['negative zero', -0], ['percent', { value: 0.125, numFmt: '0.00%' }],
-		['euro', { value: 1234.5, numFmt: '#,##0.00 "€"' }], ['days text', { value: 3, numFmt: '0" days"' }], ['red', { value: -5, numFmt: '[Red]0.00' }],
+		['zero', 0],
+		['int', 42],
+		['negative', -17],
+		['decimal', 3.14159],
+		['negative decimal', -273.15],
+		['sum', 0.1 + 0.2],
+		['large', 1e15],
+		['safe max', Number.MAX_SAFE_INTEGER],
+		['beyond safe', 2 ** 53 + 2],
+		['huge', 1.2345678901234568e20],
+		['1e21', 1e21],
+		['tiny', 1.5e-10],
+		['small', 0.001],
+		['negative zero', -0],
+		['percent', { value: 0.125, numFmt: '0.00%' }],
+		['euro', { value: 1234.5, numFmt: '#,##0.00 "€"' }],
+		['days text', { value: 3, numFmt: '0" days"' }],
+		['red', { value: -5, numFmt: '[Red]0.00' }],
 	]);
 	addSheet(book, 'Dates', [
 		['format', 'value'],
@@ -149,14 +214,28 @@ function fillFeatures(book: AnyBook): void {
 	]);
 	addSheet(book, 'Strings', [
 		['kind', 'value'],
-		['plain', 'hello'], ['padded', '  two spaces  '], ['accents', 'é à ü ç Œ'], ['cjk', '日本語のテキスト'], ['emoji', '😀 🍷 👍🏽'],
-		['markup', '<tag> & "quotes" \'apos\''], ['newline', 'line 1\nline 2'], ['tab', 'a\tb'], ['digits', '00123'], ['number text', '42'],
-		['empty', ''], ['space', ' '], ['long', 'x'.repeat(20000)],
+		['plain', 'hello'],
+		['padded', '  two spaces  '],
+		['accents', 'é à ü ç Œ'],
+		['cjk', '日本語のテキスト'],
+		['emoji', '😀 🍷 👍🏽'],
+		['markup', '<tag> & "quotes" \'apos\''],
+		['newline', 'line 1\nline 2'],
+		['tab', 'a\tb'],
+		['digits', '00123'],
+		['number text', '42'],
+		['empty', ''],
+		['space', ' '],
+		['long', 'x'.repeat(20000)],
 		// The streaming writer writes rich text inline, where ExcelJS's reader kept the last run only (see the last group).
-		...(book instanceof ExcelJS.Workbook ? [['rich', { richText: [{ text: 'bold', font: { bold: true } }, { text: ' and plain' }] }]] : []),
+		...(book instanceof ExcelJS.Workbook
+			? [['rich', { richText: [{ text: 'bold', font: { bold: true } }, { text: ' and plain' }] }]]
+			: []),
 		['link', { text: 'Example site', hyperlink: 'https://example.com/?a=1&b=2' }],
-		['true', true], ['false', false],
-		['error', { error: '#N/A' } as ExcelJS.CellErrorValue], ['div0', { error: '#DIV/0!' } as ExcelJS.CellErrorValue],
+		['true', true],
+		['false', false],
+		['error', { error: '#N/A' } as ExcelJS.CellErrorValue],
+		['div0', { error: '#DIV/0!' } as ExcelJS.CellErrorValue],
 	]);
 	addSheet(book, 'Formulas', [
 		['kind', 'value'],
@@ -176,7 +255,21 @@ function fillFeatures(book: AnyBook): void {
 	]);
 	layout.mergeCells('A2:B2');
 	addSheet(book, 'Header', [
-		['id', '', 'Name', 'name', null, 'id', ' spaced ', 'NAME', 2020, true, at('2024-01-01T00:00:00Z'), null, ''],
+		[
+			'id',
+			'',
+			'Name',
+			'name',
+			null,
+			'id',
+			' spaced ',
+			'NAME',
+			2020,
+			true,
+			at('2024-01-01T00:00:00Z'),
+			null,
+			'',
+		],
 		[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
 	]);
 	addSheet(book, 'Repeated names', [
@@ -214,7 +307,8 @@ function handMade(name: string, book: HandMade): string {
 	const parts = book.sheets.map((sheet, index) => sheet.part ?? `sheet${index + 1}.xml`);
 	const main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 	const relationship = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-	const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+	const escapeAttribute = (text: string) =>
+		text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 	const files: Record<string, string> = {
 		'[Content_Types].xml':
 			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
@@ -223,19 +317,36 @@ function handMade(name: string, book: HandMade): string {
 		'_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relationship}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
 		'xl/workbook.xml':
 			`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook ${main} xmlns:r="${relationship}"><workbookPr${book.date1904 ? ' date1904="1"' : ''}/><sheets>` +
-			book.sheets.map((sheet, index) => `<sheet name="${escapeAttribute(sheet.name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`).join('') +
+			book.sheets
+				.map(
+					(sheet, index) =>
+						`<sheet name="${escapeAttribute(sheet.name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`,
+				)
+				.join('') +
 			'</sheets></workbook>',
 		'xl/_rels/workbook.xml.rels':
 			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-			parts.map((part, index) => `<Relationship Id="rId${index + 1}" Type="${relationship}/worksheet" Target="worksheets/${part}"/>`).join('') +
+			parts
+				.map(
+					(part, index) =>
+						`<Relationship Id="rId${index + 1}" Type="${relationship}/worksheet" Target="worksheets/${part}"/>`,
+				)
+				.join('') +
 			`<Relationship Id="rIdS" Type="${relationship}/styles" Target="styles.xml"/><Relationship Id="rIdT" Type="${relationship}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
 		'xl/styles.xml':
 			`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet ${main}>` +
 			`<numFmts count="${Object.keys(book.numFmts ?? {}).length}">` +
-			Object.entries(book.numFmts ?? {}).map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${escapeAttribute(code)}"/>`).join('') +
+			Object.entries(book.numFmts ?? {})
+				.map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${escapeAttribute(code)}"/>`)
+				.join('') +
 			'</numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>' +
 			'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellXfs>' +
-			[0, ...(book.cellXfs ?? [])].map((id) => `<xf numFmtId="${id}" fontId="0" fillId="0" borderId="0" xfId="0"${id ? ' applyNumberFormat="1"' : ''}/>`).join('') +
+			[0, ...(book.cellXfs ?? [])]
+				.map(
+					(id) =>
+						`<xf numFmtId="${id}" fontId="0" fillId="0" borderId="0" xfId="0"${id ? ' applyNumberFormat="1"' : ''}/>`,
+				)
+				.join('') +
 			'</cellXfs></styleSheet>',
 		'xl/sharedStrings.xml':
 			`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst ${main} count="${book.sharedStrings?.length ?? 0}">` +
@@ -243,12 +354,18 @@ function handMade(name: string, book: HandMade): string {
 			'</sst>',
 	};
 	// In the zip, worksheets come in the order of their part names, as Excel writes them.
-	const byPart = book.sheets.map((sheet, index) => ({ sheet, part: parts[index] })).sort((a, b) => a.part.localeCompare(b.part));
+	const byPart = book.sheets
+		.map((sheet, index) => ({ sheet, part: parts[index] }))
+		.sort((a, b) => a.part.localeCompare(b.part));
 	for (const { sheet, part } of byPart) {
-		files[`xl/worksheets/${part}`] = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${main}><sheetData>${sheet.rows}</sheetData></worksheet>`;
+		files[`xl/worksheets/${part}`] =
+			`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${main}><sheetData>${sheet.rows}</sheetData></worksheet>`;
 	}
 	const path = join(dir, `${name}.xlsx`);
-	writeFileSync(path, zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)]))));
+	writeFileSync(
+		path,
+		zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)]))),
+	);
 	return path;
 }
 
@@ -256,10 +373,22 @@ function handMade(name: string, book: HandMade): string {
 function handMadeMatching(): string {
 	return handMade('hand-made', {
 		sharedStrings: [
-			'<t>label</t>', '<t>value</t>', '<t xml:space="preserve">  kept spaces  </t>', '<t>caf&#233; &#x1F600; &lt;b&gt; &amp; &quot;q&quot; &apos;a&apos;</t>',
-			'<r><rPr><b/><sz val="11"/></rPr><t>Bold</t></r><r><t xml:space="preserve"> then plain</t></r>', '<t>crlf\r\nline</t>', '<t/>', '<t>extra</t>',
+			'<t>label</t>',
+			'<t>value</t>',
+			'<t xml:space="preserve">  kept spaces  </t>',
+			'<t>caf&#233; &#x1F600; &lt;b&gt; &amp; &quot;q&quot; &apos;a&apos;</t>',
+			'<r><rPr><b/><sz val="11"/></rPr><t>Bold</t></r><r><t xml:space="preserve"> then plain</t></r>',
+			'<t>crlf\r\nline</t>',
+			'<t/>',
+			'<t>extra</t>',
 		],
-		numFmts: { 164: 'dd/mm/yyyy', 165: '0.0" h"', 166: '[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy', 167: '@', 168: 'General' },
+		numFmts: {
+			164: 'dd/mm/yyyy',
+			165: '0.0" h"',
+			166: '[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy',
+			167: '@',
+			168: 'General',
+		},
 		cellXfs: [164, 165, 166, 167, 168, 22],
 		sheets: [
 			{
@@ -297,7 +426,17 @@ describe('the new xlsx reader gives what the ExcelJS reader gave', () => {
 		features = await writeBothWays('features', fillFeatures);
 	});
 
-	for (const sheet of ['Numbers', 'Dates', 'Strings', 'Formulas', 'Layout', 'Header', 'Repeated names', 'Header only', 'Ventes & “Stock”']) {
+	for (const sheet of [
+		'Numbers',
+		'Dates',
+		'Strings',
+		'Formulas',
+		'Layout',
+		'Header',
+		'Repeated names',
+		'Header only',
+		'Ventes & “Stock”',
+	]) {
 		test(`ExcelJS-written sheet "${sheet}" (shared strings, then streamed t="str" strings)`, async () => {
 			for (const path of features) assert.equal(await assertSameAsExcelJs(path, sheet), 0);
 		});
@@ -308,53 +447,99 @@ describe('the new xlsx reader gives what the ExcelJS reader gave', () => {
 			for (const sheet of ['Empty', '', 'Feuil1']) await assertSameAsExcelJs(path, sheet);
 		}
 		const empty = await readXlsxSheet(features[0], 'Empty', join(dir, 'empty.ndjson'));
-		assert.deepEqual(empty, { problem: 'sheet "Empty" is empty', hint: 'The first non-empty row must hold the column names.' });
+		assert.deepEqual(empty, {
+			problem: 'sheet "Empty" is empty',
+			hint: 'The first non-empty row must hold the column names.',
+		});
 		const missing = await readXlsxSheet(features[0], 'Feuil1', join(dir, 'missing.ndjson'));
-		assert.match((missing as XlsxProblem).hint, /^Sheets found: Numbers, Dates, Strings, Formulas, Layout, Header, Repeated names, Header only, Empty, Ventes & “Stock”\./);
+		assert.match(
+			(missing as XlsxProblem).hint,
+			/^Sheets found: Numbers, Dates, Strings, Formulas, Layout, Header, Repeated names, Header only, Empty, Ventes & “Stock”\./,
+		);
 	});
 
 	test('a name given twice is one member of each line, as DuckDB refuses duplicate keys', async () => {
 		const out = join(dir, 'repeated.ndjson');
 		const result = await readXlsxSheet(features[0], 'Repeated names', out);
 		assert.deepEqual((result as XlsxReadResult).columns, ['a', 'a_2', 'a_2', 'b']);
-		assert.deepEqual(readFileSync(out, 'utf8').split('\n').filter(Boolean), ['{"a":1,"a_2":3,"b":4}', '{"a":5,"a_2":null,"b":8}']);
+		assert.deepEqual(readFileSync(out, 'utf8').split('\n').filter(Boolean), [
+			'{"a":1,"a_2":3,"b":4}',
+			'{"a":5,"a_2":null,"b":8}',
+		]);
 	});
 
 	test('a workbook whose only sheet is empty, and one without any sheet', async () => {
-		for (const path of await writeBothWays('only-empty', (book) => book.addWorksheet('Sheet1'))) await assertSameAsExcelJs(path);
+		for (const path of await writeBothWays('only-empty', (book) => book.addWorksheet('Sheet1')))
+			await assertSameAsExcelJs(path);
 		const none = handMade('no-sheet', { sheets: [] });
 		await assertSameAsExcelJs(none);
-		assert.deepEqual(await readXlsxSheet(none, '', join(dir, 'none.ndjson')), { problem: 'the workbook has no worksheet', hint: 'Export the data again with at least one sheet.' });
+		assert.deepEqual(await readXlsxSheet(none, '', join(dir, 'none.ndjson')), {
+			problem: 'the workbook has no worksheet',
+			hint: 'Export the data again with at least one sheet.',
+		});
 	});
 
 	test('hand-zipped cells: inline strings, entities, rich text, styles and row styles, booleans, errors, formulas, gaps', async () => {
 		const path = handMadeMatching();
 		await assertSameAsExcelJs(path);
 		const { rows } = await read(readXlsxSheet, path, '');
-		assert.deepEqual(rows[0], { label: 'inline & decoded', value: '  kept spaces  ', 'inline header': 'café 😀 <b> & "q" \'a\'' });
-		assert.deepEqual(rows[1], { label: 'Bold then plain', value: 'crlf\nline', 'inline header': null });
+		assert.deepEqual(rows[0], {
+			label: 'inline & decoded',
+			value: '  kept spaces  ',
+			'inline header': 'café 😀 <b> & "q" \'a\'',
+		});
+		assert.deepEqual(rows[1], {
+			label: 'Bold then plain',
+			value: 'crlf\nline',
+			'inline header': null,
+		});
 		assert.deepEqual(rows[2], { label: 0.001, value: 7, 'inline header': 1.5 });
-		assert.deepEqual(rows[5], { label: '2021-12-31T00:00:00.000Z', value: 44561, 'inline header': '2021-12-31T12:00:00.000Z' });
-		assert.deepEqual(rows.at(-1), { label: 'tab\there "q" back\\slash', value: '\t😀é a_b _xyz', 'inline header': 'crlf\nand lone\ncr' });
+		assert.deepEqual(rows[5], {
+			label: '2021-12-31T00:00:00.000Z',
+			value: 44561,
+			'inline header': '2021-12-31T12:00:00.000Z',
+		});
+		assert.deepEqual(rows.at(-1), {
+			label: 'tab\there "q" back\\slash',
+			value: '\t😀é a_b _xyz',
+			'inline header': 'crlf\nand lone\ncr',
+		});
 	});
 
 	test('a 1904-based workbook', async () => {
 		const path = handMade('date1904', {
 			date1904: true,
 			cellXfs: [14],
-			sheets: [{ name: 'Sheet1', rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>day</t></is></c></row><row r="2"><c r="A2" s="1"><v>43000.5</v></c></row>' }],
+			sheets: [
+				{
+					name: 'Sheet1',
+					rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>day</t></is></c></row><row r="2"><c r="A2" s="1"><v>43000.5</v></c></row>',
+				},
+			],
 		});
 		await assertSameAsExcelJs(path);
-		assert.deepEqual((await read(readXlsxSheet, path, '')).rows, [{ day: '2021-09-23T12:00:00.000Z' }]);
+		assert.deepEqual((await read(readXlsxSheet, path, '')).rows, [
+			{ day: '2021-09-23T12:00:00.000Z' },
+		]);
 	});
 
 	test('broken files: not a zip, a zip cut inside its sheet, a password-protected (OLE) file, a zip without a workbook', async () => {
-		const good = (await writeBothWays('good', (book) => addSheet(book, 'Sheet1', [['sku', 'price'], ['A', 1]])))[0];
+		const good = (
+			await writeBothWays('good', (book) =>
+				addSheet(book, 'Sheet1', [
+					['sku', 'price'],
+					['A', 1],
+				]),
+			)
+		)[0];
 		const bytes = readFileSync(good);
 		const broken: Record<string, Buffer | Uint8Array> = {
 			'renamed.csv.xlsx': Buffer.from('sku,price\nA,1\n'),
 			'truncated.xlsx': bytes.subarray(0, bytes.indexOf('xl/worksheets/sheet1.xml') + 40),
-			'protected.xlsx': Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096, 0)]),
+			'protected.xlsx': Buffer.concat([
+				Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+				Buffer.alloc(4096, 0),
+			]),
 			'empty-file.xlsx': Buffer.alloc(0),
 		};
 		for (const [name, content] of Object.entries(broken)) {
@@ -362,37 +547,65 @@ describe('the new xlsx reader gives what the ExcelJS reader gave', () => {
 			writeFileSync(path, content);
 			await assertSameAsExcelJs(path);
 			const result = await readXlsxSheet(path, '', join(dir, `${name}.ndjson`));
-			assert.match((result as XlsxProblem).problem, /^the file is not a readable \.xlsx workbook \(.+\)$/, name);
+			assert.match(
+				(result as XlsxProblem).problem,
+				/^the file is not a readable \.xlsx workbook \(.+\)$/,
+				name,
+			);
 			assert.match((result as XlsxProblem).hint, /not password-protected or truncated/);
 		}
 		const noWorkbook = join(dir, 'no-workbook.xlsx');
 		writeFileSync(noWorkbook, zipSync({ 'hello.txt': strToU8('hi') }));
-		assert.match((await readXlsxSheet(noWorkbook, '', join(dir, 'no-workbook.ndjson')) as XlsxProblem).problem, /^the file is not a readable \.xlsx workbook \(xl\/workbook\.xml is missing\)$/);
+		assert.match(
+			((await readXlsxSheet(noWorkbook, '', join(dir, 'no-workbook.ndjson'))) as XlsxProblem)
+				.problem,
+			/^the file is not a readable \.xlsx workbook \(xl\/workbook\.xml is missing\)$/,
+		);
 	});
 
 	for (const variant of ['newer', '2020'] as const) {
 		test(`generated BottleNeck-shaped exports, ${variant} variant`, async (t) => {
 			const outDir = join(dir, `sample-${variant}`);
 			// Enough rows for the sheet to span many zip chunks.
-			const sample = await generateSample({ webRows: variant === 'newer' ? 300 : 3000, seed: 7, variant, outDir, formats: ['xlsx'] });
+			const sample = await generateSample({
+				webRows: variant === 'newer' ? 300 : 3000,
+				seed: 7,
+				variant,
+				outDir,
+				formats: ['xlsx'],
+			});
 			for (const [name, files] of Object.entries(sample.files)) {
 				const split = await assertSameAsExcelJs(files.xlsx!);
-				if (split) t.diagnostic(`${name}.xlsx: ${split} value(s) where ExcelJS split a character between two zip chunks`);
+				if (split)
+					t.diagnostic(
+						`${name}.xlsx: ${split} value(s) where ExcelJS split a character between two zip chunks`,
+					);
 			}
 		});
 	}
 
 	const bottleneck = resolve(__dirname, '../../shared/bottleneck');
 	const realFiles = [bottleneck, join(bottleneck, 'variant_p5_2020')].flatMap((folder) =>
-		existsSync(folder) ? readdirSync(folder).filter((file) => file.endsWith('.xlsx')).map((file) => join(folder, file)) : [],
+		existsSync(folder)
+			? readdirSync(folder)
+					.filter((file) => file.endsWith('.xlsx'))
+					.map((file) => join(folder, file))
+			: [],
 	);
 	test(
 		'the real BottleNeck exports',
-		{ skip: realFiles.length ? false : `the real BottleNeck exports are not at ${bottleneck} (a clone without ../shared): skipped` },
+		{
+			skip: realFiles.length
+				? false
+				: `the real BottleNeck exports are not at ${bottleneck} (a clone without ../shared): skipped`,
+		},
 		async (t) => {
 			for (const path of realFiles) {
 				const split = await assertSameAsExcelJs(path);
-				if (split) t.diagnostic(`${path}: ${split} value(s) where ExcelJS split a character between two zip chunks`);
+				if (split)
+					t.diagnostic(
+						`${path}: ${split} value(s) where ExcelJS split a character between two zip chunks`,
+					);
 			}
 		},
 	);
@@ -400,28 +613,47 @@ describe('the new xlsx reader gives what the ExcelJS reader gave', () => {
 
 describe('where the new reader is right and ExcelJS was not, both values are shown', () => {
 	/** A one-sheet hand-made workbook, read by both readers. */
-	async function firstRows(name: string, book: Omit<HandMade, 'sheets'> & { rows: string }): Promise<{ old: Outcome; new: Outcome }> {
+	async function firstRows(
+		name: string,
+		book: Omit<HandMade, 'sheets'> & { rows: string },
+	): Promise<{ old: Outcome; new: Outcome }> {
 		const { rows, ...rest } = book;
 		return readBoth(handMade(name, { ...rest, sheets: [{ name: 'Sheet1', rows }] }));
 	}
-	const header = (...names: string[]) => `<row r="1">${names.map((name, index) => `<c r="${String.fromCharCode(65 + index)}1" t="inlineStr"><is><t>${name}</t></is></c>`).join('')}</row>`;
+	const header = (...names: string[]) =>
+		`<row r="1">${names.map((name, index) => `<c r="${String.fromCharCode(65 + index)}1" t="inlineStr"><is><t>${name}</t></is></c>`).join('')}</row>`;
 
 	test("Excel's _xHHHH_ escapes (_x000D_ is a carriage return) are decoded", async () => {
-		const both = await firstRows('escapes', { sharedStrings: ['<t>text</t>', '<t>a_x000D_b _x005F_x000D_ _x263A_</t>'], rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>' });
+		const both = await firstRows('escapes', {
+			sharedStrings: ['<t>text</t>', '<t>a_x000D_b _x005F_x000D_ _x263A_</t>'],
+			rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+		});
 		assert.deepEqual(both.old.rows, [{ text: 'a_x000D_b _x005F_x000D_ _x263A_' }]);
 		assert.deepEqual(both.new.rows, [{ text: 'a\rb _x000D_ ☺' }]);
 	});
 
 	test('cells without an r attribute take the next column (ExcelJS failed on them)', async () => {
-		const both = await firstRows('no-reference', { rows: `${header('a', 'b', 'c')}<row r="2"><c><v>1</v></c><c><v>2</v></c><c r="C2"><v>3</v></c></row><row><c t="b"><v>1</v></c></row>` });
-		assert.match((both.old.result as XlsxProblem).problem, /^the file is not a readable \.xlsx workbook/);
-		assert.deepEqual(both.new.rows, [{ a: 1, b: 2, c: 3 }, { a: true, b: null, c: null }]);
+		const both = await firstRows('no-reference', {
+			rows: `${header('a', 'b', 'c')}<row r="2"><c><v>1</v></c><c><v>2</v></c><c r="C2"><v>3</v></c></row><row><c t="b"><v>1</v></c></row>`,
+		});
+		assert.match(
+			(both.old.result as XlsxProblem).problem,
+			/^the file is not a readable \.xlsx workbook/,
+		);
+		assert.deepEqual(both.new.rows, [
+			{ a: 1, b: 2, c: 3 },
+			{ a: true, b: null, c: null },
+		]);
 	});
 
 	test('t="d" cells are ISO dates (ExcelJS read the year as a number)', async () => {
-		const both = await firstRows('iso-dates', { rows: `${header('at', 'day')}<row r="2"><c r="A2" t="d"><v>2020-01-15T10:30:00</v></c><c r="B2" t="d"><v>2021-02-03</v></c></row>` });
+		const both = await firstRows('iso-dates', {
+			rows: `${header('at', 'day')}<row r="2"><c r="A2" t="d"><v>2020-01-15T10:30:00</v></c><c r="B2" t="d"><v>2021-02-03</v></c></row>`,
+		});
 		assert.deepEqual(both.old.rows, [{ at: 2020, day: 2021 }]);
-		assert.deepEqual(both.new.rows, [{ at: '2020-01-15T10:30:00.000Z', day: '2021-02-03T00:00:00.000Z' }]);
+		assert.deepEqual(both.new.rows, [
+			{ at: '2020-01-15T10:30:00.000Z', day: '2021-02-03T00:00:00.000Z' },
+		]);
 	});
 
 	test('a formula keeps its result type: boolean, date (ExcelJS gave numbers)', async () => {
@@ -434,60 +666,106 @@ describe('where the new reader is right and ExcelJS was not, both values are sho
 	});
 
 	test('built-in East Asian date formats (ids 27–36, 50–58) are dates', async () => {
-		const both = await firstRows('cjk-dates', { cellXfs: [31, 57], rows: `${header('a', 'b')}<row r="2"><c r="A2" s="1"><v>45000</v></c><c r="B2" s="2"><v>45001</v></c></row>` });
+		const both = await firstRows('cjk-dates', {
+			cellXfs: [31, 57],
+			rows: `${header('a', 'b')}<row r="2"><c r="A2" s="1"><v>45000</v></c><c r="B2" s="2"><v>45001</v></c></row>`,
+		});
 		assert.deepEqual(both.old.rows, [{ a: 45000, b: 45001 }]);
-		assert.deepEqual(both.new.rows, [{ a: '2023-03-15T00:00:00.000Z', b: '2023-03-16T00:00:00.000Z' }]);
+		assert.deepEqual(both.new.rows, [
+			{ a: '2023-03-15T00:00:00.000Z', b: '2023-03-16T00:00:00.000Z' },
+		]);
 	});
 
 	test('inline strings with several runs are joined (ExcelJS kept the last run)', async () => {
-		const both = await firstRows('inline-runs', { rows: `${header('text')}<row r="2"><c r="A2" t="inlineStr"><is><r><rPr><b/></rPr><t>Bold</t></r><r><t xml:space="preserve"> plain</t></r></is></c></row>` });
+		const both = await firstRows('inline-runs', {
+			rows: `${header('text')}<row r="2"><c r="A2" t="inlineStr"><is><r><rPr><b/></rPr><t>Bold</t></r><r><t xml:space="preserve"> plain</t></r></is></c></row>`,
+		});
 		assert.deepEqual(both.old.rows, [{ text: ' plain' }]);
 		assert.deepEqual(both.new.rows, [{ text: 'Bold plain' }]);
 	});
 
 	test('phonetic readings (<rPh>) are not part of the text (ExcelJS kept only the reading)', async () => {
-		const both = await firstRows('phonetic', { sharedStrings: ['<t>name</t>', '<t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/>'], rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>' });
+		const both = await firstRows('phonetic', {
+			sharedStrings: [
+				'<t>name</t>',
+				'<t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/>',
+			],
+			rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+		});
 		assert.deepEqual(both.old.rows, [{ name: 'トウキョウ' }]);
 		assert.deepEqual(both.new.rows, [{ name: '東京' }]);
 	});
 
 	test('escaped entities in str and inline cells are decoded once (ExcelJS decoded them twice)', async () => {
-		const both = await firstRows('double-decode', { rows: `${header('str', 'inline')}<row r="2"><c r="A2" t="str"><v>AT&amp;amp;T &amp;lt;br&amp;gt;</v></c><c r="B2" t="inlineStr"><is><t>&amp;amp;</t></is></c></row>` });
+		const both = await firstRows('double-decode', {
+			rows: `${header('str', 'inline')}<row r="2"><c r="A2" t="str"><v>AT&amp;amp;T &amp;lt;br&amp;gt;</v></c><c r="B2" t="inlineStr"><is><t>&amp;amp;</t></is></c></row>`,
+		});
 		assert.deepEqual(both.old.rows, [{ str: 'AT&T <br>', inline: '&' }]);
 		assert.deepEqual(both.new.rows, [{ str: 'AT&amp;T &lt;br&gt;', inline: '&amp;' }]);
 	});
 
 	test('undefined entities, escapes spelled with entities, lone surrogates (ExcelJS refused such files)', async () => {
-		const both = await firstRows('odd-text', { rows: `${header('a', 'b', 'c')}<row r="2"><c r="A2" t="str"><v>&foo; &amp</v></c><c r="B2" t="str"><v>&#95;x0041_</v></c><c r="C2" t="str"><v>&#xD83D;</v></c></row>` });
-		assert.match((both.old.result as XlsxProblem).problem, /^the file is not a readable \.xlsx workbook/);
+		const both = await firstRows('odd-text', {
+			rows: `${header('a', 'b', 'c')}<row r="2"><c r="A2" t="str"><v>&foo; &amp</v></c><c r="B2" t="str"><v>&#95;x0041_</v></c><c r="C2" t="str"><v>&#xD83D;</v></c></row>`,
+		});
+		assert.match(
+			(both.old.result as XlsxProblem).problem,
+			/^the file is not a readable \.xlsx workbook/,
+		);
 		assert.deepEqual(both.new.rows, [{ a: '&foo; &amp', b: 'A', c: '\ud83d' }]);
 	});
 
 	test('the first sheet is the first tab, whatever the order of the parts in the zip', async () => {
 		const path = handMade('tab-order', {
 			sheets: [
-				{ name: 'First tab', part: 'sheet2.xml', rows: header('first') + '<row r="2"><c r="A2"><v>1</v></c></row>' },
-				{ name: 'Second tab', part: 'sheet1.xml', rows: header('second') + '<row r="2"><c r="A2"><v>2</v></c></row>' },
+				{
+					name: 'First tab',
+					part: 'sheet2.xml',
+					rows: header('first') + '<row r="2"><c r="A2"><v>1</v></c></row>',
+				},
+				{
+					name: 'Second tab',
+					part: 'sheet1.xml',
+					rows: header('second') + '<row r="2"><c r="A2"><v>2</v></c></row>',
+				},
 			],
 		});
 		const both = await readBoth(path);
-		assert.deepEqual([(both.old.result as XlsxReadResult).sheet, both.old.rows], ['Second tab', [{ second: 2 }]]);
-		assert.deepEqual([(both.new.result as XlsxReadResult).sheet, both.new.rows], ['First tab', [{ first: 1 }]]);
+		assert.deepEqual(
+			[(both.old.result as XlsxReadResult).sheet, both.old.rows],
+			['Second tab', [{ second: 2 }]],
+		);
+		assert.deepEqual(
+			[(both.new.result as XlsxReadResult).sheet, both.new.rows],
+			['First tab', [{ first: 1 }]],
+		);
 	});
 
 	test('formula results 0, "" and errors, and formulas without a cached value (ExcelJS wrote "[object Object]")', async () => {
-		const formula = (formula: string, result?: ExcelJS.CellFormulaValue['result']) => ({ formula, result }) as ExcelJS.CellFormulaValue;
+		const formula = (formula: string, result?: ExcelJS.CellFormulaValue['result']) =>
+			({ formula, result }) as ExcelJS.CellFormulaValue;
 		for (const path of await writeBothWays('formula-objects', (book) =>
 			addSheet(book, 'Sheet1', [
 				['zero', 'empty', 'error', 'uncached'],
-				[formula('1-1', 0), formula('""', ''), formula('1/0', { error: '#DIV/0!' }), formula('A2*2')],
+				[
+					formula('1-1', 0),
+					formula('""', ''),
+					formula('1/0', { error: '#DIV/0!' }),
+					formula('A2*2'),
+				],
 				[formula('0*1', 0), 'text', 1, 2],
 			]),
 		)) {
 			const both = await readBoth(path);
 			const object = '[object Object]';
-			assert.deepEqual(both.old.rows, [{ zero: object, empty: object, error: object, uncached: object }, { zero: object, empty: 'text', error: 1, uncached: 2 }]);
-			assert.deepEqual(both.new.rows, [{ zero: 0, empty: '', error: null, uncached: null }, { zero: 0, empty: 'text', error: 1, uncached: 2 }]);
+			assert.deepEqual(both.old.rows, [
+				{ zero: object, empty: object, error: object, uncached: object },
+				{ zero: object, empty: 'text', error: 1, uncached: 2 },
+			]);
+			assert.deepEqual(both.new.rows, [
+				{ zero: 0, empty: '', error: null, uncached: null },
+				{ zero: 0, empty: 'text', error: 1, uncached: 2 },
+			]);
 		}
 	});
 
@@ -496,7 +774,10 @@ describe('where the new reader is right and ExcelJS was not, both values are sho
 			await writeBothWays(
 				'five-sheets',
 				(book) => {
-					addSheet(book, 'Dates', [['since'], [{ value: at('2020-05-06T00:00:00Z'), numFmt: 'dd/mm/yyyy' }]]);
+					addSheet(book, 'Dates', [
+						['since'],
+						[{ value: at('2020-05-06T00:00:00Z'), numFmt: 'dd/mm/yyyy' }],
+					]);
 					for (const name of ['B', 'C', 'D', 'E']) addSheet(book, name, [['x'], [name]]);
 				},
 				'as written',
@@ -505,32 +786,53 @@ describe('where the new reader is right and ExcelJS was not, both values are sho
 		const first = await readBoth(streamed);
 		const byName = await readBoth(streamed, 'C');
 		// ExcelJS's outcome depends on timing (its reader buffers these sheets to temporary files), so it is only shown.
-		t.diagnostic(`ExcelJS: first sheet ${JSON.stringify(first.old.result)} ${JSON.stringify(first.old.rows)}; sheet "C": ${JSON.stringify(byName.old.result)}`);
-		assert.deepEqual([(first.new.result as XlsxReadResult).sheet, first.new.rows], ['Dates', [{ since: '2020-05-06T00:00:00.000Z' }]]);
+		t.diagnostic(
+			`ExcelJS: first sheet ${JSON.stringify(first.old.result)} ${JSON.stringify(first.old.rows)}; sheet "C": ${JSON.stringify(byName.old.result)}`,
+		);
+		assert.deepEqual(
+			[(first.new.result as XlsxReadResult).sheet, first.new.rows],
+			['Dates', [{ since: '2020-05-06T00:00:00.000Z' }]],
+		);
 		assert.deepEqual(byName.new.rows, [{ x: 'C' }]);
 	});
 
 	test('a zip cut before its central directory is refused (ExcelJS read the parts before the cut)', async () => {
-		const good = readFileSync((await writeBothWays('cut', (book) => addSheet(book, 'Sheet1', [['sku'], ['A']])))[0]);
+		const good = readFileSync(
+			(await writeBothWays('cut', (book) => addSheet(book, 'Sheet1', [['sku'], ['A']])))[0],
+		);
 		const cut = join(dir, 'cut-before-directory.xlsx');
 		// The central directory starts at the offset the end-of-central-directory record (the last 22 bytes) holds.
 		writeFileSync(cut, good.subarray(0, good.readUInt32LE(good.length - 22 + 16)));
 		const both = await readBoth(cut);
 		assert.deepEqual(both.old.rows, [{ sku: 'A' }]);
-		assert.match((both.new.result as XlsxProblem).problem, /^the file is not a readable \.xlsx workbook \(/);
+		assert.match(
+			(both.new.result as XlsxProblem).problem,
+			/^the file is not a readable \.xlsx workbook \(/,
+		);
 	});
 
 	test('sheets are named whatever the zip order (ExcelJS named them Sheet1… or failed when xl/workbook.xml came last)', async () => {
-		const ordered = (await writeBothWays('zip-order', (book) => {
-			addSheet(book, 'Ventes', [['sku'], ['A']]);
-			addSheet(book, 'Notes', [['x'], ['y']]);
-		}))[0];
+		const ordered = (
+			await writeBothWays('zip-order', (book) => {
+				addSheet(book, 'Ventes', [['sku'], ['A']]);
+				addSheet(book, 'Notes', [['x'], ['y']]);
+			})
+		)[0];
 		const parts = unzipSync(readFileSync(ordered));
 		const workbookLast = join(dir, 'workbook-last.xlsx');
-		const names = [...Object.keys(parts).filter((part) => part !== 'xl/workbook.xml'), 'xl/workbook.xml'];
-		writeFileSync(workbookLast, zipSync(Object.fromEntries(names.map((part) => [part, parts[part]]))));
+		const names = [
+			...Object.keys(parts).filter((part) => part !== 'xl/workbook.xml'),
+			'xl/workbook.xml',
+		];
+		writeFileSync(
+			workbookLast,
+			zipSync(Object.fromEntries(names.map((part) => [part, parts[part]]))),
+		);
 		const both = await readBoth(workbookLast, 'Notes');
-		assert.match((both.old.result as XlsxProblem).problem, /^(sheet "Notes" was not found in the workbook|the file is not a readable \.xlsx workbook)/);
+		assert.match(
+			(both.old.result as XlsxProblem).problem,
+			/^(sheet "Notes" was not found in the workbook|the file is not a readable \.xlsx workbook)/,
+		);
 		assert.deepEqual(both.new.rows, [{ x: 'y' }]);
 	});
 });

@@ -7,7 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { DuckSession } from '../nodes/shared/duckdb';
 import { describeColumns } from '../nodes/shared/table/columns';
-import { XLSX_MAX_ROWS, writeRevenueWorkbook, type RevenueWorkbook, type SheetColumn } from '../nodes/shared/xlsx/write';
+import {
+	XLSX_MAX_ROWS,
+	writeRevenueWorkbook,
+	type RevenueWorkbook,
+	type SheetColumn,
+} from '../nodes/shared/xlsx/write';
 import { readWorkbook } from './helpers/workbook';
 
 const LONG_HTML = `<div class="description">${'<p>Vin rouge &amp; fromage — 14,5 % vol. <b>"Grand cru"</b></p>\n'.repeat(400)}</div>`;
@@ -33,8 +38,21 @@ const NOTE = 'Note & <"remarks">';
 
 /** 30 columns, so the last ones are AA…AD. */
 async function createReport(session: DuckSession): Promise<SheetColumn[]> {
-	await session.run(`CREATE TEMP TABLE core (id BIGINT, title VARCHAR, qty INTEGER, price DECIMAL(18,2), share DOUBLE, sold_on DATE, active BOOLEAN, note VARCHAR)`);
-	const rows: Array<[number, string, number | null, string | null, number | null, string | null, boolean | null, string | null]> = [
+	await session.run(
+		`CREATE TEMP TABLE core (id BIGINT, title VARCHAR, qty INTEGER, price DECIMAL(18,2), share DOUBLE, sold_on DATE, active BOOLEAN, note VARCHAR)`,
+	);
+	const rows: Array<
+		[
+			number,
+			string,
+			number | null,
+			string | null,
+			number | null,
+			string | null,
+			boolean | null,
+			string | null,
+		]
+	> = [
 		[1, TITLES[0], 3, '49.90', 0.125, '2024-05-31', true, 'plain'],
 		[2, TITLES[1], 0, '0.10', 1e-7, null, false, null],
 		[3, TITLES[2], null, null, null, '2023-12-01', null, 'x'],
@@ -45,17 +63,30 @@ async function createReport(session: DuckSession): Promise<SheetColumn[]> {
 		[8, TITLES[7], 5, '999999.99', 1, '2024-05-01', true, 'last'],
 	];
 	for (const row of rows) {
-		await session.run('INSERT INTO core VALUES ($1, $2, $3, CAST($4 AS DECIMAL(18,2)), $5, CAST($6 AS DATE), $7, $8)', row);
+		await session.run(
+			'INSERT INTO core VALUES ($1, $2, $3, CAST($4 AS DECIMAL(18,2)), $5, CAST($6 AS DATE), $7, $8)',
+			row,
+		);
 	}
 	const extras = Array.from({ length: 20 }, (_, k) =>
-		k % 2 === 0 ? `CAST(id * ${k + 10} AS INTEGER) AS extra_${k + 10}` : `'text ' || id || ' of ' || ${k + 10} AS extra_${k + 10}`,
+		k % 2 === 0
+			? `CAST(id * ${k + 10} AS INTEGER) AS extra_${k + 10}`
+			: `'text ' || id || ' of ' || ${k + 10} AS extra_${k + 10}`,
 	);
 	await session.run(`CREATE TEMP TABLE report AS SELECT id, title, qty, price, CAST(price * qty AS DECIMAL(18,2)) AS revenue, share, sold_on, active, note AS "Note & <""remarks"">",
 		${extras.join(', ')}, share * 2 AS cumulative_share FROM core ORDER BY id`);
-	const formats: Record<string, SheetColumn['format']> = { id: 'integer', qty: 'integer', price: 'currency', revenue: 'currency', share: 'percent', cumulative_share: 'percent' };
+	const formats: Record<string, SheetColumn['format']> = {
+		id: 'integer',
+		qty: 'integer',
+		price: 'currency',
+		revenue: 'currency',
+		share: 'percent',
+		cumulative_share: 'percent',
+	};
 	return (await describeColumns(session, 'report')).map((column) => ({
 		...column,
-		format: formats[column.name] ?? (column.typeId === DuckDBTypeId.INTEGER ? 'integer' : undefined),
+		format:
+			formats[column.name] ?? (column.typeId === DuckDBTypeId.INTEGER ? 'integer' : undefined),
 	}));
 }
 
@@ -72,11 +103,19 @@ function workbook(path: string, columns: SheetColumn[], relation = 'report'): Re
 			['Number of products', 8],
 			['Units sold', 30],
 		],
-		top: { label: 'Top 10 by revenue (title)', rows: [{ label: 'Château & <Co>', revenue: 1234.5 }, { label: '=1+1', revenue: 99.99 }] },
+		top: {
+			label: 'Top 10 by revenue (title)',
+			rows: [
+				{ label: 'Château & <Co>', revenue: 1234.5 },
+				{ label: '=1+1', revenue: 99.99 },
+			],
+		},
 	};
 }
 
-async function withReport<T>(work: (session: DuckSession, columns: SheetColumn[]) => Promise<T>): Promise<T> {
+async function withReport<T>(
+	work: (session: DuckSession, columns: SheetColumn[]) => Promise<T>,
+): Promise<T> {
 	const session = await DuckSession.open();
 	try {
 		return await work(session, await createReport(session));
@@ -99,7 +138,10 @@ describe('bulk xlsx writer', () => {
 			const path = session.scratchPath('report.xlsx');
 			await writeRevenueWorkbook(session, workbook(path, columns));
 			const book = await readWorkbook(path);
-			assert.deepEqual(book.worksheets.map((sheet) => sheet.name), ['Revenue', 'Summary']);
+			assert.deepEqual(
+				book.worksheets.map((sheet) => sheet.name),
+				['Revenue', 'Summary'],
+			);
 			const sheet = book.getWorksheet('Revenue')!;
 			assert.equal(columns.length, 30);
 			assert.equal(sheet.getColumn(30).letter, 'AD');
@@ -119,7 +161,11 @@ describe('bulk xlsx writer', () => {
 			source.forEach((row, rowIndex) => {
 				columns.forEach((column, index) => {
 					const cell = sheet.getRow(rowIndex + 2).getCell(index + 1);
-					assert.deepEqual(cell.value, expectedValue(row[column.name], column.type), `${cell.address} (${column.name})`);
+					assert.deepEqual(
+						cell.value,
+						expectedValue(row[column.name], column.type),
+						`${cell.address} (${column.name})`,
+					);
 				});
 			});
 			assert.equal(sheet.getCell('D5').value, 1234567.89, 'DECIMAL money to the cent');
@@ -128,11 +174,22 @@ describe('bulk xlsx writer', () => {
 			assert.ok(LONG_HTML.length > 20_000);
 
 			// Formats and widths per column, past Z too.
-			const formatOf: Record<string, string> = { currency: '#,##0.00 "€"', percent: '0.00%', integer: '#,##0' };
+			const formatOf: Record<string, string> = {
+				currency: '#,##0.00 "€"',
+				percent: '0.00%',
+				integer: '#,##0',
+			};
 			columns.forEach((column, index) => {
 				const cell = sheet.getRow(2).getCell(index + 1);
-				assert.equal(cell.numFmt, column.format ? formatOf[column.format] : undefined, `${cell.address} (${column.name})`);
-				const width = Math.min(60, Math.max(12, column.name.length + 4, column.type === 'VARCHAR' ? 28 : 14));
+				assert.equal(
+					cell.numFmt,
+					column.format ? formatOf[column.format] : undefined,
+					`${cell.address} (${column.name})`,
+				);
+				const width = Math.min(
+					60,
+					Math.max(12, column.name.length + 4, column.type === 'VARCHAR' ? 28 : 14),
+				);
 				assert.equal(sheet.getColumn(index + 1).width, width, column.name);
 			});
 			assert.equal(sheet.getCell('AD2').numFmt, '0.00%');
@@ -184,9 +241,14 @@ describe('bulk xlsx writer', () => {
 				assert.equal(cell.value, TITLES[index]);
 				assert.equal(cell.formula, undefined);
 			}
-			const xml = new TextDecoder().decode(unzipSync(readFileSync(path))['xl/worksheets/sheet1.xml']);
+			const xml = new TextDecoder().decode(
+				unzipSync(readFileSync(path))['xl/worksheets/sheet1.xml'],
+			);
 			assert.equal(xml.match(/<f>/g)?.length, 2, 'the only formulas are the two totals');
-			assert.match(xml, /<c r="B3" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK\(&quot;https:\/\/evil.example&quot;,&quot;click me&quot;\)<\/t><\/is><\/c>/);
+			assert.match(
+				xml,
+				/<c r="B3" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK\(&quot;https:\/\/evil.example&quot;,&quot;click me&quot;\)<\/t><\/is><\/c>/,
+			);
 		});
 	});
 
@@ -221,13 +283,36 @@ describe('bulk xlsx writer', () => {
 				parser.write(new TextDecoder().decode(bytes)).close();
 				if (name.startsWith('xl/worksheets/')) worksheetChildren[name] = children;
 			}
-			const schemaOrder = ['sheetPr', 'dimension', 'sheetViews', 'sheetFormatPr', 'cols', 'sheetData', 'autoFilter', 'pageMargins'];
+			const schemaOrder = [
+				'sheetPr',
+				'dimension',
+				'sheetViews',
+				'sheetFormatPr',
+				'cols',
+				'sheetData',
+				'autoFilter',
+				'pageMargins',
+			];
 			for (const children of Object.values(worksheetChildren)) {
-				assert.deepEqual(children, schemaOrder.filter((name) => children.includes(name)));
+				assert.deepEqual(
+					children,
+					schemaOrder.filter((name) => children.includes(name)),
+				);
 			}
-			assert.deepEqual(worksheetChildren['xl/worksheets/sheet1.xml'], ['dimension', 'sheetViews', 'sheetFormatPr', 'cols', 'sheetData', 'autoFilter', 'pageMargins']);
+			assert.deepEqual(worksheetChildren['xl/worksheets/sheet1.xml'], [
+				'dimension',
+				'sheetViews',
+				'sheetFormatPr',
+				'cols',
+				'sheetData',
+				'autoFilter',
+				'pageMargins',
+			]);
 			const workbookXml = new TextDecoder().decode(parts['xl/workbook.xml']);
-			assert.match(workbookXml, /<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Revenue!\$A\$1:\$AD\$9<\/definedName>/);
+			assert.match(
+				workbookXml,
+				/<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Revenue!\$A\$1:\$AD\$9<\/definedName>/,
+			);
 			const styles = new TextDecoder().decode(parts['xl/styles.xml']);
 			assert.match(styles, /formatCode="#,##0.00 &quot;X&lt;&amp;&gt;Y&quot;"/);
 			const sheet = (await readWorkbook(path)).getWorksheet('Revenue')!;
@@ -241,7 +326,10 @@ describe('bulk xlsx writer', () => {
 			const path = session.scratchPath('gaps.xlsx');
 			await writeRevenueWorkbook(session, workbook(path, columns));
 			const sheet = (await readWorkbook(path)).getWorksheet('Revenue')!;
-			assert.deepEqual([2, 3, 4, 5, 6, 7].map((n) => sheet.getCell(`A${n}`).value), [1, 3, 4, 6, 7, 8]);
+			assert.deepEqual(
+				[2, 3, 4, 5, 6, 7].map((n) => sheet.getCell(`A${n}`).value),
+				[1, 3, 4, 6, 7, 8],
+			);
 			assert.equal(sheet.getCell('A8').value, 'Total');
 			assert.equal(sheet.autoFilter, 'A1:AD7');
 		});
@@ -257,7 +345,15 @@ describe('bulk xlsx writer', () => {
 			const path = session.scratchPath('odd.xlsx');
 			await writeRevenueWorkbook(session, { ...workbook(path, columns, 'odd'), totals: [] });
 			const sheet = (await readWorkbook(path)).getWorksheet('Revenue')!;
-			assert.deepEqual(sheet.getRow(2).values, [, '1152921504606846976', , '2024-05-31T08:00:00.250Z', '2024-05-31T08:00:00.000Z', '[1, 2]', 'é'.repeat(32_767)]);
+			assert.deepEqual(sheet.getRow(2).values, [
+				,
+				'1152921504606846976',
+				,
+				'2024-05-31T08:00:00.250Z',
+				'2024-05-31T08:00:00.000Z',
+				'[1, 2]',
+				'é'.repeat(32_767),
+			]);
 			assert.deepEqual(sheet.getRow(3).values, [, -7, , , , , 'short']);
 		} finally {
 			await session.close();
@@ -270,20 +366,41 @@ describe('bulk xlsx writer', () => {
 			await writeRevenueWorkbook(session, workbook(path, columns));
 			const before = readFileSync(path);
 			// The note read as BOOLEAN: the stats pass only tests for NULLs, the row query then fails to cast 'plain'.
-			const broken = columns.map((column) => (column.name === NOTE ? { ...column, type: 'BOOLEAN', typeId: DuckDBTypeId.BOOLEAN } : column));
-			await assert.rejects(writeRevenueWorkbook(session, workbook(path, broken)), /Conversion Error|Could not convert/);
+			const broken = columns.map((column) =>
+				column.name === NOTE
+					? { ...column, type: 'BOOLEAN', typeId: DuckDBTypeId.BOOLEAN }
+					: column,
+			);
+			await assert.rejects(
+				writeRevenueWorkbook(session, workbook(path, broken)),
+				/Conversion Error|Could not convert/,
+			);
 			assert.deepEqual(readFileSync(path), before);
-			assert.deepEqual(readdirSync(session.scratchDir).filter((name) => name.startsWith('atomic')), ['atomic.xlsx']);
+			assert.deepEqual(
+				readdirSync(session.scratchDir).filter((name) => name.startsWith('atomic')),
+				['atomic.xlsx'],
+			);
 		});
 	});
 
 	test('more rows than a sheet holds: refused before anything is written', async () => {
 		const session = await DuckSession.open();
 		try {
-			await session.run('CREATE TEMP TABLE big AS SELECT range AS id FROM range($1)', [XLSX_MAX_ROWS - 1]);
+			await session.run('CREATE TEMP TABLE big AS SELECT range AS id FROM range($1)', [
+				XLSX_MAX_ROWS - 1,
+			]);
 			const path = session.scratchPath('big.xlsx');
-			await assert.rejects(writeRevenueWorkbook(session, { ...workbook(path, [{ name: 'id', type: 'BIGINT', typeId: DuckDBTypeId.BIGINT }], 'big'), totals: [] }), /cannot hold 1048575 rows/);
-			assert.deepEqual(readdirSync(session.scratchDir).filter((name) => name.startsWith('big')), []);
+			await assert.rejects(
+				writeRevenueWorkbook(session, {
+					...workbook(path, [{ name: 'id', type: 'BIGINT', typeId: DuckDBTypeId.BIGINT }], 'big'),
+					totals: [],
+				}),
+				/cannot hold 1048575 rows/,
+			);
+			assert.deepEqual(
+				readdirSync(session.scratchDir).filter((name) => name.startsWith('big')),
+				[],
+			);
 		} finally {
 			await session.close();
 		}
@@ -304,14 +421,26 @@ describe('bulk xlsx writer', () => {
 				{ name: 'title', type: 'VARCHAR', typeId: DuckDBTypeId.VARCHAR },
 				{ name: 'qty', type: 'INTEGER', typeId: DuckDBTypeId.INTEGER, format: 'integer' },
 				{ name: 'price', type: 'DECIMAL(18,2)', typeId: DuckDBTypeId.DECIMAL, format: 'currency' },
-				{ name: 'revenue', type: 'DECIMAL(18,2)', typeId: DuckDBTypeId.DECIMAL, format: 'currency' },
+				{
+					name: 'revenue',
+					type: 'DECIMAL(18,2)',
+					typeId: DuckDBTypeId.DECIMAL,
+					format: 'currency',
+				},
 				{ name: 'share', type: 'DOUBLE', typeId: DuckDBTypeId.DOUBLE, format: 'percent' },
 			];
 			const path = session.scratchPath('many.xlsx');
 			await writeRevenueWorkbook(session, workbook(path, columns, 'many'));
-			const [expected] = await session.jsonRows('SELECT CAST(sum(revenue) AS DOUBLE) AS revenue, sum(qty) AS qty FROM many');
+			const [expected] = await session.jsonRows(
+				'SELECT CAST(sum(revenue) AS DOUBLE) AS revenue, sum(qty) AS qty FROM many',
+			);
 
-			const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'ignore', styles: 'ignore', hyperlinks: 'ignore' });
+			const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+				worksheets: 'emit',
+				sharedStrings: 'ignore',
+				styles: 'ignore',
+				hyperlinks: 'ignore',
+			});
 			let rows = 0;
 			let last: ExcelJS.Row | undefined;
 			let lastData: ExcelJS.Row | undefined;
@@ -329,8 +458,14 @@ describe('bulk xlsx writer', () => {
 			assert.deepEqual(lastData?.getCell(1).value, rowCount);
 			assert.equal(lastData?.getCell(2).value, `Vin ${rowCount} & fils <${rowCount % 97}>`);
 			assert.equal(last?.number, rowCount + 2);
-			assert.deepEqual(last?.getCell(5).value, { formula: `SUM(E2:E${rowCount + 1})`, result: expected.revenue });
-			assert.deepEqual(last?.getCell(3).value, { formula: `SUM(C2:C${rowCount + 1})`, result: Number(expected.qty) });
+			assert.deepEqual(last?.getCell(5).value, {
+				formula: `SUM(E2:E${rowCount + 1})`,
+				result: expected.revenue,
+			});
+			assert.deepEqual(last?.getCell(3).value, {
+				formula: `SUM(C2:C${rowCount + 1})`,
+				result: Number(expected.qty),
+			});
 		} finally {
 			await session.close();
 		}

@@ -11,11 +11,21 @@ import type { CheckResult } from './report';
 export function failureAlert(nodeName: string, failing: CheckResult[]): IDataObject {
 	const s = escapeSlackMrkdwn;
 	const text = `${failing.length} failing check(s) — ${failing.map((c) => `${s(c.name)}: observed ${s(show(c.observed))}, expected ${s(show(c.expected))}`).join('; ')}`;
-	const lines = failing.map((c) => `• *${s(c.name)}*: observed ${s(show(c.observed))}, expected ${s(show(c.expected))}`);
+	const lines = failing.map(
+		(c) => `• *${s(c.name)}*: observed ${s(show(c.observed))}, expected ${s(show(c.expected))}`,
+	);
 	return {
 		slack: {
 			text,
-			blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *Stopped by a failing check in ${s(nodeName)}*\n${lines.join('\n')}` } }],
+			blocks: [
+				{
+					type: 'section',
+					text: {
+						type: 'mrkdwn',
+						text: `:rotating_light: *Stopped by a failing check in ${s(nodeName)}*\n${lines.join('\n')}`,
+					},
+				},
+			],
 		},
 	};
 }

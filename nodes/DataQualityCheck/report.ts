@@ -14,10 +14,22 @@ export interface CheckResult extends IDataObject {
 }
 
 /** A check's observed or expected value as people read it: a dash when there is none. */
-export const shownValue = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
+export const shownValue = (value: unknown) =>
+	value === null || value === undefined ? '—' : String(value);
 
-export function checkResult(name: string, type: string, severity: 'error' | 'warning', outcome: CheckOutcome): CheckResult {
-	const status: CheckStatus = outcome.skipped ? 'skipped' : outcome.passed ? 'pass' : severity === 'error' ? 'fail' : 'warn';
+export function checkResult(
+	name: string,
+	type: string,
+	severity: 'error' | 'warning',
+	outcome: CheckOutcome,
+): CheckResult {
+	const status: CheckStatus = outcome.skipped
+		? 'skipped'
+		: outcome.passed
+			? 'pass'
+			: severity === 'error'
+				? 'fail'
+				: 'warn';
 	const message = outcome.skipped
 		? `${name}: skipped (${outcome.skipped})`
 		: `${name}: ${status.toUpperCase()} — observed ${shownValue(outcome.observed)}, expected ${shownValue(outcome.expected)}`;
@@ -47,5 +59,11 @@ export interface QualityReport extends IDataObject {
 
 export function qualityReport(checks: CheckResult[]): QualityReport {
 	const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
-	return { passed: count('fail') === 0, errors: count('fail'), warnings: count('warn'), skipped: count('skipped'), checks };
+	return {
+		passed: count('fail') === 0,
+		errors: count('fail'),
+		warnings: count('warn'),
+		skipped: count('skipped'),
+		checks,
+	};
 }

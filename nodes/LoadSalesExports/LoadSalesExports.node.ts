@@ -1,4 +1,11 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,8 +37,9 @@ export class LoadSalesExports implements INodeType {
 		icon: { light: 'file:loadSalesExports.svg', dark: 'file:loadSalesExports.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{ $parameter["source"] === "upload" ? "from the upload" : $parameter["folder"] || "uploaded files or folder" }}',
-		description: 'Read the month\'s export files (xlsx, csv…) from a folder or an upload',
+		subtitle:
+			'={{ $parameter["source"] === "upload" ? "from the upload" : $parameter["folder"] || "uploaded files or folder" }}',
+		description: "Read the month's export files (xlsx, csv…) from a folder or an upload",
 		defaults: { name: 'Load Sales Exports' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -45,9 +53,14 @@ export class LoadSalesExports implements INodeType {
 			const nodeError =
 				error instanceof NodeOperationError
 					? error
-					: new NodeOperationError(this.getNode(), `Could not load the exports: ${(error as Error)?.message ?? String(error)}`, {
-							description: 'Check that the export files still exist and n8n may read them, then run the node again.',
-						});
+					: new NodeOperationError(
+							this.getNode(),
+							`Could not load the exports: ${(error as Error)?.message ?? String(error)}`,
+							{
+								description:
+									'Check that the export files still exist and n8n may read them, then run the node again.',
+							},
+						);
 			// As the table nodes do: with Continue On Fail the error is the node's one item, never a half-filled one.
 			if (this.continueOnFail()) return [[failedItem(nodeError)]];
 			throw nodeError;
@@ -57,7 +70,12 @@ export class LoadSalesExports implements INodeType {
 
 async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> {
 	const items = ctx.getInputData();
-	const { source, folder: folderSetting, wanted, expectedName } = readLoadSalesExportsParameters(ctx);
+	const {
+		source,
+		folder: folderSetting,
+		wanted,
+		expectedName,
+	} = readLoadSalesExportsParameters(ctx);
 	const uploaded = uploadedFiles(items);
 	const useUpload = source === 'upload' || (source === 'auto' && uploaded.length > 0);
 	let where: string;
@@ -77,13 +95,19 @@ async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 	const isExpected = (c: Candidate) => c.fileName.toLowerCase() === expectedName.toLowerCase();
 	const exportsOnly = candidates.filter((c) => formatOfFile(c.fileName)?.read && !isExpected(c));
 	for (const { name, match } of wanted) {
-		const found = exportsOnly.filter((c) => c.fileName.toLowerCase().includes(match.trim().toLowerCase()));
+		const found = exportsOnly.filter((c) =>
+			c.fileName.toLowerCase().includes(match.trim().toLowerCase()),
+		);
 		const seen = exportsOnly.map((c) => c.fileName).join(', ') || `no ${readableExtensions()} file`;
 		if (found.length !== 1) {
 			throw new NodeOperationError(
 				ctx.getNode(),
-				found.length ? `Several files in ${where} match "${match}" for the ${name} export` : `No file in ${where} matches "${match}" for the ${name} export`,
-				{ description: `Files found: ${seen}. Give each export a file name that contains its word (${wanted.map((w) => w.match).join(', ')}), once.` },
+				found.length
+					? `Several files in ${where} match "${match}" for the ${name} export`
+					: `No file in ${where} matches "${match}" for the ${name} export`,
+				{
+					description: `Files found: ${seen}. Give each export a file name that contains its word (${wanted.map((w) => w.match).join(', ')}), once.`,
+				},
 			);
 		}
 		binary[name] = await found[0].open();
@@ -95,22 +119,38 @@ async function loadExports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 	if (expectedFile) {
 		const data = await expectedFile.open();
 		// Stored binaries are read through n8n's store; inline ones (memory mode) carry base64.
-		const bytes = data.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(data.id)) : Buffer.from(data.data, 'base64');
+		const bytes = data.id
+			? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(data.id))
+			: Buffer.from(data.data, 'base64');
 		const text = bytes.toString('utf8');
 		try {
 			expected = JSON.parse(text) as IDataObject;
 		} catch (error) {
-			throw new NodeOperationError(ctx.getNode(), `${expectedFile.fileName} is not valid JSON (${(error as Error).message})`, {
-				description: 'Fix the file, e.g. {"erp_rows": 825, "revenue_total": "70568.60"}, or remove it to skip those checks.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`${expectedFile.fileName} is not valid JSON (${(error as Error).message})`,
+				{
+					description:
+						'Fix the file, e.g. {"erp_rows": 825, "revenue_total": "70568.60"}, or remove it to skip those checks.',
+				},
+			);
 		}
 		if (!expected || typeof expected !== 'object' || Array.isArray(expected)) {
-			throw new NodeOperationError(ctx.getNode(), `${expectedFile.fileName} must hold one JSON object of figures`, {
-				description: 'For example {"erp_rows": 825, "merged_rows": 714}.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`${expectedFile.fileName} must hold one JSON object of figures`,
+				{
+					description: 'For example {"erp_rows": 825, "merged_rows": 714}.',
+				},
+			);
 		}
 	}
-	const json: SummaryFigures<typeof LoadSalesExports.summaryFields> = { source: where, files, expected, expectedFile: expectedFile?.fileName ?? null };
+	const json: SummaryFigures<typeof LoadSalesExports.summaryFields> = {
+		source: where,
+		files,
+		expected,
+		expectedFile: expectedFile?.fileName ?? null,
+	};
 	return { json, binary, pairedItem: { item: 0 } };
 }
 
@@ -127,7 +167,10 @@ function uploadedFiles(items: INodeExecutionData[]): Candidate[] {
 async function folderFiles(ctx: IExecuteFunctions, folder: string): Promise<Candidate[]> {
 	let names: string[];
 	try {
-		names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+		names = (await readdir(folder, { withFileTypes: true }))
+			.filter((e) => e.isFile())
+			.map((e) => e.name)
+			.sort();
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), `Cannot read the folder ${folder}`, {
 			description: `${(error as Error).message}. Check that the folder exists and n8n may read it.`,
@@ -138,7 +181,11 @@ async function folderFiles(ctx: IExecuteFunctions, folder: string): Promise<Cand
 		open: async () => {
 			const path = await ctx.helpers.resolvePath(join(folder, fileName));
 			const mime = formatOfFile(fileName)?.mimeTypes[0];
-			return ctx.helpers.prepareBinaryData(await ctx.helpers.createReadStream(path), fileName, mime);
+			return ctx.helpers.prepareBinaryData(
+				await ctx.helpers.createReadStream(path),
+				fileName,
+				mime,
+			);
 		},
 	}));
 }

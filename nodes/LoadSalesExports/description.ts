@@ -23,7 +23,7 @@ export const loadExportsProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '/home/node/.n8n-files/exports',
-		description: 'Where this month\'s exports are saved. Must be a folder n8n may read.',
+		description: "Where this month's exports are saved. Must be a folder n8n may read.",
 		displayOptions: { hide: { source: ['upload'] } },
 	},
 	{
@@ -31,16 +31,36 @@ export const loadExportsProperties: INodeProperties[] = [
 		name: 'exports',
 		type: 'fixedCollection',
 		placeholder: 'Add Export',
-		default: { export: [{ name: 'erp', match: 'erp' }, { name: 'liaison', match: 'liaison' }, { name: 'web', match: 'web' }] },
+		default: {
+			export: [
+				{ name: 'erp', match: 'erp' },
+				{ name: 'liaison', match: 'liaison' },
+				{ name: 'web', match: 'web' },
+			],
+		},
 		typeOptions: { multipleValues: true },
-		description: 'Each export is found by a word in its file name (case-insensitive) and handed on under its name',
+		description:
+			'Each export is found by a word in its file name (case-insensitive) and handed on under its name',
 		options: [
 			{
 				displayName: 'Export',
 				name: 'export',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'erp', description: 'The binary property it is handed on under' },
-					{ displayName: 'File Name Contains', name: 'match', type: 'string', default: '', placeholder: 'erp' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'erp',
+						description: 'The binary property it is handed on under',
+					},
+					{
+						displayName: 'File Name Contains',
+						name: 'match',
+						type: 'string',
+						default: '',
+						placeholder: 'erp',
+					},
 				],
 			},
 		],
@@ -50,6 +70,7 @@ export const loadExportsProperties: INodeProperties[] = [
 		name: 'expectedFile',
 		type: 'string',
 		default: 'expected.json',
-		description: 'Optional JSON file of reference figures beside the exports; its keys are handed on under "expected"',
+		description:
+			'Optional JSON file of reference figures beside the exports; its keys are handed on under "expected"',
 	},
 ];

@@ -20,8 +20,12 @@ export const mergeProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		default: 2,
-		options: Array.from({ length: MAX_INPUTS - 1 }, (_, index) => ({ name: `${index + 2}`, value: index + 2 })),
-		description: 'One input per table. Input 1 is the starting table; each join adds one more input.',
+		options: Array.from({ length: MAX_INPUTS - 1 }, (_, index) => ({
+			name: `${index + 2}`,
+			value: index + 2,
+		})),
+		description:
+			'One input per table. Input 1 is the starting table; each join adds one more input.',
 	},
 	{
 		displayName: 'Joins',
@@ -41,7 +45,10 @@ export const mergeProperties: INodeProperties[] = [
 						name: 'input',
 						type: 'options',
 						// Values stay the input numbers, as when this was a number field: saved workflows keep working.
-						options: Array.from({ length: MAX_INPUTS - 1 }, (_, index) => ({ name: `Table ${index + 2}`, value: index + 2 })),
+						options: Array.from({ length: MAX_INPUTS - 1 }, (_, index) => ({
+							name: `Table ${index + 2}`,
+							value: index + 2,
+						})),
 						default: 2,
 						description: 'The input whose table this join adds to the result so far',
 					},
@@ -59,7 +66,8 @@ export const mergeProperties: INodeProperties[] = [
 						default: '',
 						placeholder: 'product_id',
 						...COLUMN_LIST_FIELD,
-						description: 'Key columns of the result so far (Table 1 and the tables joined above), matched in order with the keys of the table to join',
+						description:
+							'Key columns of the result so far (Table 1 and the tables joined above), matched in order with the keys of the table to join',
 					},
 					{
 						displayName: 'Keys in Table to Join',
@@ -99,7 +107,8 @@ export const mergeProperties: INodeProperties[] = [
 					{
 						name: 'As Text (15298 Matches "15298")',
 						value: 'text',
-						description: 'One rule for ids from different exports, shared with the referential-integrity check: 15298, 15298.0 and " 15298 " match; 0015298 does not; an empty key matches nothing',
+						description:
+							'One rule for ids from different exports, shared with the referential-integrity check: 15298, 15298.0 and " 15298 " match; 0015298 does not; an empty key matches nothing',
 					},
 					{ name: 'Exactly (Same Type and Value)', value: 'exact' },
 				],
@@ -109,7 +118,8 @@ export const mergeProperties: INodeProperties[] = [
 				name: 'ignoreCase',
 				type: 'boolean',
 				default: false,
-				description: 'Whether keys that differ only in upper and lower case letters match (ABC12 and abc12)',
+				description:
+					'Whether keys that differ only in upper and lower case letters match (ABC12 and abc12)',
 			},
 		],
 	},

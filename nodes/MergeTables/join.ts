@@ -25,7 +25,9 @@ function keyExpression(alias: string, column: Column, plan: JoinPlan): string {
 }
 
 export function joinCondition(plan: JoinPlan): string {
-	return plan.keys.map((key) => `${keyExpression('l', key.left, plan)} = ${keyExpression('r', key.right, plan)}`).join(' AND ');
+	return plan.keys
+		.map((key) => `${keyExpression('l', key.left, plan)} = ${keyExpression('r', key.right, plan)}`)
+		.join(' AND ');
 }
 
 const SQL_JOIN: Record<Exclude<JoinType, 'anti'>, string> = {
@@ -44,7 +46,8 @@ export function selectList(plan: JoinPlan): { select: string[]; renamed: Record<
 	const taken = new Set(plan.left.columns.map((c) => c.name.toLowerCase()));
 	const folded = new Map<string, KeyPair>();
 	for (const key of plan.keys) {
-		if (key.left.name.toLowerCase() === key.right.name.toLowerCase()) folded.set(key.right.name, key);
+		if (key.left.name.toLowerCase() === key.right.name.toLowerCase())
+			folded.set(key.right.name, key);
 	}
 	const keepsRightOnly = plan.type === 'right' || plan.type === 'full';
 	const select = plan.left.columns.map((column) => {
@@ -65,7 +68,8 @@ export function selectList(plan: JoinPlan): { select: string[]; renamed: Record<
 		let name = column.name;
 		if (taken.has(name.toLowerCase())) {
 			name = `${column.name}${plan.suffix}`;
-			for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${column.name}${plan.suffix}_${n}`;
+			for (let n = 2; taken.has(name.toLowerCase()); n++)
+				name = `${column.name}${plan.suffix}_${n}`;
 			renamed[column.name] = name;
 		}
 		taken.add(name.toLowerCase());

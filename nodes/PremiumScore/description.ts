@@ -10,12 +10,17 @@ const methodOptions = [
 	{
 		name: 'IQR Fence',
 		value: 'iqr' as const,
-		description: 'Premium above Q3 + k × (Q3 − Q1); robust to a few extreme prices. When Q1 = Q3 the fence is Q3 itself.',
+		description:
+			'Premium above Q3 + k × (Q3 − Q1); robust to a few extreme prices. When Q1 = Q3 the fence is Q3 itself.',
 	},
 ];
 
 const deviationOptions = [
-	{ name: 'Population (Divide by N)', value: 'population' as const, description: 'As numpy and scipy.stats.zscore' },
+	{
+		name: 'Population (Divide by N)',
+		value: 'population' as const,
+		description: 'As numpy and scipy.stats.zscore',
+	},
 	{ name: 'Sample (Divide by N − 1)', value: 'sample' as const, description: 'As pandas .std()' },
 ];
 
@@ -64,7 +69,8 @@ export const premiumProperties: INodeProperties[] = [
 		type: 'number',
 		default: 1.5,
 		typeOptions: { minValue: 0, numberPrecision: 3 },
-		description: 'A row is premium above Q3 + k × IQR (1.5 is Tukey\'s usual fence, 3 only far outliers)',
+		description:
+			"A row is premium above Q3 + k × IQR (1.5 is Tukey's usual fence, 3 only far outliers)",
 		displayOptions: { show: { method: ['iqr'] } },
 	},
 	{
@@ -88,8 +94,18 @@ export const premiumProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { createCsv: [true] } },
 		options: [
-			{ displayName: 'Premium File Name', name: 'premiumFileName', type: 'string', default: 'vins_premium.csv' },
-			{ displayName: 'Ordinary File Name', name: 'ordinaryFileName', type: 'string', default: 'vins_ordinaires.csv' },
+			{
+				displayName: 'Premium File Name',
+				name: 'premiumFileName',
+				type: 'string',
+				default: 'vins_premium.csv',
+			},
+			{
+				displayName: 'Ordinary File Name',
+				name: 'ordinaryFileName',
+				type: 'string',
+				default: 'vins_ordinaires.csv',
+			},
 			{
 				displayName: 'Format',
 				name: 'style',
@@ -108,7 +124,12 @@ export const premiumProperties: INodeProperties[] = [
 				description:
 					"Whether to put a ' before text that starts with =, +, -, @, a tab or a carriage return, so Excel or LibreOffice shows it instead of running it as a formula. Numbers are never changed. Turn off when a program, not a person, reads the files and needs the exact text.",
 			},
-			{ displayName: 'Binary Property', name: 'binaryPropertyName', type: 'string', default: 'csv' },
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'csv',
+			},
 		],
 	},
 	...tableOutputProperties('premium.parquet'),

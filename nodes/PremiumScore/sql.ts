@@ -20,7 +20,8 @@ export interface PremiumRule {
 }
 
 /** The scored column as a number; text that is not one becomes NULL. */
-export const numericValue = (plan: ScorePlan) => `try_cast(${quoteIdentifier(plan.column)} AS DOUBLE)`;
+export const numericValue = (plan: ScorePlan) =>
+	`try_cast(${quoteIdentifier(plan.column)} AS DOUBLE)`;
 
 /** Mean, deviation and quartiles over the values that are numbers; nulls and text are counted apart. */
 export function statsSql(plan: ScorePlan): string {
@@ -41,7 +42,11 @@ export function statsSql(plan: ScorePlan): string {
  * fence. A zero spread leaves every score empty.
  */
 export function scoredSql(plan: ScorePlan): string {
-	return selectInOrder(plan.source, plan.sourceOrder, `*, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)}`);
+	return selectInOrder(
+		plan.source,
+		plan.sourceOrder,
+		`*, (${numericValue(plan)} - $1) / nullif($2, 0) AS ${quoteIdentifier(plan.scoreName)}`,
+	);
 }
 
 /**
@@ -49,14 +54,23 @@ export function scoredSql(plan: ScorePlan): string {
  * means every value is the same. An IQR of 0 (half the values or more are equal) leaves
  * no score, but Tukey's fence Q3 + k × 0 is Q3 itself, so values above Q3 still stand out.
  */
-export function premiumRule(plan: ScorePlan, centre: number | null, spread: number | null): PremiumRule | null {
+export function premiumRule(
+	plan: ScorePlan,
+	centre: number | null,
+	spread: number | null,
+): PremiumRule | null {
 	if (centre === null) return null;
 	if (spread) return { on: 'score', cut: plan.method === 'zscore' ? plan.threshold : plan.k };
 	return plan.method === 'iqr' ? { on: 'value', cut: centre } : null;
 }
 
 /** Premium: strictly above the rule's cut ($1). Ordinary: the rest, unscored rows included. */
-export function splitSql(scored: string, plan: ScorePlan, rule: PremiumRule | null, premium: boolean): string {
+export function splitSql(
+	scored: string,
+	plan: ScorePlan,
+	rule: PremiumRule | null,
+	premium: boolean,
+): string {
 	const tested = rule?.on === 'value' ? numericValue(plan) : quoteIdentifier(plan.scoreName);
 	const isPremium = rule ? `coalesce(${tested} > $1, false)` : 'false';
 	return `SELECT * FROM ${scored} WHERE ${premium ? isPremium : `NOT ${isPremium}`}`;

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { currencyOptions } from '../shared/reports/currency';
-import { COLUMN_FIELD, COLUMN_LIST_FIELD, tableInputProperties, tableOutputProperties } from '../shared/table';
+import {
+	COLUMN_FIELD,
+	COLUMN_LIST_FIELD,
+	tableInputProperties,
+	tableOutputProperties,
+} from '../shared/table';
 
 export const revenueProperties: INodeProperties[] = [
 	...tableInputProperties,
@@ -12,7 +17,7 @@ export const revenueProperties: INodeProperties[] = [
 		placeholder: 'price',
 		...COLUMN_FIELD,
 		description:
-			'Each row\'s revenue is price × quantity in exact decimals (4 places each), rounded half away from zero to the cent; totals add up those cents exactly. Rows whose price or quantity is empty or not a number get no revenue and are counted; negative prices are counted and reported.',
+			"Each row's revenue is price × quantity in exact decimals (4 places each), rounded half away from zero to the cent; totals add up those cents exactly. Rows whose price or quantity is empty or not a number get no revenue and are counted; negative prices are counted and reported.",
 	},
 	{
 		displayName: 'Quantity Column',
@@ -49,7 +54,12 @@ export const revenueProperties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Revenue', name: 'revenue', type: 'string', default: 'revenue' },
 			{ displayName: 'Share of Total', name: 'share', type: 'string', default: 'revenue_share' },
-			{ displayName: 'Cumulative Share', name: 'cumulative', type: 'string', default: 'cumulative_share' },
+			{
+				displayName: 'Cumulative Share',
+				name: 'cumulative',
+				type: 'string',
+				default: 'cumulative_share',
+			},
 		],
 	},
 	{
@@ -57,7 +67,8 @@ export const revenueProperties: INodeProperties[] = [
 		name: 'createReport',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to attach an .xlsx report: revenue per product with totals, and a summary sheet with the top 10',
+		description:
+			'Whether to attach an .xlsx report: revenue per product with totals, and a summary sheet with the top 10',
 	},
 	{
 		displayName: 'Report Options',
@@ -92,9 +103,15 @@ export const revenueProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'product_id, sku, post_title, price, total_sales',
 				...COLUMN_LIST_FIELD,
-				description: 'Columns shown in the report, in this order; the revenue and share columns follow. Empty: every column.',
+				description:
+					'Columns shown in the report, in this order; the revenue and share columns follow. Empty: every column.',
 			},
-			{ displayName: 'Binary Property', name: 'binaryPropertyName', type: 'string', default: 'report' },
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'report',
+			},
 		],
 	},
 	...tableOutputProperties('revenue.parquet'),

@@ -12,13 +12,15 @@ const operationOptions = [
 		name: 'Compare With History',
 		value: 'compare',
 		action: 'Compare this month with the history',
-		description: 'Revenue change against the previous recorded month and the same month a year earlier, top risers and fallers, products new and gone, premium in and out',
+		description:
+			'Revenue change against the previous recorded month and the same month a year earlier, top risers and fallers, products new and gone, premium in and out',
 	},
 	{
 		name: 'Record This Month',
 		value: 'record',
 		action: 'Record this month in the history',
-		description: "Store this month's products, figures and check results; recording a month again replaces it",
+		description:
+			"Store this month's products, figures and check results; recording a month again replaces it",
 	},
 ] as const satisfies ReadonlyArray<INodePropertyOptions & { value: SalesHistoryOperation }>;
 

@@ -34,12 +34,17 @@ export interface SalesHistoryRecordParameters extends SalesHistoryProductColumns
 }
 
 /** The operation, one of `operations` (the description's, handed in since this file cannot import it). */
-export function readSalesHistoryOperation(ctx: IExecuteFunctions, operations: readonly SalesHistoryOperation[]): SalesHistoryOperation {
+export function readSalesHistoryOperation(
+	ctx: IExecuteFunctions,
+	operations: readonly SalesHistoryOperation[],
+): SalesHistoryOperation {
 	return new ParameterReader(ctx).choice('operation', operations, 'compare');
 }
 
 /** Compare's parameters: a missing or malformed Period is refused first, then an unknown Locale. */
-export function readSalesHistoryCompareParameters(ctx: IExecuteFunctions): SalesHistoryCompareParameters {
+export function readSalesHistoryCompareParameters(
+	ctx: IExecuteFunctions,
+): SalesHistoryCompareParameters {
 	const reader = new ParameterReader(ctx);
 	return {
 		period: periodFrom(ctx, 'comparePeriod', 'Period'),
@@ -52,7 +57,9 @@ export function readSalesHistoryCompareParameters(ctx: IExecuteFunctions): Sales
 }
 
 /** Record's parameters: a missing or malformed Period is refused first. */
-export function readSalesHistoryRecordParameters(ctx: IExecuteFunctions): SalesHistoryRecordParameters {
+export function readSalesHistoryRecordParameters(
+	ctx: IExecuteFunctions,
+): SalesHistoryRecordParameters {
 	const reader = new ParameterReader(ctx);
 	return {
 		period: periodFrom(ctx, 'recordPeriod', 'Period'),

@@ -1,4 +1,12 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -18,7 +26,10 @@ import { runSummary, upstreamNodes } from '../shared/reports/summary';
 
 /** Evaluated by the editor to draw one input per group of files. Must stay self-contained. */
 const configuredInputs = (parameters: INodeParameters) =>
-	Array.from({ length: Number(parameters.numberInputs) || 1 }, (_, index) => ({ type: 'main', displayName: `Files ${index + 1}` }));
+	Array.from({ length: Number(parameters.numberInputs) || 1 }, (_, index) => ({
+		type: 'main',
+		displayName: `Files ${index + 1}`,
+	}));
 
 interface Pending {
 	key: string;
@@ -60,22 +71,34 @@ export class SaveReportFiles implements INodeType {
 				noDataExpression: true,
 				default: 1,
 				options: [1, 2, 3, 4, 5].map((n) => ({ name: `${n}`, value: n })),
-				description: 'Connect each node whose files are to be saved (e.g. Revenue, and both outputs of Premium Score)',
+				description:
+					'Connect each node whose files are to be saved (e.g. Revenue, and both outputs of Premium Score)',
 			},
-			{ displayName: 'Folder', name: 'folder', type: 'string', default: '', placeholder: '/home/node/.n8n-files/reports' },
+			{
+				displayName: 'Folder',
+				name: 'folder',
+				type: 'string',
+				default: '',
+				placeholder: '/home/node/.n8n-files/reports',
+			},
 			{
 				displayName: 'Binary Properties',
 				name: 'properties',
 				type: 'string',
 				default: '',
 				placeholder: 'report, csv',
-				description: 'Comma-separated properties to save. Empty: every file except the Parquet tables passed between Sales Analytics nodes.',
+				description:
+					'Comma-separated properties to save. Empty: every file except the Parquet tables passed between Sales Analytics nodes.',
 			},
 			// n8n saves a parameter left at its default as absent, and drops a hidden one: with "run"
 			// as the only default, a saved version 1 node would lose its Summary JSON expression.
 			// Each version therefore has its own default; the choices are the same.
 			{ ...SUMMARY_MODE, default: 'custom', displayOptions: { show: { '@version': [1] } } },
-			{ ...SUMMARY_MODE, default: 'run', displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } },
+			{
+				...SUMMARY_MODE,
+				default: 'run',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+			},
 			{
 				displayName: 'Currency',
 				name: 'currency',
@@ -85,7 +108,10 @@ export class SaveReportFiles implements INodeType {
 				displayOptions: { show: { summaryMode: ['run'] } },
 				description: 'Shown beside the revenue. Empty: the currency the Revenue node used.',
 			},
-			{ ...localeField('the Slack and email messages'), displayOptions: { hide: { summaryMode: ['none'] } } },
+			{
+				...localeField('the Slack and email messages'),
+				displayOptions: { hide: { summaryMode: ['none'] } },
+			},
 			{
 				displayName: 'Summary JSON',
 				name: 'summary',
@@ -95,7 +121,13 @@ export class SaveReportFiles implements INodeType {
 				description:
 					'One JSON object, written as the summary file; the messages are composed from its period, currency, figures, checks and topPremium. Empty: no summary.',
 			},
-			{ displayName: 'Summary File Name', name: 'summaryFileName', type: 'string', default: 'summary.json', displayOptions: { hide: { summaryMode: ['none'] } } },
+			{
+				displayName: 'Summary File Name',
+				name: 'summaryFileName',
+				type: 'string',
+				default: 'summary.json',
+				displayOptions: { hide: { summaryMode: ['none'] } },
+			},
 		],
 	};
 
@@ -105,7 +137,15 @@ export class SaveReportFiles implements INodeType {
 		} catch (caught) {
 			// Given a NodeOperationError, the constructor returns it unchanged.
 			const error = new NodeOperationError(this.getNode(), caught as Error);
-			if (this.continueOnFail()) return [[{ json: { error: error.message, description: error.description ?? '' }, pairedItem: { item: 0 } }]];
+			if (this.continueOnFail())
+				return [
+					[
+						{
+							json: { error: error.message, description: error.description ?? '' },
+							pairedItem: { item: 0 },
+						},
+					],
+				];
 			throw error;
 		}
 	}
@@ -123,26 +163,42 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 	const stage = (fileName: string, data?: IBinaryData) => {
 		const safeName = basename(fileName);
 		if (taken.has(safeName.toLowerCase())) {
-			throw new NodeOperationError(ctx.getNode(), `Two files are named ${safeName}`, { description: 'Give each report file its own name in the node that creates it.' });
+			throw new NodeOperationError(ctx.getNode(), `Two files are named ${safeName}`, {
+				description: 'Give each report file its own name in the node that creates it.',
+			});
 		}
 		taken.add(safeName.toLowerCase());
 		const key = safeName.replace(/\.[^.]+$/, '').replace(/\W+/g, '_');
-		pending.push({ key, fileName: safeName, temporary: join(folder, `.${safeName}.${randomBytes(6).toString('hex')}.partial`), final: join(folder, safeName), data });
+		pending.push({
+			key,
+			fileName: safeName,
+			temporary: join(folder, `.${safeName}.${randomBytes(6).toString('hex')}.partial`),
+			final: join(folder, safeName),
+			data,
+		});
 	};
 	for (let input = 0; input < parameters.numberInputs; input++) {
 		for (const item of ctx.getInputData(input)) {
 			for (const [property, data] of Object.entries(item.binary ?? {})) {
-				if (parameters.properties.length ? !parameters.properties.includes(property) : isTableBinary(item, data)) continue;
+				if (
+					parameters.properties.length
+						? !parameters.properties.includes(property)
+						: isTableBinary(item, data)
+				)
+					continue;
 				stage(data.fileName ?? `${property}.bin`, data);
 			}
 		}
 	}
 	if (summary) stage(parameters.summaryFileName);
 	if (!pending.length) {
-		throw new NodeOperationError(ctx.getNode(), 'No file to save', { description: 'Connect the nodes that create report files, or check "Binary Properties".' });
+		throw new NodeOperationError(ctx.getNode(), 'No file to save', {
+			description: 'Connect the nodes that create report files, or check "Binary Properties".',
+		});
 	}
 	// Settled, not all: a cleanup failure (e.g. the folder is a file) must not hide why the save failed.
-	const removeTemporaries = () => Promise.allSettled(pending.map((file) => rm(file.temporary, { force: true })));
+	const removeTemporaries = () =>
+		Promise.allSettled(pending.map((file) => rm(file.temporary, { force: true })));
 
 	// Every file is written under a hidden temporary name first; only when all are complete
 	// are they renamed into place, so a failure leaves no half-written report behind.
@@ -150,7 +206,11 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 		await mkdir(folder, { recursive: true });
 		await removeAbandonedTemporaries(folder);
 		for (const file of pending) {
-			if (file.data) await pipeline(await binaryStream(ctx, file.data), createWriteStream(file.temporary, { flags: 'wx' }));
+			if (file.data)
+				await pipeline(
+					await binaryStream(ctx, file.data),
+					createWriteStream(file.temporary, { flags: 'wx' }),
+				);
 			else await writeFile(file.temporary, JSON.stringify(summary, null, 2) + '\n', { flag: 'wx' });
 			const handle = await open(file.temporary, 'r');
 			await handle.sync();
@@ -186,7 +246,9 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 			message: composeMessage(summary, folder, {
 				locale,
 				// A chart saved with the report shows in the email body (the Send Email node's inline attachment of that name).
-				images: saved.filter((file) => /\.png$/i.test(file.fileName)).map((file) => ({ cid: file.key, alt: `Chart: ${file.fileName}` })),
+				images: saved
+					.filter((file) => /\.png$/i.test(file.fileName))
+					.map((file) => ({ cid: file.key, alt: `Chart: ${file.fileName}` })),
 				files: saved.map((file) => file.fileName),
 			}),
 		}),
@@ -195,13 +257,17 @@ async function saveReports(ctx: IExecuteFunctions): Promise<INodeExecutionData> 
 }
 
 /** The summary to write and compose the messages from, as the Summary setting asks. */
-function chosenSummary(ctx: IExecuteFunctions, parameters: SaveReportFilesParameters): IDataObject | undefined {
+function chosenSummary(
+	ctx: IExecuteFunctions,
+	parameters: SaveReportFilesParameters,
+): IDataObject | undefined {
 	if (parameters.summaryMode === 'custom') return customSummary(ctx, parameters.summary);
 	if (parameters.summaryMode === 'none') return undefined;
 	const summary = runSummary(upstreamNodes(ctx), parameters.currency);
 	if (!summary) {
 		ctx.addExecutionHints({
-			message: 'No Sales Analytics node runs before this one, so no summary was written. Set Summary to Custom JSON to give one, or to None.',
+			message:
+				'No Sales Analytics node runs before this one, so no summary was written. Set Summary to Custom JSON to give one, or to None.',
 			location: 'outputPane',
 		});
 	}
@@ -222,15 +288,25 @@ function customSummary(ctx: IExecuteFunctions, raw: unknown): IDataObject | unde
 			// V8 words some errors ("Unexpected token …") without a position: find it then.
 			const position = Number(/at position (\d+)/.exec(message)?.[1] ?? jsonErrorPosition(raw));
 			const before = raw.slice(0, position).split('\n');
-			throw new NodeOperationError(ctx.getNode(), `Summary JSON is not valid JSON: error at position ${position} (line ${before.length}, column ${before[before.length - 1].length + 1})`, {
-				description: `${message}. Correct the text or expression of "Summary JSON" so that it gives one JSON object, e.g. {"period": "2026-10"}.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Summary JSON is not valid JSON: error at position ${position} (line ${before.length}, column ${before[before.length - 1].length + 1})`,
+				{
+					description: `${message}. Correct the text or expression of "Summary JSON" so that it gives one JSON object, e.g. {"period": "2026-10"}.`,
+				},
+			);
 		}
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		const kind = value === null || value === undefined ? String(value) : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+		const kind =
+			value === null || value === undefined
+				? String(value)
+				: Array.isArray(value)
+					? 'an array'
+					: `a ${typeof value}`;
 		throw new NodeOperationError(ctx.getNode(), `Summary JSON must be a JSON object, not ${kind}`, {
-			description: 'Give one object such as {"period": "2026-10", "figures": {…}}: it is written as the summary file, and the messages are composed from it.',
+			description:
+				'Give one object such as {"period": "2026-10", "figures": {…}}: it is written as the summary file, and the messages are composed from it.',
 		});
 	}
 	return value as IDataObject;
@@ -238,12 +314,16 @@ function customSummary(ctx: IExecuteFunctions, raw: unknown): IDataObject | unde
 
 /** Offset of the first character that is not valid JSON: where a strict parser gives up. */
 function jsonErrorPosition(text: string): number {
-	const lexeme = /[ \t\n\r]*("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
+	const lexeme =
+		/[ \t\n\r]*("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
 	const tokens: Array<{ text: string; at: number }> = [];
-	for (let match = lexeme.exec(text); match; match = lexeme.exec(text)) tokens.push({ text: match[1], at: lexeme.lastIndex - match[1].length });
+	for (let match = lexeme.exec(text); match; match = lexeme.exec(text))
+		tokens.push({ text: match[1], at: lexeme.lastIndex - match[1].length });
 	// The last token stands for the end of the text, or the first character no JSON token starts with.
 	const end = /[ \t\n\r]*/y;
-	end.lastIndex = tokens.length ? tokens[tokens.length - 1].at + tokens[tokens.length - 1].text.length : 0;
+	end.lastIndex = tokens.length
+		? tokens[tokens.length - 1].at + tokens[tokens.length - 1].text.length
+		: 0;
 	end.exec(text);
 	tokens.push({ text: '', at: end.lastIndex });
 

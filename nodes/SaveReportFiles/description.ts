@@ -4,10 +4,19 @@ const summaryModeOptions = [
 	{
 		name: 'Built From This Run',
 		value: 'run',
-		description: 'Period, figures, every check and the top premium products, read from the Sales Analytics nodes before this one',
+		description:
+			'Period, figures, every check and the top premium products, read from the Sales Analytics nodes before this one',
 	},
-	{ name: 'Custom JSON', value: 'custom', description: 'One JSON object of your own, e.g. from an expression' },
-	{ name: 'None', value: 'none', description: 'Save the files only: no summary file and no messages' },
+	{
+		name: 'Custom JSON',
+		value: 'custom',
+		description: 'One JSON object of your own, e.g. from an expression',
+	},
+	{
+		name: 'None',
+		value: 'none',
+		description: 'Save the files only: no summary file and no messages',
+	},
 ] as const satisfies readonly INodePropertyOptions[];
 
 /** The values Summary offers. */
@@ -22,5 +31,6 @@ export const SUMMARY_MODE: INodeProperties = {
 	noDataExpression: true,
 	default: 'run',
 	options: [...summaryModeOptions],
-	description: 'What to write as the summary file and hand on as "summary", with the Slack and email messages composed from it as "message"',
+	description:
+		'What to write as the summary file and hand on as "summary", with the Slack and email messages composed from it as "message"',
 };

@@ -27,9 +27,17 @@ export function readSaveReportFilesParameters(ctx: IExecuteFunctions): SaveRepor
 	return {
 		folder: reader.text('folder'),
 		numberInputs: reader.number('numberInputs', 1),
-		properties: reader.text('properties').split(',').map((property) => property.trim()).filter(Boolean),
+		properties: reader
+			.text('properties')
+			.split(',')
+			.map((property) => property.trim())
+			.filter(Boolean),
 		// Each node version has its own default (version 1 nodes keep Custom JSON).
-		summaryMode: reader.choice('summaryMode', SUMMARY_MODES, ctx.getNode().typeVersion >= 2 ? 'run' : 'custom'),
+		summaryMode: reader.choice(
+			'summaryMode',
+			SUMMARY_MODES,
+			ctx.getNode().typeVersion >= 2 ? 'run' : 'custom',
+		),
 		currency: reader.text('currency'),
 		// Not text only: an expression may give the object itself.
 		summary: reader.json('summary'),

@@ -10,7 +10,11 @@ export interface CatalogueEntry {
 
 /** The picker listing every entry, for the `selector` field of a fixedCollection row. */
 export function catalogueOptions(entries: CatalogueEntry[]) {
-	return entries.map((entry) => ({ name: entry.name, value: entry.value, description: entry.description }));
+	return entries.map((entry) => ({
+		name: entry.name,
+		value: entry.value,
+		description: entry.description,
+	}));
 }
 
 /** Every entry's fields, each shown only when its entry is picked in `selector` (Merge v3's displayOptions pattern). */
@@ -18,7 +22,10 @@ export function scopedFields(entries: CatalogueEntry[], selector: string): INode
 	return entries.flatMap((entry) =>
 		entry.properties.map((property) => ({
 			...property,
-			displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, [selector]: [entry.value] } },
+			displayOptions: {
+				...property.displayOptions,
+				show: { ...property.displayOptions?.show, [selector]: [entry.value] },
+			},
 		})),
 	);
 }

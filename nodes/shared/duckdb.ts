@@ -59,10 +59,14 @@ class Engine {
 	static async open(limits: EngineLimits): Promise<Engine> {
 		// A confined engine's folder is made when a session needs it and removed when the last one
 		// ends, so an idle n8n leaves nothing in tmpdir. Named by UUID: the scanner forbids the pid.
-		const root = limits.confined ? join(tmpdir(), `${ENGINE_FOLDER_PREFIX}${randomUUID()}`) : tmpdir();
+		const root = limits.confined
+			? join(tmpdir(), `${ENGINE_FOLDER_PREFIX}${randomUUID()}`)
+			: tmpdir();
 		const options: Record<string, string> = {
 			// Its files go as soon as the query that needed them ends.
-			temp_directory: limits.confined ? join(root, SPILL_FOLDER) : join(root, `sales-analytics-spill-${randomUUID()}`),
+			temp_directory: limits.confined
+				? join(root, SPILL_FOLDER)
+				: join(root, `sales-analytics-spill-${randomUUID()}`),
 			memory_limit: memoryLimitOf(limits),
 		};
 		if (limits.threads) options.threads = String(limits.threads);
@@ -72,7 +76,9 @@ class Engine {
 			// configuration stops any later statement from widening it again.
 			const setup = await instance.connect();
 			try {
-				await setup.run(`SET allowed_directories = [${quoteLiteral(root + sep)}]; SET enable_external_access = false; SET lock_configuration = true`);
+				await setup.run(
+					`SET allowed_directories = [${quoteLiteral(root + sep)}]; SET enable_external_access = false; SET lock_configuration = true`,
+				);
 			} finally {
 				setup.closeSync();
 			}
@@ -95,7 +101,8 @@ class Engine {
 	async removeScratchFolder(folder: string): Promise<void> {
 		await this.serialised(async () => {
 			await rm(folder, { recursive: true, force: true });
-			if (--this.sessions === 0 && this.confined) await rm(this.root, { recursive: true, force: true });
+			if (--this.sessions === 0 && this.confined)
+				await rm(this.root, { recursive: true, force: true });
 		});
 	}
 
@@ -154,7 +161,12 @@ export class DuckSession {
 		const scratchDir = await engine.scratchFolder();
 		let session: DuckSession | undefined;
 		try {
-			session = new DuckSession(await engine.instance.connect(), engine, scratchDir, instanceKey(limits));
+			session = new DuckSession(
+				await engine.instance.connect(),
+				engine,
+				scratchDir,
+				instanceKey(limits),
+			);
 			DuckSession.openCount++;
 			return session;
 		} finally {
@@ -209,7 +221,12 @@ export class DuckSession {
 	 */
 	private async guard<T>(work: Promise<T>): Promise<T> {
 		return await work.catch(async (error: unknown) => {
-			if (/^(INTERNAL|FATAL) Error|database has been invalidated/m.test((error as Error)?.message ?? '')) instances.delete(this.instanceKey);
+			if (
+				/^(INTERNAL|FATAL) Error|database has been invalidated/m.test(
+					(error as Error)?.message ?? '',
+				)
+			)
+				instances.delete(this.instanceKey);
 			return await Promise.reject(error);
 		});
 	}
@@ -233,7 +250,10 @@ export function isOutOfMemory(error: unknown): boolean {
 	return /Out of Memory/i.test((error as Error)?.message ?? '');
 }
 
-export async function withSession<T>(limits: EngineLimits, work: (session: DuckSession) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+	limits: EngineLimits,
+	work: (session: DuckSession) => Promise<T>,
+): Promise<T> {
 	const session = await DuckSession.open(limits);
 	try {
 		return await work(session);

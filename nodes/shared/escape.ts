@@ -14,7 +14,13 @@ export function escapeSlackMrkdwn(text: string): string {
 	return text.replace(/[&<>]/g, (character) => SLACK[character]);
 }
 
-const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&#39;',
+};
 
 /** Text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {

@@ -38,7 +38,8 @@ const WHOLE_WITH_ZERO_FRACTION = `'^(-?[0-9]+)\\.0+$'`;
 export function keyText(column: Column, options: KeyOptions = {}): string {
 	const ref = `${options.alias ? `${options.alias}.` : ''}${quoteIdentifier(column.name)}`;
 	let text: string;
-	if (!isNumeric(column)) text = `nullif(regexp_replace(trim(CAST(${ref} AS VARCHAR)), ${WHOLE_WITH_ZERO_FRACTION}, '\\1'), '')`;
+	if (!isNumeric(column))
+		text = `nullif(regexp_replace(trim(CAST(${ref} AS VARCHAR)), ${WHOLE_WITH_ZERO_FRACTION}, '\\1'), '')`;
 	else if (isWholeNumber(column)) text = `CAST(${ref} AS VARCHAR)`;
 	else text = `regexp_replace(CAST(${ref} AS VARCHAR), ${FRACTION_ZEROS}, '\\1')`;
 	return options.ignoreCase ? `lower(${text})` : text;

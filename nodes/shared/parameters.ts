@@ -18,10 +18,14 @@ export class ParameterReader {
 	}
 
 	private refuse(name: string, value: unknown, wanted: string): never {
-		throw new NodeOperationError(this.ctx.getNode(), `${this.ctx.getNode().name}: the parameter "${name}" is ${JSON.stringify(value)}, not ${wanted}`, {
-			description: `Give "${name}" ${wanted}; an expression there must evaluate to it.`,
-			itemIndex: this.itemIndex,
-		});
+		throw new NodeOperationError(
+			this.ctx.getNode(),
+			`${this.ctx.getNode().name}: the parameter "${name}" is ${JSON.stringify(value)}, not ${wanted}`,
+			{
+				description: `Give "${name}" ${wanted}; an expression there must evaluate to it.`,
+				itemIndex: this.itemIndex,
+			},
+		);
 	}
 
 	/**
@@ -31,7 +35,9 @@ export class ParameterReader {
 	text(name: string, fallback = ''): string {
 		const value = this.raw(name, fallback);
 		if (value === undefined || value === null) return fallback;
-		const date = value instanceof Date || (typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function');
+		const date =
+			value instanceof Date ||
+			(typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function');
 		if (typeof value === 'object' && !date) this.refuse(name, value, 'text');
 		return value instanceof Date ? value.toISOString() : String(value);
 	}
@@ -45,7 +51,8 @@ export class ParameterReader {
 	number(name: string, fallback: number): number {
 		const value = this.raw(name, fallback);
 		const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-		if (typeof number !== 'number' || !Number.isFinite(number)) this.refuse(name, value, 'a number');
+		if (typeof number !== 'number' || !Number.isFinite(number))
+			this.refuse(name, value, 'a number');
 		return number;
 	}
 
@@ -58,7 +65,8 @@ export class ParameterReader {
 	/** One of the parameter's options. */
 	choice<T extends string>(name: string, options: readonly T[], fallback: T): T {
 		const value = this.raw(name, fallback);
-		if (!options.includes(value as T)) this.refuse(name, value, `one of ${options.map((option) => `"${option}"`).join(', ')}`);
+		if (!options.includes(value as T))
+			this.refuse(name, value, `one of ${options.map((option) => `"${option}"`).join(', ')}`);
 		return value as T;
 	}
 
@@ -70,7 +78,8 @@ export class ParameterReader {
 	/** An options collection (the fields set in it). */
 	collection<T extends object = IDataObject>(name: string): Partial<T> {
 		const value = this.raw(name, {});
-		if (value === null || typeof value !== 'object' || Array.isArray(value)) this.refuse(name, value, 'a set of options');
+		if (value === null || typeof value !== 'object' || Array.isArray(value))
+			this.refuse(name, value, 'a set of options');
 		return value as Partial<T>;
 	}
 

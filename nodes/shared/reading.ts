@@ -39,7 +39,8 @@ export function moneyText(amount: string | number | null | undefined, currency =
 	return currency && text !== '—' ? `${text} ${currency}` : text;
 }
 
-const IDENTIFYING = /^(id|.*[_ ]id|id[_ ].*|sku|ean|gtin|upc|ref|reference|code|product_code|.*title|name|.*[_ ]name|label|designation|libelle|désignation|libellé)$/i;
+const IDENTIFYING =
+	/^(id|.*[_ ]id|id[_ ].*|sku|ean|gtin|upc|ref|reference|code|product_code|.*title|name|.*[_ ]name|label|designation|libelle|désignation|libellé)$/i;
 
 /**
  * The columns that say which row a person is looking at (ids, sku, titles, names), plus `also`
@@ -48,12 +49,15 @@ const IDENTIFYING = /^(id|.*[_ ]id|id[_ ].*|sku|ean|gtin|upc|ref|reference|code|
  */
 export function identifyingColumns(columns: Column[], also: string[] = []): Column[] {
 	const wanted = new Set(also.map((name) => name.toLowerCase()));
-	const picked = columns.filter((column) => IDENTIFYING.test(column.name) || wanted.has(column.name.toLowerCase()));
+	const picked = columns.filter(
+		(column) => IDENTIFYING.test(column.name) || wanted.has(column.name.toLowerCase()),
+	);
 	return picked.length ? picked : columns.slice(0, 5);
 }
 
 /** Columns that name a product for a person (WooCommerce's post_title, a name, a French libellé...). */
-const LABEL_COLUMN = /^(post_title|title|name|product_name|product|label|designation|désignation|libelle|libellé)$/i;
+const LABEL_COLUMN =
+	/^(post_title|title|name|product_name|product|label|designation|désignation|libelle|libellé)$/i;
 
 export function isLabelColumn(name: string): boolean {
 	return LABEL_COLUMN.test(name);
@@ -64,7 +68,9 @@ export function isLabelColumn(name: string): boolean {
  * the `skip` columns (the figures shown beside the name). Undefined when nothing is left.
  */
 export function rowLabel(row: IDataObject, skip: string[] = []): string | undefined {
-	const usable = Object.keys(row).filter((key) => !skip.includes(key) && row[key] !== null && row[key] !== undefined && row[key] !== '');
+	const usable = Object.keys(row).filter(
+		(key) => !skip.includes(key) && row[key] !== null && row[key] !== undefined && row[key] !== '',
+	);
 	const key = usable.find(isLabelColumn) ?? usable.find((name) => /^sku$/i.test(name)) ?? usable[0];
 	return key === undefined ? undefined : String(row[key]);
 }

@@ -8,7 +8,20 @@ import { execFileSync, spawn } from 'node:child_process';
 import { killWithOwner } from './watchdog';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	readdirSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageDigest } from './package-digest';
 
@@ -17,12 +30,24 @@ export const ROOT = resolve(__dirname, '../..');
 /** The n8n line the scripts drive: N8N_MAJOR in the environment, 2 (the pinned 2.x) by default; `--n8n-version` sets it. */
 export function n8nMajor(): '1' | '2' {
 	const major = process.env.N8N_MAJOR ?? '2';
-	if (major !== '1' && major !== '2') throw new Error(`n8n version "${major}": this package is tested on n8n 1 (the newest 1.x) and 2 (the pinned 2.x)`);
+	if (major !== '1' && major !== '2')
+		throw new Error(
+			`n8n version "${major}": this package is tested on n8n 1 (the newest 1.x) and 2 (the pinned 2.x)`,
+		);
 	return major;
 }
 
 function n8nPaths() {
-	const out = execFileSync('bash', ['-c', `source "${join(ROOT, 'scripts/n8n-env.sh')}" && echo "$N8N_NODE|$N8N_BIN|$SALES_CACHE|$N8N_VERSION"`], { env: { ...process.env, N8N_MAJOR: n8nMajor() } }).toString().trim();
+	const out = execFileSync(
+		'bash',
+		[
+			'-c',
+			`source "${join(ROOT, 'scripts/n8n-env.sh')}" && echo "$N8N_NODE|$N8N_BIN|$SALES_CACHE|$N8N_VERSION"`,
+		],
+		{ env: { ...process.env, N8N_MAJOR: n8nMajor() } },
+	)
+		.toString()
+		.trim();
 	const [node, bin, cache, version] = out.split('|');
 	return { node, bin, cache, version };
 }
@@ -31,7 +56,10 @@ function n8nPaths() {
 let installed: ReturnType<typeof n8nPaths> | undefined;
 export function ensureN8n(): ReturnType<typeof n8nPaths> {
 	if (!installed) {
-		execFileSync('bash', [join(ROOT, 'scripts/install-n8n.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, N8N_MAJOR: n8nMajor() } });
+		execFileSync('bash', [join(ROOT, 'scripts/install-n8n.sh')], {
+			stdio: ['ignore', 'inherit', 'inherit'],
+			env: { ...process.env, N8N_MAJOR: n8nMajor() },
+		});
 		installed = n8nPaths();
 	}
 	return installed;
@@ -58,16 +86,27 @@ export function buildPackage(cache: string): { tarball: string; built: boolean }
 		const tarball = join(dir, `n8n-nodes-sales-analytics-${digest}.tgz`);
 		if (existsSync(tarball)) return { tarball, built };
 		try {
-			execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+			execFileSync('npm', ['run', '--silent', 'build'], {
+				cwd: ROOT,
+				stdio: ['ignore', 'pipe', 'inherit'],
+			});
 		} catch (error) {
 			// tsc reports its errors on stdout, which a passing build keeps quiet.
-			throw new Error(`npm run build failed:\n${String((error as { stdout?: Buffer }).stdout ?? '')}`);
+			throw new Error(
+				`npm run build failed:\n${String((error as { stdout?: Buffer }).stdout ?? '')}`,
+			);
 		}
 		built = true;
 		// Packed apart and renamed: a concurrent run never sees half a tarball under a digest name.
 		const staging = mkdtempSync(join(dir, 'staging-'));
 		try {
-			const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', staging], { cwd: ROOT }).toString().trim().split('\n').pop()!;
+			const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', staging], {
+				cwd: ROOT,
+			})
+				.toString()
+				.trim()
+				.split('\n')
+				.pop()!;
 			// Others edit this tree too: sources changed during the build make a tarball of neither version, so build again.
 			if (packageDigest(ROOT) !== digest) continue;
 			renameSync(join(staging, name), tarball);
@@ -75,7 +114,12 @@ export function buildPackage(cache: string): { tarball: string; built: boolean }
 			rmSync(staging, { recursive: true, force: true });
 		}
 		// A concurrent run may prune too: a tarball gone meanwhile counts as oldest.
-		const packs = readdirSync(dir).filter((file) => file.endsWith('.tgz')).map((file) => ({ file: join(dir, file), time: statSync(join(dir, file), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+		const packs = readdirSync(dir)
+			.filter((file) => file.endsWith('.tgz'))
+			.map((file) => ({
+				file: join(dir, file),
+				time: statSync(join(dir, file), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+			}));
 		packs.sort((a, b) => b.time - a.time);
 		for (const old of packs.slice(KEPT_PACKS)) rmSync(old.file, { force: true });
 		return { tarball, built };
@@ -89,7 +133,10 @@ export function packPackage(cache: string): string {
 
 /** A tarball's package digest: from its name when buildPackage() made it, else from its bytes. */
 function tarballDigest(tarball: string): string {
-	return /-([0-9a-f]{64})\.tgz$/.exec(tarball)?.[1] ?? createHash('sha256').update(readFileSync(tarball)).digest('hex');
+	return (
+		/-([0-9a-f]{64})\.tgz$/.exec(tarball)?.[1] ??
+		createHash('sha256').update(readFileSync(tarball)).digest('hex')
+	);
 }
 
 /**
@@ -97,7 +144,10 @@ function tarballDigest(tarball: string): string {
  * or this process's exit; a holder that died (killed) no longer counts. Runs sharing a user folder
  * would otherwise import over each other's workflows between one's import and its execution.
  */
-export async function lockUserFolder(home: string, onWait: (holder: number) => void): Promise<() => void> {
+export async function lockUserFolder(
+	home: string,
+	onWait: (holder: number) => void,
+): Promise<() => void> {
 	mkdirSync(home, { recursive: true });
 	const file = join(home, '.lock');
 	let waiting = false;
@@ -149,7 +199,19 @@ export interface ExecutionResult {
 	status: string;
 	startedAt: string;
 	stoppedAt: string;
-	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> }; error?: { message: string } }>>; error?: { message: string; description?: string; node?: { name: string } }; lastNodeExecuted?: string } };
+	data: {
+		resultData: {
+			runData: Record<
+				string,
+				Array<{
+					data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> };
+					error?: { message: string };
+				}>
+			>;
+			error?: { message: string; description?: string; node?: { name: string } };
+			lastNodeExecuted?: string;
+		};
+	};
 }
 
 export class N8nInstance {
@@ -203,7 +265,13 @@ export class N8nInstance {
 			GENERIC_TIMEZONE: 'Europe/Paris',
 			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			...(this.settings.tmpDir ? { TMPDIR: this.settings.tmpDir } : {}),
-			...(this.settings.healthPort ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.settings.healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
+			...(this.settings.healthPort
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(this.settings.healthPort),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}
+				: {}),
 			// Node keeps n8n's compiled modules between boots: each CLI call starts quicker.
 			NODE_COMPILE_CACHE: this.compileCache,
 			...this.settings.env,
@@ -217,10 +285,26 @@ export class N8nInstance {
 		const stamp = join(nodesDir, '.sales-analytics-pack');
 		const digest = tarballDigest(tarball);
 		if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return false;
-		if (!existsSync(join(nodesDir, 'package.json'))) writeFileSync(join(nodesDir, 'package.json'), '{"private":true}\n');
+		if (!existsSync(join(nodesDir, 'package.json')))
+			writeFileSync(join(nodesDir, 'package.json'), '{"private":true}\n');
 		// Same version number, new content: npm would keep the old copy unless it is gone.
-		rmSync(join(nodesDir, 'node_modules', 'n8n-nodes-sales-analytics'), { recursive: true, force: true });
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', '--omit=dev', tarball], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
+		rmSync(join(nodesDir, 'node_modules', 'n8n-nodes-sales-analytics'), {
+			recursive: true,
+			force: true,
+		});
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+				'--ignore-scripts',
+				'--omit=dev',
+				tarball,
+			],
+			{ cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
+		);
 		writeFileSync(stamp, digest);
 		return true;
 	}
@@ -233,14 +317,21 @@ export class N8nInstance {
 		const err = openSync(errFile, 'w');
 		let code = 0;
 		try {
-			execFileSync(this.node, [this.bin, ...args], { env: this.env(), stdio: ['ignore', out, err] });
+			execFileSync(this.node, [this.bin, ...args], {
+				env: this.env(),
+				stdio: ['ignore', out, err],
+			});
 		} catch (error) {
 			code = (error as { status?: number }).status ?? 1;
 		} finally {
 			closeSync(out);
 			closeSync(err);
 		}
-		const result = { stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8'), code };
+		const result = {
+			stdout: readFileSync(outFile, 'utf8'),
+			stderr: readFileSync(errFile, 'utf8'),
+			code,
+		};
 		rmSync(outFile, { force: true });
 		rmSync(errFile, { force: true });
 		return result;
@@ -251,13 +342,16 @@ export class N8nInstance {
 		writeFileSync(file, JSON.stringify(data));
 		try {
 			const result = this.cli([`import:${kind}`, `--input=${file}`]);
-			if (result.code !== 0) throw new Error(`n8n import:${kind} failed: ${result.stderr || result.stdout}`);
+			if (result.code !== 0)
+				throw new Error(`n8n import:${kind} failed: ${result.stderr || result.stdout}`);
 		} finally {
 			rmSync(file, { force: true });
 		}
 	}
 
-	importCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): void {
+	importCredentials(
+		credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>,
+	): void {
 		this.importJson('credentials', credentials);
 	}
 
@@ -275,8 +369,12 @@ export class N8nInstance {
 	importChanged<T extends { id: string }>(kind: 'workflow' | 'credentials', items: T[]): string[] {
 		const stamps = join(this.home, '.n8n', 'import-stamps');
 		const stampOf = (item: T) => join(stamps, `${kind}-${item.id}`);
-		const digestOf = (item: T) => `${this.databaseIdentity()} ${createHash('sha256').update(JSON.stringify(item)).digest('hex')}`;
-		const changed = items.filter((item) => !existsSync(stampOf(item)) || readFileSync(stampOf(item), 'utf8') !== digestOf(item));
+		const digestOf = (item: T) =>
+			`${this.databaseIdentity()} ${createHash('sha256').update(JSON.stringify(item)).digest('hex')}`;
+		const changed = items.filter(
+			(item) =>
+				!existsSync(stampOf(item)) || readFileSync(stampOf(item), 'utf8') !== digestOf(item),
+		);
 		if (!changed.length) return [];
 		this.importJson(kind, changed);
 		mkdirSync(stamps, { recursive: true });
@@ -297,14 +395,19 @@ export class N8nInstance {
 	publish(workflowIds: string[]): void {
 		for (const id of workflowIds) {
 			const published = this.cli(['publish:workflow', `--id=${id}`]);
-			if (published.code !== 0) throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
+			if (published.code !== 0)
+				throw new Error(`publish failed: ${published.stdout}${published.stderr}`);
 		}
 	}
 
 	/** Runs a workflow from the CLI; returns n8n's own record of the run. */
 	execute(workflowId: string): { run?: ExecutionResult; output: string; code: number } {
 		const result = this.cli(['execute', `--id=${workflowId}`]);
-		return { run: parseExecution(result.stdout), output: result.stdout + result.stderr, code: result.code };
+		return {
+			run: parseExecution(result.stdout),
+			output: result.stdout + result.stderr,
+			code: result.code,
+		};
 	}
 
 	async startServer(): Promise<string> {
@@ -315,18 +418,30 @@ export class N8nInstance {
 
 	/** Starts `n8n worker` (queue mode; needs `healthPort`), resolved once it takes jobs; stopServer() stops it. */
 	async startWorker(): Promise<void> {
-		if (!this.settings.healthPort) throw new Error('startWorker needs a healthPort: the worker says it is ready on its health server');
-		await this.spawnUntilReady('worker', `http://127.0.0.1:${this.settings.healthPort}/healthz/readiness`);
+		if (!this.settings.healthPort)
+			throw new Error(
+				'startWorker needs a healthPort: the worker says it is ready on its health server',
+			);
+		await this.spawnUntilReady(
+			'worker',
+			`http://127.0.0.1:${this.settings.healthPort}/healthz/readiness`,
+		);
 	}
 
 	/** The running server's or worker's process id (its process group: it leads one). */
 	get pid(): number | undefined {
-		return this.server && this.server.exitCode === null && this.server.signalCode === null ? this.server.pid : undefined;
+		return this.server && this.server.exitCode === null && this.server.signalCode === null
+			? this.server.pid
+			: undefined;
 	}
 
 	private async spawnUntilReady(command: 'start' | 'worker', readiness: string): Promise<void> {
 		const logs = this.serverLog;
-		this.server = spawn(this.node, [this.bin, command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		this.server = spawn(this.node, [this.bin, command], {
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		// Its own process group (with its task runner), killed with this process even if it is SIGKILLed.
 		killWithOwner({ group: this.server.pid! });
 		for (const stream of [this.server.stdout!, this.server.stderr!]) {
@@ -384,11 +499,20 @@ export class N8nInstance {
 
 /** Waits until a webhook is live: n8n registers webhooks a moment after the server is ready. */
 export async function waitForWebhook(url: string): Promise<void> {
-	for (let attempt = 0; attempt < 100 && (await fetch(url, { method: 'POST' })).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
+	for (
+		let attempt = 0;
+		attempt < 100 && (await fetch(url, { method: 'POST' })).status === 404;
+		attempt++
+	)
+		await new Promise((r) => setTimeout(r, 200));
 }
 
 /** The shipped workflow with its Config node set for this run; everything else exactly as shipped. */
-export function configuredWorkflow(file: string, config: Record<string, string>, disabledNodes: string[] = []) {
+export function configuredWorkflow(
+	file: string,
+	config: Record<string, string>,
+	disabledNodes: string[] = [],
+) {
 	const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8'));
 	for (const node of workflow.nodes) {
 		if (node.name === 'Config') {
@@ -401,27 +525,56 @@ export function configuredWorkflow(file: string, config: Record<string, string>,
 	return workflow;
 }
 
-export const SHIPPED_WORKFLOW_IDS = { report: 'SalesMonthly0001', crashAlert: 'SalesMonthlyErr1' } as const;
+export const SHIPPED_WORKFLOW_IDS = {
+	report: 'SalesMonthly0001',
+	crashAlert: 'SalesMonthlyErr1',
+} as const;
 
 /** Where the shipped workflow keeps its month-over-month history: a DuckDB file, or a Postgres database. */
-export type HistoryTarget = { file: string } | { postgres: { host: string; port: number; database: string; user: string; password: string } };
+export type HistoryTarget =
+	| { file: string }
+	| { postgres: { host: string; port: number; database: string; user: string; password: string } };
 
 /** The credential the shipped workflow's history nodes name (workflows/bottleneck-monthly-report.json). */
 const HISTORY_CREDENTIAL = { id: 'salesHistory', name: 'Sales history' };
 
 export function historyCredential(target: HistoryTarget) {
-	if ('file' in target) return { ...HISTORY_CREDENTIAL, type: 'salesHistoryFile', data: { path: target.file, lockWaitSeconds: 30 } };
-	return { ...HISTORY_CREDENTIAL, type: 'postgres', data: { ...target.postgres, ssl: 'disable', allowUnauthorizedCerts: false, maxConnections: 10, sshTunnel: false } };
+	if ('file' in target)
+		return {
+			...HISTORY_CREDENTIAL,
+			type: 'salesHistoryFile',
+			data: { path: target.file, lockWaitSeconds: 30 },
+		};
+	return {
+		...HISTORY_CREDENTIAL,
+		type: 'postgres',
+		data: {
+			...target.postgres,
+			ssl: 'disable',
+			allowUnauthorizedCerts: false,
+			maxConnections: 10,
+			sshTunnel: false,
+		},
+	};
 }
 
 /** Points every history node and history check of `workflow` at `target` (the shipped file uses the file store). */
-export function pointHistoryAt(workflow: ReturnType<typeof configuredWorkflow>, target: HistoryTarget): void {
+export function pointHistoryAt(
+	workflow: ReturnType<typeof configuredWorkflow>,
+	target: HistoryTarget,
+): void {
 	const storage = 'file' in target ? 'file' : 'postgres';
-	for (const node of workflow.nodes as Array<{ parameters: Record<string, unknown>; credentials?: Record<string, unknown> }>) {
+	for (const node of workflow.nodes as Array<{
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, unknown>;
+	}>) {
 		if (!node.parameters.historyStorage || node.parameters.historyStorage === 'none') continue;
 		node.parameters.historyStorage = storage;
 		const { salesHistoryFile: _file, postgres: _postgres, ...others } = node.credentials ?? {};
-		node.credentials = { ...others, [storage === 'file' ? 'salesHistoryFile' : 'postgres']: HISTORY_CREDENTIAL };
+		node.credentials = {
+			...others,
+			[storage === 'file' ? 'salesHistoryFile' : 'postgres']: HISTORY_CREDENTIAL,
+		};
 	}
 }
 
@@ -454,11 +607,31 @@ export function importShippedWorkflows(n8n: N8nInstance, settings: ShippedWorkfl
 	const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder } = settings;
 	const [host, port] = (smtpAddress ?? '127.0.0.1:25').split(':');
 	n8n.importCredentials([
-		{ id: 'salesSmtp', name: 'Sales report SMTP', type: 'smtp', data: { host, port: Number(port), secure: false, disableStartTls: true, user: '', password: '' } },
-		{ id: 'salesWebhookAuth', name: 'Sales report webhook token', type: 'httpHeaderAuth', data: { name: 'X-Report-Token', value: token } },
+		{
+			id: 'salesSmtp',
+			name: 'Sales report SMTP',
+			type: 'smtp',
+			data: {
+				host,
+				port: Number(port),
+				secure: false,
+				disableStartTls: true,
+				user: '',
+				password: '',
+			},
+		},
+		{
+			id: 'salesWebhookAuth',
+			name: 'Sales report webhook token',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Report-Token', value: token },
+		},
 		historyCredential(settings.history),
 	]);
-	const off = [...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']), ...(smtpAddress ? [] : ['Email Reports'])];
+	const off = [
+		...(slackUrl ? [] : ['Notify Slack', 'Alert Slack']),
+		...(smtpAddress ? [] : ['Email Reports']),
+	];
 	const slack: Record<string, string> = slackUrl ? { slackWebhookUrl: slackUrl } : {};
 	const crashAlert = configuredWorkflow('bottleneck-monthly-crash-alert.json', slack, off);
 	const config: Record<string, string> = { inputFolder, outputFolder, ...slack };
@@ -483,7 +656,13 @@ export function seedInstalledPackage(home: string, cache: string): void {
 
 /** Drawn by Compare History from the history: a run whose history cannot be read goes out without them. */
 export const HISTORY_REPORT_FILES = ['tendance_ca.png', 'tableau_de_bord.html'];
-export const REPORT_FILES = ['rapport_ca.xlsx', 'vins_premium.csv', 'vins_ordinaires.csv', ...HISTORY_REPORT_FILES, 'summary.json'];
+export const REPORT_FILES = [
+	'rapport_ca.xlsx',
+	'vins_premium.csv',
+	'vins_ordinaires.csv',
+	...HISTORY_REPORT_FILES,
+	'summary.json',
+];
 
 /** The run record `n8n execute` prints after its log lines: the first top-level JSON object. */
 export function parseExecution(text: string): ExecutionResult | undefined {
@@ -498,7 +677,8 @@ export function parseExecution(text: string): ExecutionResult | undefined {
 			else if (ch === '"') inString = false;
 		} else if (ch === '"') inString = true;
 		else if (ch === '{') depth++;
-		else if (ch === '}' && --depth === 0) return JSON.parse(text.slice(start, i + 1)) as ExecutionResult;
+		else if (ch === '}' && --depth === 0)
+			return JSON.parse(text.slice(start, i + 1)) as ExecutionResult;
 	}
 	return undefined;
 }

@@ -7,7 +7,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Read by the build besides the sources; the compiler's version too, as it shapes dist/. */
-const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'scripts/copy-fonts.cjs', 'node_modules/typescript/package.json'];
+const BUILD_INPUTS = [
+	'package.json',
+	'tsconfig.json',
+	'scripts/copy-fonts.cjs',
+	'node_modules/typescript/package.json',
+];
 
 function filesUnder(path: string): string[] {
 	if (!statSync(path).isDirectory()) return [path];
@@ -21,9 +26,13 @@ function filesUnder(path: string): string[] {
  * copied from X (tsconfig rootDir "."), the other entries are packed as they are.
  */
 export function packageDigest(root: string): string {
-	const { files = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files?: string[] };
+	const { files = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+		files?: string[];
+	};
 	const sources = files.map((entry) => join(root, entry.replace(/^dist\//, '')));
-	const paths = [...BUILD_INPUTS.map((file) => join(root, file)), ...sources].filter((path) => existsSync(path));
+	const paths = [...BUILD_INPUTS.map((file) => join(root, file)), ...sources].filter((path) =>
+		existsSync(path),
+	);
 	const hash = createHash('sha256');
 	for (const file of paths.flatMap(filesUnder).sort()) {
 		const content = readFileSync(file);

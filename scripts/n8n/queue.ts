@@ -13,7 +13,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalPostgres, postgresMissing } from './postgres';
-import { ensureN8n, importShippedWorkflows, N8nInstance, packPackage, seedInstalledPackage, waitForWebhook } from './instance';
+import {
+	ensureN8n,
+	importShippedWorkflows,
+	N8nInstance,
+	packPackage,
+	seedInstalledPackage,
+	waitForWebhook,
+} from './instance';
 import type { ShippedWorkflowSettings } from './instance';
 import { killWithOwner } from './watchdog';
 
@@ -43,8 +50,13 @@ function onPath(command: string): boolean {
 
 /** Why queue mode cannot start here (a message to skip with), or undefined when it can. */
 export function queueModeMissing(): string | undefined {
-	const missing = [...(postgresMissing() ? ['postgresql (/usr/lib/postgresql/*/bin/initdb)'] : []), ...(onPath('redis-server') ? [] : ['redis-server'])];
-	return missing.length ? `queue mode needs ${missing.join(' and ')}: apt-get install -y postgresql redis-server` : undefined;
+	const missing = [
+		...(postgresMissing() ? ['postgresql (/usr/lib/postgresql/*/bin/initdb)'] : []),
+		...(onPath('redis-server') ? [] : ['redis-server']),
+	];
+	return missing.length
+		? `queue mode needs ${missing.join(' and ')}: apt-get install -y postgresql redis-server`
+		: undefined;
 }
 
 export interface QueueOptions {
@@ -97,12 +109,21 @@ export class QueueTopology {
 
 	get ports() {
 		const base = this.options.basePort;
-		return { postgres: base, redis: base + 1, main: base + 2, mainBroker: base + 3, workerHealth: (i: number) => base + 4 + 2 * i, workerBroker: (i: number) => base + 5 + 2 * i };
+		return {
+			postgres: base,
+			redis: base + 1,
+			main: base + 2,
+			mainBroker: base + 3,
+			workerHealth: (i: number) => base + 4 + 2 * i,
+			workerBroker: (i: number) => base + 5 + 2 * i,
+		};
 	}
 
 	/** Process ids of the running workers (each leads its process group, its task runner inside). */
 	get workerPids(): number[] {
-		return this.workers.map((worker) => worker.n8n.pid).filter((pid): pid is number => pid !== undefined);
+		return this.workers
+			.map((worker) => worker.n8n.pid)
+			.filter((pid): pid is number => pid !== undefined);
 	}
 
 	/** The environment every n8n process shares: one database, one queue, one encryption key. */
@@ -139,23 +160,55 @@ export class QueueTopology {
 			};
 			this.mainTmpDir = join(this.root, 'main-tmp');
 			mkdirSync(this.mainTmpDir);
-			const main = new N8nInstance(home('main'), { allowedFolders: folders, port: this.ports.main, brokerPort: this.ports.mainBroker, tmpDir: this.mainTmpDir, env: this.sharedEnv() });
+			const main = new N8nInstance(home('main'), {
+				allowedFolders: folders,
+				port: this.ports.main,
+				brokerPort: this.ports.mainBroker,
+				tmpDir: this.mainTmpDir,
+				env: this.sharedEnv(),
+			});
 			this.main = main;
 			main.installPackage(tarball);
 			for (let i = 0; i < (this.options.workers ?? 2); i++) {
 				const tmpDir = join(this.root, `worker-${i + 1}-tmp`);
 				mkdirSync(tmpDir);
 				// port: the main's, so URLs a worker builds (WEBHOOK_URL) point at the main; it listens only on its health port.
-				const n8n = new N8nInstance(home(`worker-${i + 1}`), { allowedFolders: folders, port: this.ports.main, brokerPort: this.ports.workerBroker(i), healthPort: this.ports.workerHealth(i), tmpDir, env: this.sharedEnv() });
+				const n8n = new N8nInstance(home(`worker-${i + 1}`), {
+					allowedFolders: folders,
+					port: this.ports.main,
+					brokerPort: this.ports.workerBroker(i),
+					healthPort: this.ports.workerHealth(i),
+					tmpDir,
+					env: this.sharedEnv(),
+				});
 				n8n.installPackage(tarball);
 				this.workers.push({ n8n, home: n8n.home, tmpDir, healthPort: this.ports.workerHealth(i) });
 			}
 			log('importing credentials and workflows into Postgres');
 			// Once, through the main's CLI: they live in Postgres, where every worker reads them.
-			const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, adjustReport } = this.options;
+			const { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, adjustReport } =
+				this.options;
 			// The history in the same Postgres (its own tables): every worker records and compares there.
-			const history = { postgres: { host: this.postgres.host, port: this.postgres.port, database: this.postgres.database, user: this.postgres.user, password: '' } };
-			importShippedWorkflows(main, { token, slackUrl, smtpAddress, emailTo, inputFolder, outputFolder, history, publish: true, adjust: adjustReport });
+			const history = {
+				postgres: {
+					host: this.postgres.host,
+					port: this.postgres.port,
+					database: this.postgres.database,
+					user: this.postgres.user,
+					password: '',
+				},
+			};
+			importShippedWorkflows(main, {
+				token,
+				slackUrl,
+				smtpAddress,
+				emailTo,
+				inputFolder,
+				outputFolder,
+				history,
+				publish: true,
+				adjust: adjustReport,
+			});
 			log(`n8n main on 127.0.0.1:${this.ports.main}`);
 			this.base = await main.startServer();
 			log(`${this.workers.length} n8n workers`);
@@ -165,7 +218,10 @@ export class QueueTopology {
 			return this;
 		} catch (error) {
 			// The start's error is the one to see; a failed cleanup is added to it.
-			const cleanup = await this.stop().then(() => '', (stopError: Error) => `\n(and ${stopError.message})`);
+			const cleanup = await this.stop().then(
+				() => '',
+				(stopError: Error) => `\n(and ${stopError.message})`,
+			);
 			return Promise.reject(new Error(`${(error as Error).message}${cleanup}`, { cause: error }));
 		}
 	}
@@ -173,16 +229,23 @@ export class QueueTopology {
 	private async startRedis(): Promise<void> {
 		const dir = join(this.root, 'redis');
 		mkdirSync(dir);
-		const redis = spawn('redis-server', [...REDIS_ARGS, '--port', String(this.ports.redis), '--bind', '127.0.0.1', '--dir', dir], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-			// Its own process group: a Ctrl-C in start:queue's terminal must not stop the queue before the workers.
-			detached: true,
-		});
+		const redis = spawn(
+			'redis-server',
+			[...REDIS_ARGS, '--port', String(this.ports.redis), '--bind', '127.0.0.1', '--dir', dir],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+				// Its own process group: a Ctrl-C in start:queue's terminal must not stop the queue before the workers.
+				detached: true,
+			},
+		);
 		this.redis = redis;
 		killWithOwner({ group: redis.pid! });
 		let output = '';
 		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 20_000);
+			const timer = setTimeout(
+				() => reject(new Error(`redis-server did not start: ${output}`)),
+				20_000,
+			);
 			redis.stdout!.on('data', (chunk: Buffer) => {
 				output += chunk.toString();
 				if (output.includes('Ready to accept connections')) {
@@ -214,11 +277,17 @@ export class QueueTopology {
 	executionsTakenBy(worker: QueueWorker): string[] {
 		const ids: string[] = [];
 		const folder = join(worker.home, '.n8n');
-		for (const file of existsSync(folder) ? readdirSync(folder).filter((name) => /^n8nEventLog-worker(-\d+)?\.log$/.test(name)) : []) {
+		for (const file of existsSync(folder)
+			? readdirSync(folder).filter((name) => /^n8nEventLog-worker(-\d+)?\.log$/.test(name))
+			: []) {
 			for (const line of readFileSync(join(folder, file), 'utf8').split('\n')) {
 				if (!line.includes('n8n.queue.job.dequeued')) continue;
-				const event = JSON.parse(line) as { eventName?: string; payload?: { executionId?: string } };
-				if (event.eventName === 'n8n.queue.job.dequeued' && event.payload?.executionId) ids.push(String(event.payload.executionId));
+				const event = JSON.parse(line) as {
+					eventName?: string;
+					payload?: { executionId?: string };
+				};
+				if (event.eventName === 'n8n.queue.job.dequeued' && event.payload?.executionId)
+					ids.push(String(event.payload.executionId));
 			}
 		}
 		return ids;
@@ -228,7 +297,11 @@ export class QueueTopology {
 	async stop(): Promise<void> {
 		const problems: string[] = [];
 		// Workers first: they finish or give back their jobs while the queue and the database are still up.
-		await Promise.all(this.workers.map((worker) => worker.n8n.stopServer().catch((error: Error) => problems.push(`worker: ${error.message}`))));
+		await Promise.all(
+			this.workers.map((worker) =>
+				worker.n8n.stopServer().catch((error: Error) => problems.push(`worker: ${error.message}`)),
+			),
+		);
 		await this.main?.stopServer().catch((error: Error) => problems.push(`main: ${error.message}`));
 		const redis = this.redis;
 		if (redis && redis.exitCode === null && redis.signalCode === null) {
@@ -242,6 +315,7 @@ export class QueueTopology {
 			problems.push((error as Error).message);
 		}
 		rmSync(this.root, { recursive: true, force: true });
-		if (problems.length) throw new Error(`queue topology did not stop cleanly: ${problems.join('; ')}`);
+		if (problems.length)
+			throw new Error(`queue topology did not stop cleanly: ${problems.join('; ')}`);
 	}
 }

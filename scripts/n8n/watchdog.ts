@@ -6,9 +6,18 @@ import { join } from 'node:path';
  * started it (E2E_RUNNER_PID, set by scripts/test-e2e.sh), is gone: a test runner killed with
  * SIGKILL runs no cleanup, and its servers would live on, holding their ports.
  */
-export function killWithOwner(target: { group: number } | { pid: number }, signal: NodeJS.Signals = 'SIGKILL'): void {
+export function killWithOwner(
+	target: { group: number } | { pid: number },
+	signal: NodeJS.Signals = 'SIGKILL',
+): void {
 	// Innermost first: this process, then the runner whose death makes it an orphan.
-	const owners = [process.pid, Number(process.env.E2E_RUNNER_PID)].filter((pid) => Number.isInteger(pid) && pid > 0);
+	const owners = [process.pid, Number(process.env.E2E_RUNNER_PID)].filter(
+		(pid) => Number.isInteger(pid) && pid > 0,
+	);
 	const [kind, id] = 'group' in target ? ['group', target.group] : ['pid', target.pid];
-	spawn(process.execPath, [join(__dirname, 'watchdog.cjs'), owners.join(','), kind, String(id), signal], { detached: true, stdio: 'ignore' }).unref();
+	spawn(
+		process.execPath,
+		[join(__dirname, 'watchdog.cjs'), owners.join(','), kind, String(id), signal],
+		{ detached: true, stdio: 'ignore' },
+	).unref();
 }

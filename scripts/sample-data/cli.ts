@@ -59,21 +59,34 @@ async function main() {
 	}
 	if (!values.out) fail('--out DIR is required');
 	const variant = values.variant as SampleVariant;
-	if (variant !== 'newer' && variant !== '2020') fail(`--variant must be newer or 2020 (got "${values.variant}")`);
+	if (variant !== 'newer' && variant !== '2020')
+		fail(`--variant must be newer or 2020 (got "${values.variant}")`);
 	const csvStyle = values['csv-style'] as CsvStyle;
-	if (csvStyle !== 'standard' && csvStyle !== 'french') fail(`--csv-style must be standard or french (got "${values['csv-style']}")`);
-	const formats = values.formats.split(',').map((f) => f.trim()).filter(Boolean) as SampleFormat[];
+	if (csvStyle !== 'standard' && csvStyle !== 'french')
+		fail(`--csv-style must be standard or french (got "${values['csv-style']}")`);
+	const formats = values.formats
+		.split(',')
+		.map((f) => f.trim())
+		.filter(Boolean) as SampleFormat[];
 	const unknown = formats.filter((f) => !['xlsx', 'csv', 'parquet'].includes(f));
-	if (!formats.length || unknown.length) fail(`--formats takes xlsx, csv and/or parquet, comma-separated (got "${values.formats}")`);
+	if (!formats.length || unknown.length)
+		fail(`--formats takes xlsx, csv and/or parquet, comma-separated (got "${values.formats}")`);
 	const webRows = integer('rows', values.rows);
 	if (webRows < 20) fail(`--rows must be at least 20 (got ${webRows})`);
 	const { period, baseline } = values;
-	for (const [name, month] of [['period', period], ['baseline', baseline]] as const) {
-		if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) fail(`--${name} must be a YYYY-MM month (got "${month}")`);
+	for (const [name, month] of [
+		['period', period],
+		['baseline', baseline],
+	] as const) {
+		if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+			fail(`--${name} must be a YYYY-MM month (got "${month}")`);
 	}
 	if (baseline !== undefined && period === undefined) fail('--baseline needs --period');
 	const webVolumeFactor = Number(values['web-volume']);
-	if (!/^(0|1)?(\.\d+)?$/.test(values['web-volume'].trim()) || !(webVolumeFactor > 0 && webVolumeFactor <= 1)) {
+	if (
+		!/^(0|1)?(\.\d+)?$/.test(values['web-volume'].trim()) ||
+		!(webVolumeFactor > 0 && webVolumeFactor <= 1)
+	) {
 		fail(`--web-volume must be a share in (0, 1] (got "${values['web-volume']}")`);
 	}
 
@@ -81,23 +94,43 @@ async function main() {
 	const htmlDescriptions = values['html-descriptions'];
 	const drift = baseline === undefined ? undefined : { baseline };
 	const sample = await generateSample({
-		webRows, outDir: values.out, seed: integer('seed', values.seed), variant, formats, csvStyle, htmlDescriptions, period, drift, webVolumeFactor,
+		webRows,
+		outDir: values.out,
+		seed: integer('seed', values.seed),
+		variant,
+		formats,
+		csvStyle,
+		htmlDescriptions,
+		period,
+		drift,
+		webVolumeFactor,
 	});
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 	const shown = (path: string) => relative(process.cwd(), path) || path;
-	console.log(`Generated ${webRows} web rows (seed ${sample.shape.seed}, variant ${variant}${formats.some((f) => f !== 'xlsx') ? `, ${csvStyle} csv` : ''}${htmlDescriptions ? ', HTML descriptions' : ''}) in ${seconds.toFixed(2)} s:`);
+	console.log(
+		`Generated ${webRows} web rows (seed ${sample.shape.seed}, variant ${variant}${formats.some((f) => f !== 'xlsx') ? `, ${csvStyle} csv` : ''}${htmlDescriptions ? ', HTML descriptions' : ''}) in ${seconds.toFixed(2)} s:`,
+	);
 	for (const [name, byFormat] of Object.entries(sample.files)) {
 		for (const [format, path] of Object.entries(byFormat)) {
-			console.log(`  ${`${name}.${format}`.padEnd(16)} ${String(statSync(path).size).padStart(12)} bytes  ${shown(path)}`);
+			console.log(
+				`  ${`${name}.${format}`.padEnd(16)} ${String(statSync(path).size).padStart(12)} bytes  ${shown(path)}`,
+			);
 		}
 	}
-	console.log(`  ${'expected.json'.padEnd(16)} ${String(statSync(sample.expectedFile).size).padStart(12)} bytes  ${shown(sample.expectedFile)}`);
+	console.log(
+		`  ${'expected.json'.padEnd(16)} ${String(statSync(sample.expectedFile).size).padStart(12)} bytes  ${shown(sample.expectedFile)}`,
+	);
 	const { shape } = sample;
 	if (period !== undefined) {
-		console.log(`Period ${period}: ${shape.months_since_baseline} months after the baseline, ${shape.new_products} products listed and ${shape.gone_products} delisted since the month before`);
+		console.log(
+			`Period ${period}: ${shape.months_since_baseline} months after the baseline, ${shape.new_products} products listed and ${shape.gone_products} delisted since the month before`,
+		);
 	}
-	if (webVolumeFactor < 1) console.log(`Web volume: ${shape.web_rows} of ${webRows} rows kept (factor ${webVolumeFactor})`);
+	if (webVolumeFactor < 1)
+		console.log(
+			`Web volume: ${shape.web_rows} of ${webRows} rows kept (factor ${webVolumeFactor})`,
+		);
 	console.log(
 		`Shape: ${shape.skus} skus, ${shape.blank_web_rows} blank web rows, ${shape.product_rows_without_sku} product rows without sku, ` +
 			`${shape.erp_rows} ERP rows (${shape.empty_id_web} empty id_web, ${shape.id_web_absent_from_web} id_web absent from web), ` +

@@ -156,22 +156,76 @@ export interface GeneratedSample {
 }
 
 /** The real files' headers, in order (SOURCE.md, "Raw structure"). */
-export const ERP_COLUMNS = ['product_id', 'onsale_web', 'price', 'stock_quantity', 'stock_status'] as const;
+export const ERP_COLUMNS = [
+	'product_id',
+	'onsale_web',
+	'price',
+	'stock_quantity',
+	'stock_status',
+] as const;
 export const LIAISON_COLUMNS = ['product_id', 'id_web'] as const;
 export const WEB_COLUMNS = [
-	'sku', 'virtual', 'downloadable', 'rating_count', 'average_rating', 'total_sales', 'tax_status', 'tax_class',
-	'post_author', 'post_date', 'post_date_gmt', 'post_content', 'post_title', 'post_excerpt', 'post_status',
-	'comment_status', 'ping_status', 'post_password', 'post_name', 'post_modified', 'post_modified_gmt',
-	'post_content_filtered', 'post_parent', 'guid', 'menu_order', 'post_type', 'post_mime_type', 'comment_count',
+	'sku',
+	'virtual',
+	'downloadable',
+	'rating_count',
+	'average_rating',
+	'total_sales',
+	'tax_status',
+	'tax_class',
+	'post_author',
+	'post_date',
+	'post_date_gmt',
+	'post_content',
+	'post_title',
+	'post_excerpt',
+	'post_status',
+	'comment_status',
+	'ping_status',
+	'post_password',
+	'post_name',
+	'post_modified',
+	'post_modified_gmt',
+	'post_content_filtered',
+	'post_parent',
+	'guid',
+	'menu_order',
+	'post_type',
+	'post_mime_type',
+	'comment_count',
 ] as const;
 
-const INTEGER_WEB_COLUMNS = new Set(['virtual', 'downloadable', 'rating_count', 'total_sales', 'post_author', 'post_parent', 'menu_order', 'comment_count']);
+const INTEGER_WEB_COLUMNS = new Set([
+	'virtual',
+	'downloadable',
+	'rating_count',
+	'total_sales',
+	'post_author',
+	'post_parent',
+	'menu_order',
+	'comment_count',
+]);
 /** DuckDB types of every column, used to turn the csv into parquet. */
 export const COLUMN_TYPES: Record<ExportName, Record<string, string>> = {
-	erp: { product_id: 'BIGINT', onsale_web: 'BIGINT', price: 'DOUBLE', stock_quantity: 'BIGINT', stock_status: 'VARCHAR' },
+	erp: {
+		product_id: 'BIGINT',
+		onsale_web: 'BIGINT',
+		price: 'DOUBLE',
+		stock_quantity: 'BIGINT',
+		stock_status: 'VARCHAR',
+	},
 	liaison: { product_id: 'BIGINT', id_web: 'VARCHAR' },
 	web: Object.fromEntries(
-		WEB_COLUMNS.map((c) => [c, /^post_(date|modified)/.test(c) ? 'TIMESTAMP' : c === 'average_rating' ? 'DOUBLE' : INTEGER_WEB_COLUMNS.has(c) ? 'BIGINT' : 'VARCHAR']),
+		WEB_COLUMNS.map((c) => [
+			c,
+			/^post_(date|modified)/.test(c)
+				? 'TIMESTAMP'
+				: c === 'average_rating'
+					? 'DOUBLE'
+					: INTEGER_WEB_COLUMNS.has(c)
+						? 'BIGINT'
+						: 'VARCHAR',
+		]),
 	),
 };
 
@@ -220,7 +274,8 @@ class Rng {
 
 /** A 32-bit mix of (seed, stream): each part of the month draws from its own sequence. */
 function subSeed(seed: number, stream: number): number {
-	let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 0x632be5ab, 0xc2b2ae35);
+	let h =
+		Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 0x632be5ab, 0xc2b2ae35);
 	h ^= h >>> 16;
 	h = Math.imul(h, 0x7feb352d);
 	h ^= h >>> 15;
@@ -233,33 +288,105 @@ function subSeed(seed: number, stream: number): number {
 // Vocabulary (invented; every character is in latin-1 so the French CSV can hold it)
 
 const DOMAINS = [
-	'Château Lacombe', 'Domaine des Hautes Terres', 'Clos Saint-Aubin', 'Maison Verlaine', 'Château Belair-Roche',
-	'Domaine Fournier-Ravel', 'Château de la Grève', 'Domaine Émile Garnaud', 'Mas des Cigales', 'Château Peyrolle',
-	'Domaine du Vieux Tilleul', 'Cave de Montrelay', 'Maison Ardouin Frères', 'Château Haut-Mirande', 'Domaine Sorbière',
-	'Clos des Pierres Sèches', 'Domaine de l\'Écluse', 'Château Lestrade', 'Maison Dubreuil & Fils', 'Domaine Chanteloup',
-	'Château Vignaud', 'Domaine des Terrasses Rouges', 'Mas Ferréol', 'Château Bellevue-Lagarde',
+	'Château Lacombe',
+	'Domaine des Hautes Terres',
+	'Clos Saint-Aubin',
+	'Maison Verlaine',
+	'Château Belair-Roche',
+	'Domaine Fournier-Ravel',
+	'Château de la Grève',
+	'Domaine Émile Garnaud',
+	'Mas des Cigales',
+	'Château Peyrolle',
+	'Domaine du Vieux Tilleul',
+	'Cave de Montrelay',
+	'Maison Ardouin Frères',
+	'Château Haut-Mirande',
+	'Domaine Sorbière',
+	'Clos des Pierres Sèches',
+	"Domaine de l'Écluse",
+	'Château Lestrade',
+	'Maison Dubreuil & Fils',
+	'Domaine Chanteloup',
+	'Château Vignaud',
+	'Domaine des Terrasses Rouges',
+	'Mas Ferréol',
+	'Château Bellevue-Lagarde',
 ];
 const APPELLATIONS = [
-	'Bordeaux Supérieur', 'Côtes du Rhône', 'Crozes-Hermitage', 'Saint-Émilion Grand Cru', 'Mâcon-Villages', 'Chablis',
-	'Sancerre', 'Alsace Gewürztraminer', 'Crémant de Loire', 'Côtes de Provence', 'Pessac-Léognan', 'Muscadet Sèvre et Maine',
-	'Cahors', 'Madiran', 'Vouvray', 'Châteauneuf-du-Pape', 'Bourgogne Pinot Noir', 'Languedoc', 'Jurançon', 'Champagne Brut',
-	'Minervois', 'Saumur-Champigny', 'Pouilly-Fumé', 'Côte-Rôtie', 'Banyuls', 'Armagnac Hors d\'Âge',
+	'Bordeaux Supérieur',
+	'Côtes du Rhône',
+	'Crozes-Hermitage',
+	'Saint-Émilion Grand Cru',
+	'Mâcon-Villages',
+	'Chablis',
+	'Sancerre',
+	'Alsace Gewürztraminer',
+	'Crémant de Loire',
+	'Côtes de Provence',
+	'Pessac-Léognan',
+	'Muscadet Sèvre et Maine',
+	'Cahors',
+	'Madiran',
+	'Vouvray',
+	'Châteauneuf-du-Pape',
+	'Bourgogne Pinot Noir',
+	'Languedoc',
+	'Jurançon',
+	'Champagne Brut',
+	'Minervois',
+	'Saumur-Champigny',
+	'Pouilly-Fumé',
+	'Côte-Rôtie',
+	'Banyuls',
+	"Armagnac Hors d'Âge",
 ];
 const CUVEES = [
-	'', '', '', 'Rouge', 'Blanc', 'Rosé', 'Vieilles Vignes', 'Cuvée Prestige', 'Les Galets', 'La Réserve', 'Grande Cuvée',
-	'L\'Éclat', 'Terres Brûlées', 'Clos des Écureuils', 'Cuvée « Les Amis »', 'Rouge, élevé en fût', 'Sélection "Fût Numéro Un"',
+	'',
+	'',
+	'',
+	'Rouge',
+	'Blanc',
+	'Rosé',
+	'Vieilles Vignes',
+	'Cuvée Prestige',
+	'Les Galets',
+	'La Réserve',
+	'Grande Cuvée',
+	"L'Éclat",
+	'Terres Brûlées',
+	'Clos des Écureuils',
+	'Cuvée « Les Amis »',
+	'Rouge, élevé en fût',
+	'Sélection "Fût Numéro Un"',
 ];
 const SENTENCES = [
-	'Robe grenat aux reflets violines.', 'Robe or pâle, limpide et brillante.', 'Nez expressif de fruits noirs, de réglisse et de poivre.',
-	'Nez délicat de fleurs blanches et d\'agrumes.', 'Bouche ample, tanins soyeux ; finale longue et fraîche.',
-	'Bouche vive et minérale ; belle tension.', 'Un vin « gourmand » à partager entre amis.', 'Le vigneron le décrit comme "un vin de copains".',
-	'À servir à 16°C sur un gigot d\'agneau ou des fromages affinés.', 'À servir frais, entre 8 et 10°C, à l\'apéritif.',
-	'Élevé 12 mois en fût de chêne, dont 30 % de fûts neufs.', 'Vendanges manuelles, tri à la parcelle.', 'Garde : 5 à 8 ans.',
+	'Robe grenat aux reflets violines.',
+	'Robe or pâle, limpide et brillante.',
+	'Nez expressif de fruits noirs, de réglisse et de poivre.',
+	"Nez délicat de fleurs blanches et d'agrumes.",
+	'Bouche ample, tanins soyeux ; finale longue et fraîche.',
+	'Bouche vive et minérale ; belle tension.',
+	'Un vin « gourmand » à partager entre amis.',
+	'Le vigneron le décrit comme "un vin de copains".',
+	"À servir à 16°C sur un gigot d'agneau ou des fromages affinés.",
+	"À servir frais, entre 8 et 10°C, à l'apéritif.",
+	'Élevé 12 mois en fût de chêne, dont 30 % de fûts neufs.',
+	'Vendanges manuelles, tri à la parcelle.',
+	'Garde : 5 à 8 ans.',
 ];
-const HTML_SENTENCES = ['<strong>Accord mets-vins :</strong> volaille rôtie, champignons.', '<em>Médaille d\'or</em> au concours régional.'];
+const HTML_SENTENCES = [
+	'<strong>Accord mets-vins :</strong> volaille rôtie, champignons.',
+	"<em>Médaille d'or</em> au concours régional.",
+];
 
 function slugOf(text: string): string {
-	return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+	return text
+		.toLowerCase()
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
 }
 const DOMAIN_SLUGS = DOMAINS.map(slugOf);
 const APPELLATION_SLUGS = APPELLATIONS.map(slugOf);
@@ -286,10 +413,47 @@ const HTML_DETAILS = [
 	'L&#8217;abus d&#8217;alcool est dangereux pour la santé, à consommer avec modération.',
 ];
 const HTML_POOL = [...SENTENCES, ...HTML_DETAILS];
-const HTML_HEADINGS = ['Dégustation', 'Le domaine', 'Vinification &amp; élevage', 'Accords mets-vins', 'Conseils de service', 'Le millésime', 'Notre avis'];
-const GRAPES = ['Merlot', 'Cabernet franc', 'Cabernet-sauvignon', 'Syrah', 'Grenache', 'Mourvèdre', 'Chardonnay', 'Sauvignon blanc', 'Chenin', 'Pinot noir', 'Gamay', 'Malbec', 'Tannat', 'Sémillon', 'Viognier'];
-const SOILS = ['argilo-calcaire', 'graves et sables', 'schistes bleus', 'galets roulés sur argiles rouges', 'granite décomposé', 'marnes à huîtres fossiles'];
-const GUIDES = ['Guide Hachette des Vins 2020', 'La Revue du Vin de France', 'Bettane &amp; Desseauve', 'Gilbert &amp; Gaillard', 'Le Petit Ballon'];
+const HTML_HEADINGS = [
+	'Dégustation',
+	'Le domaine',
+	'Vinification &amp; élevage',
+	'Accords mets-vins',
+	'Conseils de service',
+	'Le millésime',
+	'Notre avis',
+];
+const GRAPES = [
+	'Merlot',
+	'Cabernet franc',
+	'Cabernet-sauvignon',
+	'Syrah',
+	'Grenache',
+	'Mourvèdre',
+	'Chardonnay',
+	'Sauvignon blanc',
+	'Chenin',
+	'Pinot noir',
+	'Gamay',
+	'Malbec',
+	'Tannat',
+	'Sémillon',
+	'Viognier',
+];
+const SOILS = [
+	'argilo-calcaire',
+	'graves et sables',
+	'schistes bleus',
+	'galets roulés sur argiles rouges',
+	'granite décomposé',
+	'marnes à huîtres fossiles',
+];
+const GUIDES = [
+	'Guide Hachette des Vins 2020',
+	'La Revue du Vin de France',
+	'Bettane &amp; Desseauve',
+	'Gilbert &amp; Gaillard',
+	'Le Petit Ballon',
+];
 /** No block after the list, with its separator, is longer (417 with this vocabulary), so blocks added below max − this never pass max. */
 const HTML_BLOCK_MAX = 420;
 
@@ -302,10 +466,13 @@ function htmlSentences(rng: Rng, count: number, separator: string): string {
 function htmlDetailsList(rng: Rng): string {
 	const share = rng.int(5, 9) * 10;
 	let list = `<ul class="caracteristiques">\n<li><strong>Cépages&nbsp;:</strong> ${rng.pick(GRAPES)} ${share}&nbsp;%, ${rng.pick(GRAPES)} ${100 - share}&nbsp;%</li>`;
-	if (rng.chance(0.7)) list += `\n<li><strong>Degré :</strong> ${rng.int(11, 15)},${rng.int(0, 9)}&nbsp;% vol.</li>`;
+	if (rng.chance(0.7))
+		list += `\n<li><strong>Degré :</strong> ${rng.int(11, 15)},${rng.int(0, 9)}&nbsp;% vol.</li>`;
 	if (rng.chance(0.7)) list += `\n<li><strong>Sol :</strong> ${rng.pick(SOILS)}</li>`;
-	if (rng.chance(0.7)) list += `\n<li><strong>Service :</strong> ${rng.int(8, 18)}&deg;C ; carafage conseillé</li>`;
-	if (rng.chance(0.7)) list += `\n<li><strong>Garde :</strong> jusqu&#8217;en ${rng.int(2022, 2040)}</li>`;
+	if (rng.chance(0.7))
+		list += `\n<li><strong>Service :</strong> ${rng.int(8, 18)}&deg;C ; carafage conseillé</li>`;
+	if (rng.chance(0.7))
+		list += `\n<li><strong>Garde :</strong> jusqu&#8217;en ${rng.int(2022, 2040)}</li>`;
 	return list + '\n<li><strong>Contenance :</strong> 75&nbsp;cl</li>\n</ul>';
 }
 
@@ -370,7 +537,13 @@ interface Month {
 	postDate: Float64Array;
 	postModified: Float64Array;
 	/** Product rows without a sku: their own text seed, dates, sales and post id. */
-	noSku: Array<{ textSeed: number; postDate: number; postModified: number; sales: number; postId: number }>;
+	noSku: Array<{
+		textSeed: number;
+		postDate: number;
+		postModified: number;
+		sales: number;
+		postId: number;
+	}>;
 	/** Web file order: position → slot (2i product row of product i, 2i+1 its attachment, then no-sku rows, then blank rows). */
 	order: Int32Array;
 	/** ERP rows, in product_id order. */
@@ -424,7 +597,11 @@ const summerTime = new Map<number, [number, number]>();
 function gmtOf(local: number): number {
 	const year = new Date(local * 1000).getUTCFullYear();
 	let summer = summerTime.get(year);
-	if (!summer) summerTime.set(year, (summer = [lastSundayUtc(year, 2) + 2 * 3600, lastSundayUtc(year, 9) + 3 * 3600]));
+	if (!summer)
+		summerTime.set(
+			year,
+			(summer = [lastSundayUtc(year, 2) + 2 * 3600, lastSundayUtc(year, 9) + 3 * 3600]),
+		);
 	return local - (local >= summer[0] && local < summer[1] ? 7200 : 3600);
 }
 
@@ -443,14 +620,18 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 	const emptyIdWeb = Math.max(2, Math.round((products * 91) / 714));
 	const absentFromWeb = Math.max(2, Math.round((products * 20) / 714));
 	const erpRows = products + emptyIdWeb + absentFromWeb;
-	const anomalies = webRows >= 100 ? Math.max(1, Math.round((products * 3) / 714)) : Math.round((products * 3) / 714);
+	const anomalies =
+		webRows >= 100
+			? Math.max(1, Math.round((products * 3) / 714))
+			: Math.round((products * 3) / 714);
 	const dashSkus = Math.max(1, Math.round(products / 714));
 	const dashAbsent = Math.max(1, Math.round(products / 714));
 
 	// Skus and the id_web values unknown to the web: one pool of distinct integers, shuffled.
 	const skuRng = rng(1);
 	const pool = new Int32Array(products + absentFromWeb);
-	for (let k = 0, value = skuRng.int(100, 400); k < pool.length; k++, value += skuRng.int(1, 40)) pool[k] = value;
+	for (let k = 0, value = skuRng.int(100, 400); k < pool.length; k++, value += skuRng.int(1, 40))
+		pool[k] = value;
 	skuRng.shuffle(pool);
 	const skuNumber = pool.slice(0, products);
 	const textSku = new Map<number, string>();
@@ -493,7 +674,12 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 	// ERP: ascending product ids; a shuffled role per row (joined product, empty id_web, unknown id_web).
 	const erpRng = rng(6);
 	const erpId = new Int32Array(erpRows);
-	for (let r = 0, id = erpRng.int(3800, 3900); r < erpRows; r++, id += 1 + (erpRng.chance(0.35) ? erpRng.int(1, 5) : 0)) erpId[r] = id;
+	for (
+		let r = 0, id = erpRng.int(3800, 3900);
+		r < erpRows;
+		r++, id += 1 + (erpRng.chance(0.35) ? erpRng.int(1, 5) : 0)
+	)
+		erpId[r] = id;
 	const erpLink = new Int32Array(erpRows);
 	for (let r = 0; r < erpRows; r++) erpLink[r] = r;
 	erpRng.shuffle(erpLink);
@@ -530,20 +716,37 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 	}
 
 	// The newer files' ERP anomalies (in the 2020 files the same rows hold the positive values).
-	const negativePrices = Math.min(withoutIdWeb.length, Math.max(1, Math.round((erpRows * 2) / 825)));
+	const negativePrices = Math.min(
+		withoutIdWeb.length,
+		Math.max(1, Math.round((erpRows * 2) / 825)),
+	);
 	const priceRows = sample(erpRng, withoutIdWeb, negativePrices);
 	for (const r of priceRows) erpPriceCents[r] = (newer ? -1 : 1) * erpRng.int(1, 9) * 100;
-	const negativeStockJoined = sample(erpRng, joinedRows.filter((r) => erpLink[r] !== 0), Math.max(1, Math.round(products / 714)));
+	const negativeStockJoined = sample(
+		erpRng,
+		joinedRows.filter((r) => erpLink[r] !== 0),
+		Math.max(1, Math.round(products / 714)),
+	);
 	const negativePriceRows = new Set(priceRows);
-	const negativeStockOther = sample(erpRng, withoutIdWeb.filter((r) => !negativePriceRows.has(r)), Math.max(1, Math.round(erpRows / 825)));
+	const negativeStockOther = sample(
+		erpRng,
+		withoutIdWeb.filter((r) => !negativePriceRows.has(r)),
+		Math.max(1, Math.round(erpRows / 825)),
+	);
 	for (const r of [...negativeStockJoined, ...negativeStockOther]) {
 		erpStock[r] = newer ? -1 : 0;
 		erpOutOfStock[r] = 1;
 	}
 	const negativeStock = new Set([...negativeStockJoined, ...negativeStockOther]);
 	const outOfStockRows: number[] = [];
-	for (let r = 0; r < erpRows; r++) if (erpStock[r] === 0 && erpOutOfStock[r] === 1 && erpLink[r] !== 0 && !negativeStock.has(r)) outOfStockRows.push(r);
-	const stockedButOut = sample(erpRng, outOfStockRows, Math.max(1, Math.round((erpRows * 5) / 825)));
+	for (let r = 0; r < erpRows; r++)
+		if (erpStock[r] === 0 && erpOutOfStock[r] === 1 && erpLink[r] !== 0 && !negativeStock.has(r))
+			outOfStockRows.push(r);
+	const stockedButOut = sample(
+		erpRng,
+		outOfStockRows,
+		Math.max(1, Math.round((erpRows * 5) / 825)),
+	);
 	for (const r of stockedButOut) erpStock[r] = newer ? erpRng.int(1, 48) : 0;
 
 	// Product rows without a sku.
@@ -557,14 +760,45 @@ function buildMonth(webRows: number, seed: number, variant: SampleVariant): Mont
 	}));
 
 	return {
-		variant, webRows, products, productId, skuNumber, textSku, priceCents, sales, attachmentSales, conflicted, textSeed, postDate, postModified,
-		noSku, order, erpId, erpLink, erpPriceCents, erpOnsale, erpStock, erpOutOfStock, absentIdWeb,
+		variant,
+		webRows,
+		products,
+		productId,
+		skuNumber,
+		textSku,
+		priceCents,
+		sales,
+		attachmentSales,
+		conflicted,
+		textSeed,
+		postDate,
+		postModified,
+		noSku,
+		order,
+		erpId,
+		erpLink,
+		erpPriceCents,
+		erpOnsale,
+		erpStock,
+		erpOutOfStock,
+		absentIdWeb,
 	};
 }
 
 /** The month's quirks, counted from what it holds. */
 function shapeOf(month: Month, seed: number): SampleShape {
-	const { variant, webRows, products, noSku, erpId, erpLink, erpPriceCents, erpStock, erpOutOfStock, absentIdWeb } = month;
+	const {
+		variant,
+		webRows,
+		products,
+		noSku,
+		erpId,
+		erpLink,
+		erpPriceCents,
+		erpStock,
+		erpOutOfStock,
+		absentIdWeb,
+	} = month;
 	let emptyIdWeb = 0;
 	let negativePrices = 0;
 	let negativeStock = 0;
@@ -576,9 +810,17 @@ function shapeOf(month: Month, seed: number): SampleShape {
 		else if (erpStock[r] > 0 && erpOutOfStock[r] === 1) stockedButOut++;
 	}
 	return {
-		variant, seed, web_rows: webRows, skus: products, blank_web_rows: webRows - noSku.length - 2 * products, product_rows_without_sku: noSku.length,
-		erp_rows: erpId.length, empty_id_web: emptyIdWeb, id_web_absent_from_web: absentIdWeb.length,
-		conflicting_skus: variant === 'newer' ? month.conflicted.map((i) => String(skuOf(month, i))) : [],
+		variant,
+		seed,
+		web_rows: webRows,
+		skus: products,
+		blank_web_rows: webRows - noSku.length - 2 * products,
+		product_rows_without_sku: noSku.length,
+		erp_rows: erpId.length,
+		empty_id_web: emptyIdWeb,
+		id_web_absent_from_web: absentIdWeb.length,
+		conflicting_skus:
+			variant === 'newer' ? month.conflicted.map((i) => String(skuOf(month, i))) : [],
 		text_skus: [...month.textSku.values()],
 		text_id_web_absent: absentIdWeb.filter((v): v is string => typeof v === 'string'),
 		negative_price_rows: negativePrices,
@@ -588,7 +830,13 @@ function shapeOf(month: Month, seed: number): SampleShape {
 }
 
 /** Top sellers whose attachment row drops a digit in the newer files (62 → 2); the gift card (0) never. */
-function plantConflicts(rng: Rng, count: number, sales: Int32Array, attachmentSales: Int32Array, newer: boolean): number[] {
+function plantConflicts(
+	rng: Rng,
+	count: number,
+	sales: Int32Array,
+	attachmentSales: Int32Array,
+	newer: boolean,
+): number[] {
 	const conflicted: number[] = [];
 	const chosen = new Set<number>([0]);
 	while (conflicted.length < count) {
@@ -603,7 +851,13 @@ function plantConflicts(rng: Rng, count: number, sales: Int32Array, attachmentSa
 }
 
 /** Web file order: a seeded shuffle; in the newer files each conflicting sku's lower (attachment) row goes first. */
-function webOrder(rng: Rng, webRows: number, products: number, conflicted: readonly number[], newer: boolean): Int32Array {
+function webOrder(
+	rng: Rng,
+	webRows: number,
+	products: number,
+	conflicted: readonly number[],
+	newer: boolean,
+): Int32Array {
 	const order = new Int32Array(webRows);
 	for (let k = 0; k < webRows; k++) order[k] = k;
 	rng.shuffle(order);
@@ -620,7 +874,9 @@ function webOrder(rng: Rng, webRows: number, products: number, conflicted: reado
 
 /** An ERP row's stock: 0 (out of stock) for ~22 % of rows, else log-normal up to 900. */
 function drawStock(rng: Rng): number {
-	return rng.chance(0.78) ? Math.min(900, Math.max(1, Math.round(Math.exp(2.6 + 1.1 * rng.normal())))) : 0;
+	return rng.chance(0.78)
+		? Math.min(900, Math.max(1, Math.round(Math.exp(2.6 + 1.1 * rng.normal()))))
+		: 0;
 }
 
 /** `count` distinct items of `items`, in a seeded order. */
@@ -676,7 +932,11 @@ function makePremiumSplitRobust(priceCents: Int32Array): void {
 }
 
 /** One more unit sold for the first of several products tied at the top revenue. */
-function makeTopProductUnique(priceCents: Int32Array, sales: Int32Array, attachmentSales: Int32Array): void {
+function makeTopProductUnique(
+	priceCents: Int32Array,
+	sales: Int32Array,
+	attachmentSales: Int32Array,
+): void {
 	let best = -1;
 	let top = -1;
 	let tied = false;
@@ -694,14 +954,19 @@ function makeTopProductUnique(priceCents: Int32Array, sales: Int32Array, attachm
 // ---------------------------------------------------------------------------------------------
 // Month-over-month drift and the web volume drop
 
-const DEFAULT_DRIFT: Required<DriftOptions> = { baseline: '2020-08', churn: 0.02, priceDrift: 0.03 };
+const DEFAULT_DRIFT: Required<DriftOptions> = {
+	baseline: '2020-08',
+	churn: 0.02,
+	priceDrift: 0.03,
+};
 // Random streams of their own, apart from the month's (1–7).
 const CHURN_STREAM = 8;
 const NEW_PRODUCT_STREAM = 9;
 const MONTH_STREAM = 10;
 const VOLUME_STREAM = 11;
 
-const streamRng = (seed: number, stream: number, index: number) => new Rng(subSeed(subSeed(seed, stream), index));
+const streamRng = (seed: number, stream: number, index: number) =>
+	new Rng(subSeed(subSeed(seed, stream), index));
 
 /** 'YYYY-MM' → months since year 0. */
 function monthNumber(period: unknown, name: string): number {
@@ -722,7 +987,12 @@ function monthDays(month: number): [number, number] {
  * product listed since month 0 has identity `products + n`. Returns, per index, the identity and
  * the month it was listed (0: month 0's product of that index), and the last month's change.
  */
-function catalogueAt(products: number, seed: number, months: number, churn: number): { identity: Int32Array; listedIn: Int32Array; changed: number } {
+function catalogueAt(
+	products: number,
+	seed: number,
+	months: number,
+	churn: number,
+): { identity: Int32Array; listedIn: Int32Array; changed: number } {
 	const identity = new Int32Array(products);
 	const listedIn = new Int32Array(products);
 	for (let i = 0; i < products; i++) identity[i] = i;
@@ -730,7 +1000,10 @@ function catalogueAt(products: number, seed: number, months: number, churn: numb
 	let changed = 0;
 	for (let month = 1; month <= months; month++) {
 		const rng = streamRng(seed, CHURN_STREAM, month);
-		changed = churn > 0 ? Math.min(products - 1, Math.max(1, Math.round(products * churn * (0.5 + rng.next())))) : 0;
+		changed =
+			churn > 0
+				? Math.min(products - 1, Math.max(1, Math.round(products * churn * (0.5 + rng.next()))))
+				: 0;
 		const delisted = new Set<number>();
 		while (delisted.size < changed) delisted.add(rng.int(1, products - 1));
 		for (const i of delisted) {
@@ -742,7 +1015,13 @@ function catalogueAt(products: number, seed: number, months: number, churn: numb
 }
 
 /** Month `months` (≥ 1) of the shop whose month 0 is `base`: see `DriftOptions`. */
-function driftMonth(base: Month, seed: number, months: number, baselineMonth: number, drift: Required<DriftOptions>): { month: Month; changed: number } {
+function driftMonth(
+	base: Month,
+	seed: number,
+	months: number,
+	baselineMonth: number,
+	drift: Required<DriftOptions>,
+): { month: Month; changed: number } {
 	const { products, variant, webRows } = base;
 	const newer = variant === 'newer';
 	const { identity, listedIn, changed } = catalogueAt(products, seed, months, drift.churn);
@@ -755,7 +1034,9 @@ function driftMonth(base: Month, seed: number, months: number, baselineMonth: nu
 	let newest = 0;
 	for (const id of identity) newest = Math.max(newest, id - products + 1);
 	if (skuFloor + 20 * newest > 0x7fffffff || idFloor + 3 * newest > 0x7fffffff) {
-		throw new RangeError(`${newest} products listed since drift.baseline would take skus or product ids past 32 bits: a period nearer the baseline, or a smaller churn`);
+		throw new RangeError(
+			`${newest} products listed since drift.baseline would take skus or product ids past 32 bits: a period nearer the baseline, or a smaller churn`,
+		);
 	}
 	const productId = base.productId.slice();
 	const skuNumber = base.skuNumber.slice();
@@ -787,7 +1068,9 @@ function driftMonth(base: Month, seed: number, months: number, baselineMonth: nu
 	const rng = streamRng(seed, MONTH_STREAM, months);
 	const sales = new Int32Array(products);
 	for (let i = 0; i < products; i++) {
-		if (i > 0) priceCents[i] = Math.round((priceCents[i] * (1 + drift.priceDrift * (2 * rng.next() - 1))) / 10) * 10;
+		if (i > 0)
+			priceCents[i] =
+				Math.round((priceCents[i] * (1 + drift.priceDrift * (2 * rng.next() - 1))) / 10) * 10;
 		sales[i] = monthSales(rng, salesLevel[i]);
 	}
 	const attachmentSales = sales.slice();
@@ -802,7 +1085,10 @@ function driftMonth(base: Month, seed: number, months: number, baselineMonth: nu
 	for (let r = 0; r < base.erpId.length; r++) if (base.erpLink[r] < 0) baseRows.push(r);
 	const erpRows = baseRows.length + products;
 	/** ≥ 0: the product of that index; < 0: month 0's ERP row −1 − source. */
-	const sources = [...baseRows.map((r) => -1 - r), ...Array.from({ length: products }, (_, i) => i)];
+	const sources = [
+		...baseRows.map((r) => -1 - r),
+		...Array.from({ length: products }, (_, i) => i),
+	];
 	const idOf = (source: number) => (source < 0 ? base.erpId[-1 - source] : productId[source]);
 	sources.sort((a, b) => idOf(a) - idOf(b));
 	const erpId = new Int32Array(erpRows);
@@ -816,7 +1102,13 @@ function driftMonth(base: Month, seed: number, months: number, baselineMonth: nu
 		erpId[r] = idOf(source);
 		if (source < 0) {
 			const b = -1 - source;
-			[erpLink[r], erpPriceCents[r], erpOnsale[r], erpStock[r], erpOutOfStock[r]] = [base.erpLink[b], base.erpPriceCents[b], base.erpOnsale[b], base.erpStock[b], base.erpOutOfStock[b]];
+			[erpLink[r], erpPriceCents[r], erpOnsale[r], erpStock[r], erpOutOfStock[r]] = [
+				base.erpLink[b],
+				base.erpPriceCents[b],
+				base.erpOnsale[b],
+				base.erpStock[b],
+				base.erpOutOfStock[b],
+			];
 			return;
 		}
 		[erpLink[r], erpPriceCents[r], erpOnsale[r]] = [source, priceCents[source], 1];
@@ -831,11 +1123,32 @@ function driftMonth(base: Month, seed: number, months: number, baselineMonth: nu
 		erpOutOfStock[r] = 1;
 	}
 	const outOfStock = stocked.filter((r) => erpStock[r] === 0 && !negativeStock.has(r));
-	for (const r of sample(rng, outOfStock, Math.max(1, Math.round((products * 5) / 825)))) erpStock[r] = newer ? rng.int(1, 48) : 0;
+	for (const r of sample(rng, outOfStock, Math.max(1, Math.round((products * 5) / 825))))
+		erpStock[r] = newer ? rng.int(1, 48) : 0;
 
 	const month: Month = {
-		variant, webRows, products, productId, skuNumber, textSku, priceCents, sales, attachmentSales, conflicted, textSeed, postDate, postModified,
-		noSku: base.noSku, order, erpId, erpLink, erpPriceCents, erpOnsale, erpStock, erpOutOfStock, absentIdWeb: base.absentIdWeb,
+		variant,
+		webRows,
+		products,
+		productId,
+		skuNumber,
+		textSku,
+		priceCents,
+		sales,
+		attachmentSales,
+		conflicted,
+		textSeed,
+		postDate,
+		postModified,
+		noSku: base.noSku,
+		order,
+		erpId,
+		erpLink,
+		erpPriceCents,
+		erpOnsale,
+		erpStock,
+		erpOutOfStock,
+		absentIdWeb: base.absentIdWeb,
 	};
 	return { month, changed };
 }
@@ -843,11 +1156,16 @@ function driftMonth(base: Month, seed: number, months: number, baselineMonth: nu
 /** A month's units sold of a product that sells `level` in a typical month: about ±30 %; one in ten months none, or a first few sales. */
 function monthSales(rng: Rng, level: number): number {
 	if (rng.chance(0.1)) return level > 0 ? 0 : rng.int(1, 3);
-	return level > 0 ? Math.min(400, Math.max(1, Math.round(level * Math.exp(0.3 * rng.normal())))) : 0;
+	return level > 0
+		? Math.min(400, Math.max(1, Math.round(level * Math.exp(0.3 * rng.normal()))))
+		: 0;
 }
 
 /** The values of `values` at the indexes `keep`, in that order. */
-function subset<T extends Int32Array | Uint32Array | Float64Array>(values: T, keep: readonly number[]): T {
+function subset<T extends Int32Array | Uint32Array | Float64Array>(
+	values: T,
+	keep: readonly number[],
+): T {
 	const out = new (values.constructor as new (length: number) => T)(keep.length);
 	keep.forEach((from, to) => (out[to] = values[from]));
 	return out;
@@ -893,9 +1211,22 @@ function shrinkWeb(month: Month, factor: number, rng: Rng): Month {
 		}
 	}
 	return {
-		...month, webRows, products, textSku, priceCents, sales, attachmentSales, conflicted, erpLink, erpPriceCents, absentIdWeb,
-		productId: subset(month.productId, keep), skuNumber: subset(month.skuNumber, keep), textSeed: subset(month.textSeed, keep),
-		postDate: subset(month.postDate, keep), postModified: subset(month.postModified, keep),
+		...month,
+		webRows,
+		products,
+		textSku,
+		priceCents,
+		sales,
+		attachmentSales,
+		conflicted,
+		erpLink,
+		erpPriceCents,
+		absentIdWeb,
+		productId: subset(month.productId, keep),
+		skuNumber: subset(month.skuNumber, keep),
+		textSeed: subset(month.textSeed, keep),
+		postDate: subset(month.postDate, keep),
+		postModified: subset(month.postModified, keep),
 		order: webOrder(rng, webRows, products, conflicted, month.variant === 'newer'),
 	};
 }
@@ -919,8 +1250,13 @@ function expectedFigures(month: Month): ExpectedFigures {
 	for (let i = 0; i < products; i++) {
 		const price = BigInt(priceCents[i]);
 		revenue += price * BigInt(Math.max(sales[i], attachmentSales[i]));
-		keepFirst += price * BigInt(position[2 * i] < position[2 * i + 1] ? sales[i] : attachmentSales[i]);
-		if (priceCents[i] * Math.max(sales[i], attachmentSales[i]) > priceCents[top] * Math.max(sales[top], attachmentSales[top])) top = i;
+		keepFirst +=
+			price * BigInt(position[2 * i] < position[2 * i + 1] ? sales[i] : attachmentSales[i]);
+		if (
+			priceCents[i] * Math.max(sales[i], attachmentSales[i]) >
+			priceCents[top] * Math.max(sales[top], attachmentSales[top])
+		)
+			top = i;
 	}
 	const premium = premiumCount(priceCents);
 	return {
@@ -933,7 +1269,10 @@ function expectedFigures(month: Month): ExpectedFigures {
 		premium_count: premium,
 		ordinary_count: products - premium,
 		revenue_keep_first: money(keepFirst),
-		top_product: { sku: String(skuOf(month, top)), revenue: money(BigInt(priceCents[top]) * BigInt(Math.max(sales[top], attachmentSales[top]))) },
+		top_product: {
+			sku: String(skuOf(month, top)),
+			revenue: money(BigInt(priceCents[top]) * BigInt(Math.max(sales[top], attachmentSales[top]))),
+		},
 	};
 }
 
@@ -950,7 +1289,10 @@ interface TableSource {
 }
 
 /** Title, slug, excerpt and author of a product, all from its text seed. */
-function productText(seed: number, withExcerpt: boolean): { title: string; slug: string; excerpt: string | null; author: number } {
+function productText(
+	seed: number,
+	withExcerpt: boolean,
+): { title: string; slug: string; excerpt: string | null; author: number } {
 	const rng = new Rng(seed);
 	const d = rng.int(0, DOMAINS.length - 1);
 	const a = rng.int(0, APPELLATIONS.length - 1);
@@ -958,7 +1300,9 @@ function productText(seed: number, withExcerpt: boolean): { title: string; slug:
 	const vintage = rng.chance(0.85) ? String(rng.int(2008, 2019)) : '';
 	const author = rng.chance(0.002) ? 1 : 2;
 	const title = [DOMAINS[d], APPELLATIONS[a], CUVEES[c], vintage].filter(Boolean).join(' ');
-	const slug = [DOMAIN_SLUGS[d], APPELLATION_SLUGS[a], CUVEE_SLUGS[c], vintage].filter(Boolean).join('-');
+	const slug = [DOMAIN_SLUGS[d], APPELLATION_SLUGS[a], CUVEE_SLUGS[c], vintage]
+		.filter(Boolean)
+		.join('-');
 	if (!withExcerpt) return { title, slug, excerpt: null, author };
 	const sentences: string[] = [];
 	for (let k = rng.int(1, 4); k > 0; k--) sentences.push(rng.pick(SENTENCES));
@@ -969,16 +1313,29 @@ function productText(seed: number, withExcerpt: boolean): { title: string; slug:
 }
 
 function giftCardText(): { title: string; slug: string; excerpt: string; author: number } {
-	return { title: 'Carte cadeau 25 euros', slug: 'carte-cadeau-25-euros', excerpt: 'Offrez la carte cadeau de 25 euros, valable un an sur toute la boutique.', author: 2 };
+	return {
+		title: 'Carte cadeau 25 euros',
+		slug: 'carte-cadeau-25-euros',
+		excerpt: 'Offrez la carte cadeau de 25 euros, valable un an sur toute la boutique.',
+		author: 2,
+	};
 }
 
 function webSource(month: Month, htmlDescriptions: boolean): TableSource {
 	const { products, order, noSku } = month;
 	const newer = month.variant === 'newer';
-	const index = Object.fromEntries(WEB_COLUMNS.map((c, k) => [c, k])) as Record<(typeof WEB_COLUMNS)[number], number>;
+	const index = Object.fromEntries(WEB_COLUMNS.map((c, k) => [c, k])) as Record<
+		(typeof WEB_COLUMNS)[number],
+		number
+	>;
 	return {
 		columns: WEB_COLUMNS,
-		dates: new Set([index.post_date, index.post_date_gmt, index.post_modified, index.post_modified_gmt]),
+		dates: new Set([
+			index.post_date,
+			index.post_date_gmt,
+			index.post_modified,
+			index.post_modified_gmt,
+		]),
 		rows: month.webRows,
 		row(k, out) {
 			out.fill(null);
@@ -993,12 +1350,19 @@ function webSource(month: Month, htmlDescriptions: boolean): TableSource {
 			const extra = isNoSku ? noSku[slot - 2 * products] : undefined;
 			const textSeed = extra ? extra.textSeed : month.textSeed[i];
 			// With HTML descriptions the short excerpt is not drawn; the title, slug and author are the same either way.
-			const text = !isNoSku && i === 0 ? giftCardText() : productText(textSeed, !attachment && !htmlDescriptions);
+			const text =
+				!isNoSku && i === 0
+					? giftCardText()
+					: productText(textSeed, !attachment && !htmlDescriptions);
 			const posted = extra ? extra.postDate : month.postDate[i];
 			const modified = extra ? extra.postModified : month.postModified[i];
 			out[index.sku] = isNoSku ? null : skuOf(month, i);
 			out[index.average_rating] = 0;
-			out[index.total_sales] = extra ? extra.sales : attachment ? month.attachmentSales[i] : month.sales[i];
+			out[index.total_sales] = extra
+				? extra.sales
+				: attachment
+					? month.attachmentSales[i]
+					: month.sales[i];
 			out[index.tax_status] = attachment ? null : 'taxable';
 			out[index.post_author] = text.author;
 			out[index.post_date] = posted;
@@ -1022,7 +1386,11 @@ function webSource(month: Month, htmlDescriptions: boolean): TableSource {
 				const folder = stampText(posted).slice(0, 7).replace('-', '/');
 				out[index.guid] = `${SITE}/wp-content/uploads/${folder}/${text.slug}.jpg`;
 			} else {
-				const post = extra ? (newer ? '' : String(extra.postId)) : String(newer ? skuOf(month, i) : month.productId[i]);
+				const post = extra
+					? newer
+						? ''
+						: String(extra.postId)
+					: String(newer ? skuOf(month, i) : month.productId[i]);
 				out[index.guid] = `${SITE}/?post_type=product&#038;p=${post}`;
 			}
 			out[index.menu_order] = 0;
@@ -1070,7 +1438,8 @@ const dayTexts = new Map<number, string>();
 function stampText(seconds: number): string {
 	const day = Math.floor(seconds / 86400);
 	let date = dayTexts.get(day);
-	if (date === undefined) dayTexts.set(day, (date = new Date(day * 86400000).toISOString().slice(0, 10)));
+	if (date === undefined)
+		dayTexts.set(day, (date = new Date(day * 86400000).toISOString().slice(0, 10)));
 	const time = seconds - day * 86400;
 	return `${date} ${TWO_DIGITS[Math.floor(time / 3600)]}:${TWO_DIGITS[Math.floor(time / 60) % 60]}:${TWO_DIGITS[time % 60]}`;
 }
@@ -1111,7 +1480,11 @@ async function writeCsv(path: string, source: TableSource, french: boolean): Pro
 const XLSX_CHARS_PER_TURN = 16 * 1024;
 
 async function writeXlsx(path: string, source: TableSource): Promise<string> {
-	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: true });
+	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+		filename: path,
+		useSharedStrings: false,
+		useStyles: true,
+	});
 	const sheet = workbook.addWorksheet('Sheet1');
 	sheet.addRow([...source.columns]).commit();
 	const cells: Cell[] = new Array<Cell>(source.columns.length).fill(null);
@@ -1144,15 +1517,23 @@ function sqlString(text: string): string {
 }
 
 /** Parquet from each csv, every column typed explicitly (sku and id_web stay text). */
-async function writeParquet(csv: Record<ExportName, string>, outDir: string, french: boolean): Promise<Record<ExportName, string>> {
+async function writeParquet(
+	csv: Record<ExportName, string>,
+	outDir: string,
+	french: boolean,
+): Promise<Record<ExportName, string>> {
 	// A bounded buffer pool: the copy streams, so the file's size does not matter.
 	const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB' });
 	const connection = await instance.connect();
 	const written = {} as Record<ExportName, string>;
 	try {
 		for (const name of EXPORTS) {
-			const columns = Object.entries(COLUMN_TYPES[name]).map(([c, t]) => `${sqlString(c)}: ${sqlString(t)}`).join(', ');
-			const dialect = french ? `delim = ';', decimal_separator = ',', encoding = 'latin-1'` : `delim = ','`;
+			const columns = Object.entries(COLUMN_TYPES[name])
+				.map(([c, t]) => `${sqlString(c)}: ${sqlString(t)}`)
+				.join(', ');
+			const dialect = french
+				? `delim = ';', decimal_separator = ',', encoding = 'latin-1'`
+				: `delim = ','`;
 			const target = join(outDir, `${name}.parquet`);
 			await connection.run(
 				`COPY (SELECT * FROM read_csv(${sqlString(csv[name])}, header = true, auto_detect = false, ${dialect}, quote = '"', escape = '"', ` +
@@ -1175,47 +1556,84 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 	const variant = options.variant ?? 'newer';
 	const csvStyle = options.csvStyle ?? 'standard';
 	const htmlDescriptions = options.htmlDescriptions ?? false;
-	if (!Number.isSafeInteger(webRows) || webRows < 20) throw new RangeError(`webRows must be an integer of at least 20 (got ${webRows})`);
+	if (!Number.isSafeInteger(webRows) || webRows < 20)
+		throw new RangeError(`webRows must be an integer of at least 20 (got ${webRows})`);
 	if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer (got ${seed})`);
-	if (variant !== 'newer' && variant !== '2020') throw new RangeError(`variant must be 'newer' or '2020' (got ${String(variant)})`);
-	if (csvStyle !== 'standard' && csvStyle !== 'french') throw new RangeError(`csvStyle must be 'standard' or 'french' (got ${String(csvStyle)})`);
-	if (typeof htmlDescriptions !== 'boolean') throw new RangeError(`htmlDescriptions must be true or false (got ${String(htmlDescriptions)})`);
-	if (!formats.length || formats.some((f) => !FORMATS.includes(f))) throw new RangeError(`formats must be some of ${FORMATS.join(', ')} (got ${formats.join(', ')})`);
+	if (variant !== 'newer' && variant !== '2020')
+		throw new RangeError(`variant must be 'newer' or '2020' (got ${String(variant)})`);
+	if (csvStyle !== 'standard' && csvStyle !== 'french')
+		throw new RangeError(`csvStyle must be 'standard' or 'french' (got ${String(csvStyle)})`);
+	if (typeof htmlDescriptions !== 'boolean')
+		throw new RangeError(
+			`htmlDescriptions must be true or false (got ${String(htmlDescriptions)})`,
+		);
+	if (!formats.length || formats.some((f) => !FORMATS.includes(f)))
+		throw new RangeError(
+			`formats must be some of ${FORMATS.join(', ')} (got ${formats.join(', ')})`,
+		);
 	const { period } = options;
-	if (options.drift !== undefined && period === undefined) throw new RangeError('drift needs a period');
+	if (options.drift !== undefined && period === undefined)
+		throw new RangeError('drift needs a period');
 	const drift: Required<DriftOptions> = {
 		baseline: options.drift?.baseline ?? DEFAULT_DRIFT.baseline,
 		churn: options.drift?.churn ?? DEFAULT_DRIFT.churn,
 		priceDrift: options.drift?.priceDrift ?? DEFAULT_DRIFT.priceDrift,
 	};
-	const months = period === undefined ? 0 : monthNumber(period, 'period') - monthNumber(drift.baseline, 'drift.baseline');
-	if (months < 0) throw new RangeError(`period ${period} is before drift.baseline ${drift.baseline}`);
+	const months =
+		period === undefined
+			? 0
+			: monthNumber(period, 'period') - monthNumber(drift.baseline, 'drift.baseline');
+	if (months < 0)
+		throw new RangeError(`period ${period} is before drift.baseline ${drift.baseline}`);
 	for (const knob of ['churn', 'priceDrift'] as const) {
-		if (!(drift[knob] >= 0 && drift[knob] <= 0.5)) throw new RangeError(`drift.${knob} must be a share from 0 to 0.5 (got ${String(drift[knob])})`);
+		if (!(drift[knob] >= 0 && drift[knob] <= 0.5))
+			throw new RangeError(
+				`drift.${knob} must be a share from 0 to 0.5 (got ${String(drift[knob])})`,
+			);
 	}
 	const webVolumeFactor = options.webVolumeFactor ?? 1;
-	if (!(webVolumeFactor > 0 && webVolumeFactor <= 1) || Math.round(webRows * webVolumeFactor) < 20) {
-		throw new RangeError(`webVolumeFactor must be in (0, 1] and keep at least 20 web rows (got ${String(webVolumeFactor)})`);
+	if (
+		!(webVolumeFactor > 0 && webVolumeFactor <= 1) ||
+		Math.round(webRows * webVolumeFactor) < 20
+	) {
+		throw new RangeError(
+			`webVolumeFactor must be in (0, 1] and keep at least 20 web rows (got ${String(webVolumeFactor)})`,
+		);
 	}
 
 	const outDir = resolve(options.outDir);
 	mkdirSync(outDir, { recursive: true });
 	let month = buildMonth(webRows, seed, variant);
 	let changed = 0;
-	if (months > 0) ({ month, changed } = driftMonth(month, seed, months, monthNumber(drift.baseline, 'drift.baseline'), drift));
-	if (webVolumeFactor < 1) month = shrinkWeb(month, webVolumeFactor, streamRng(seed, VOLUME_STREAM, months));
-	const sources: Record<ExportName, TableSource> = { erp: erpSource(month), liaison: liaisonSource(month), web: webSource(month, htmlDescriptions) };
+	if (months > 0)
+		({ month, changed } = driftMonth(
+			month,
+			seed,
+			months,
+			monthNumber(drift.baseline, 'drift.baseline'),
+			drift,
+		));
+	if (webVolumeFactor < 1)
+		month = shrinkWeb(month, webVolumeFactor, streamRng(seed, VOLUME_STREAM, months));
+	const sources: Record<ExportName, TableSource> = {
+		erp: erpSource(month),
+		liaison: liaisonSource(month),
+		web: webSource(month, htmlDescriptions),
+	};
 	const files: GeneratedSample['files'] = { erp: {}, liaison: {}, web: {} };
 	const french = csvStyle === 'french';
 
-	if (formats.includes('xlsx')) for (const name of EXPORTS) files[name].xlsx = await writeXlsx(join(outDir, `${name}.xlsx`), sources[name]);
+	if (formats.includes('xlsx'))
+		for (const name of EXPORTS)
+			files[name].xlsx = await writeXlsx(join(outDir, `${name}.xlsx`), sources[name]);
 	if (formats.includes('csv') || formats.includes('parquet')) {
 		// Without csv among the formats, the csv is only a step to the parquet and is written elsewhere,
 		// so that the folder holds one file per export and format asked for.
 		const csvDir = formats.includes('csv') ? outDir : mkdtempSync(join(tmpdir(), 'sample-csv-'));
 		try {
 			const csv = {} as Record<ExportName, string>;
-			for (const name of EXPORTS) csv[name] = await writeCsv(join(csvDir, `${name}.csv`), sources[name], french);
+			for (const name of EXPORTS)
+				csv[name] = await writeCsv(join(csvDir, `${name}.csv`), sources[name], french);
 			if (formats.includes('csv')) for (const name of EXPORTS) files[name].csv = csv[name];
 			if (formats.includes('parquet')) {
 				const parquet = await writeParquet(csv, outDir, french);
@@ -1226,10 +1644,17 @@ export async function generateSample(options: SampleOptions): Promise<GeneratedS
 		}
 	}
 
-	const expected = period === undefined ? expectedFigures(month) : { period, ...expectedFigures(month) };
+	const expected =
+		period === undefined ? expectedFigures(month) : { period, ...expectedFigures(month) };
 	const expectedFile = join(outDir, 'expected.json');
 	writeFileSync(expectedFile, JSON.stringify(expected, null, 2) + '\n');
 	const shape = shapeOf(month, seed);
-	if (period !== undefined) Object.assign(shape, { period, months_since_baseline: months, new_products: changed, gone_products: changed });
+	if (period !== undefined)
+		Object.assign(shape, {
+			period,
+			months_since_baseline: months,
+			new_products: changed,
+			gone_products: changed,
+		});
 	return { files, expected, expectedFile, shape };
 }

@@ -27,14 +27,31 @@ const serverTmp = freshDir('n8n-concurrency-tmp-');
 const scratch = () =>
 	readdirSync(serverTmp)
 		.filter((name) => name.startsWith(ENGINE_FOLDER_PREFIX))
-		.flatMap((engine) => readdirSync(join(serverTmp, engine)).filter((name) => name.startsWith(SCRATCH_PREFIX))).length;
+		.flatMap((engine) =>
+			readdirSync(join(serverTmp, engine)).filter((name) => name.startsWith(SCRATCH_PREFIX)),
+		).length;
 
 before(async () => {
 	// Four different months, mixed formats, so each run's figures are its own.
 	for (const [index, format] of (['xlsx', 'csv', 'parquet', 'csv'] as const).entries()) {
-		samples.push(await generateSample({ webRows: 1500 + index * 700, seed: 100 + index, outDir: join(data, `m${index}`), formats: [format] }));
+		samples.push(
+			await generateSample({
+				webRows: 1500 + index * 700,
+				seed: 100 + index,
+				outDir: join(data, `m${index}`),
+				formats: [format],
+			}),
+		);
 	}
-	({ n8n, home, webhook } = await startReportServer({ port: PORT, token: TOKEN, slackUrl: await slack.start(), smtpAddress: await smtp.start(), outputFolder: out, inputFolder: data, tmpDir: serverTmp }));
+	({ n8n, home, webhook } = await startReportServer({
+		port: PORT,
+		token: TOKEN,
+		slackUrl: await slack.start(),
+		smtpAddress: await smtp.start(),
+		outputFolder: out,
+		inputFolder: data,
+		tmpDir: serverTmp,
+	}));
 });
 
 after(async () => {
@@ -59,7 +76,9 @@ describe(`${RUNS} executions of the shipped workflow at once on the real n8n ser
 		const assigned = Array.from({ length: RUNS }, (_, index) => samples[index % samples.length]);
 		let mostAtOnce = 0;
 		const watch = setInterval(() => (mostAtOnce = Math.max(mostAtOnce, scratch())), 20);
-		const responses = await Promise.all(assigned.map((sample) => upload(sample))).finally(() => clearInterval(watch));
+		const responses = await Promise.all(assigned.map((sample) => upload(sample))).finally(() =>
+			clearInterval(watch),
+		);
 		const bodies = await Promise.all(responses.map((response) => response.text()));
 		bodies.forEach((body, index) => {
 			assert.equal(responses[index].status, 200, body);
@@ -73,9 +92,20 @@ describe(`${RUNS} executions of the shipped workflow at once on the real n8n ser
 		});
 		assert.equal(slack.messages.length, RUNS);
 		assert.equal(smtp.mails.length, RUNS);
-		assert.deepEqual(readdirSync(out).filter((name) => name.endsWith('.partial')), [], 'no temporary report file left');
-		assert.ok(mostAtOnce > 1, `executions had scratch folders of their own at the same time (most at once: ${mostAtOnce})`);
+		assert.deepEqual(
+			readdirSync(out).filter((name) => name.endsWith('.partial')),
+			[],
+			'no temporary report file left',
+		);
+		assert.ok(
+			mostAtOnce > 1,
+			`executions had scratch folders of their own at the same time (most at once: ${mostAtOnce})`,
+		);
 		assert.equal(scratch(), 0, 'every DuckDB scratch folder removed');
-		assert.deepEqual(readdirSync(serverTmp).filter((name) => name.startsWith(ENGINE_FOLDER_PREFIX)), [], 'the engine folder is gone once no node runs');
+		assert.deepEqual(
+			readdirSync(serverTmp).filter((name) => name.startsWith(ENGINE_FOLDER_PREFIX)),
+			[],
+			'the engine folder is gone once no node runs',
+		);
 	});
 });

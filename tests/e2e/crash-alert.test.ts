@@ -21,23 +21,41 @@ const logTail = () => (server.n8n?.serverLog.join('') ?? '').slice(-3000);
 
 describe('the shipped crash-alert workflow in a running n8n server', () => {
 	test('a truncated web export crashes the run: one Slack alert naming the node and its escaped error, nothing else', async () => {
-		const sample = await generateSample({ webRows: 300, seed: 7, outDir: uploads, formats: ['xlsx'] });
+		const sample = await generateSample({
+			webRows: 300,
+			seed: 7,
+			outDir: uploads,
+			formats: ['xlsx'],
+		});
 		const web = readFileSync(sample.files.web.xlsx!);
 		const form = new FormData();
 		form.append('erp', new Blob([readFileSync(sample.files.erp.xlsx!)]), 'erp.xlsx');
 		form.append('liaison', new Blob([readFileSync(sample.files.liaison.xlsx!)]), 'liaison.xlsx');
 		// Half a workbook: the zip's central directory is gone, so the file cannot be read at all.
 		form.append('web', new Blob([web.subarray(0, Math.floor(web.length / 2))]), WEB_NAME);
-		form.append('expected', new Blob([JSON.stringify(sample.expected)], { type: 'application/json' }), 'expected.json');
+		form.append(
+			'expected',
+			new Blob([JSON.stringify(sample.expected)], { type: 'application/json' }),
+			'expected.json',
+		);
 
-		const response = await fetch(server.webhook, { method: 'POST', body: form, headers: { 'X-Report-Token': TOKEN } });
+		const response = await fetch(server.webhook, {
+			method: 'POST',
+			body: form,
+			headers: { 'X-Report-Token': TOKEN },
+		});
 		const body = await response.text();
 		assert.equal(response.status, 500, `${body}\n${logTail()}`);
 
-		for (let waited = 0; waited < 60_000 && !slack.messages.length; waited += 200) await new Promise((r) => setTimeout(r, 200));
+		for (let waited = 0; waited < 60_000 && !slack.messages.length; waited += 200)
+			await new Promise((r) => setTimeout(r, 200));
 		// Time for a second message, were one (a success or a duplicate alert) on its way.
 		await new Promise((r) => setTimeout(r, 1000));
-		assert.equal(slack.messages.length, 1, `exactly one Slack message: the crash alert\n${JSON.stringify(slack.messages)}\n${logTail()}`);
+		assert.equal(
+			slack.messages.length,
+			1,
+			`exactly one Slack message: the crash alert\n${JSON.stringify(slack.messages)}\n${logTail()}`,
+		);
 		const text = String(slack.messages[0].text);
 		assert.equal(
 			text,
@@ -47,6 +65,10 @@ describe('the shipped crash-alert workflow in a running n8n server', () => {
 
 		assert.equal(smtp.mails.length, 0, 'no email');
 		assert.deepEqual(readdirSync(out), [], 'no report file');
-		assert.equal((await fetch(new URL("/healthz", server.webhook))).status, 200, 'the server still answers');
+		assert.equal(
+			(await fetch(new URL('/healthz', server.webhook))).status,
+			200,
+			'the server still answers',
+		);
 	});
 });

@@ -33,7 +33,11 @@ async function stopDev(): Promise<void> {
 	await exited;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds: number): Promise<T> {
+async function until<T>(
+	what: string,
+	probe: () => Promise<T | undefined>,
+	seconds: number,
+): Promise<T> {
 	const deadline = Date.now() + seconds * 1000;
 	while (Date.now() < deadline) {
 		const value = await probe().catch(() => undefined);
@@ -43,39 +47,101 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, secon
 	throw new Error(`${what} within ${seconds} s\n${output.slice(-3000)}`);
 }
 
-test('npm run dev links the package into n8n under its own name; a saved change to a node\'s source shows after the reload', { timeout: 600_000 }, async () => {
-	for (const entry of ['package.json', 'tsconfig.json', 'scripts/copy-fonts.cjs', 'nodes', 'credentials']) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
-	symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+test(
+	"npm run dev links the package into n8n under its own name; a saved change to a node's source shows after the reload",
+	{ timeout: 600_000 },
+	async () => {
+		for (const entry of [
+			'package.json',
+			'tsconfig.json',
+			'scripts/copy-fonts.cjs',
+			'nodes',
+			'credentials',
+		])
+			cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
+		symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
 
-	dev = spawn('npx', ['tsx', join(ROOT, 'scripts/dev.ts'), '--project', project, '--user-folder', home, '--port', String(PORT)], { cwd: ROOT, detached: true });
-	killWithOwner({ group: dev.pid! });
-	dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	dev.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	await until('n8n started by npm run dev', async () => (/\[dev\] n8n \S+ is running at/.test(output) ? true : undefined), 300);
+		dev = spawn(
+			'npx',
+			[
+				'tsx',
+				join(ROOT, 'scripts/dev.ts'),
+				'--project',
+				project,
+				'--user-folder',
+				home,
+				'--port',
+				String(PORT),
+			],
+			{ cwd: ROOT, detached: true },
+		);
+		killWithOwner({ group: dev.pid! });
+		dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		dev.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		await until(
+			'n8n started by npm run dev',
+			async () => (/\[dev\] n8n \S+ is running at/.test(output) ? true : undefined),
+			300,
+		);
 
-	const link = join(home, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-sales-analytics');
-	assert.equal(realpathSync(link), realpathSync(project), 'the package folder is linked, not copied');
-	const setup = await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'dev@example.com', firstName: 'Dev', lastName: 'Test', password: 'Dev-pass-1234' }) });
-	assert.equal(setup.status, 200, await setup.text());
-	const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-	const revenueDescription = async () => {
-		const types = (await (await fetch(`${base}/types/nodes.json`, { headers: { cookie } })).json()) as Array<{ name: string; description: string }>;
-		return types.find((type) => type.name === 'n8n-nodes-sales-analytics.revenue')?.description;
-	};
-	const before = await revenueDescription();
-	assert.ok(before, 'the Revenue node is loaded under the package name, as the shipped workflow names it');
+		const link = join(home, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-sales-analytics');
+		assert.equal(
+			realpathSync(link),
+			realpathSync(project),
+			'the package folder is linked, not copied',
+		);
+		const setup = await fetch(`${base}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				email: 'dev@example.com',
+				firstName: 'Dev',
+				lastName: 'Test',
+				password: 'Dev-pass-1234',
+			}),
+		});
+		assert.equal(setup.status, 200, await setup.text());
+		const cookie = setup.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0])
+			.join('; ');
+		const revenueDescription = async () => {
+			const types = (await (
+				await fetch(`${base}/types/nodes.json`, { headers: { cookie } })
+			).json()) as Array<{ name: string; description: string }>;
+			return types.find((type) => type.name === 'n8n-nodes-sales-analytics.revenue')?.description;
+		};
+		const before = await revenueDescription();
+		assert.ok(
+			before,
+			'the Revenue node is loaded under the package name, as the shipped workflow names it',
+		);
 
-	const source = join(project, 'nodes', 'Revenue', 'Revenue.node.ts');
-	const text = readFileSync(source, 'utf8');
-	assert.ok(text.includes(`'${before}'`), 'the description comes from this source file');
-	const edited = `${before} (edited ${Date.now()})`;
-	writeFileSync(source, text.replace(`'${before}'`, `'${edited}'`));
-	await until('the edited description in n8n', async () => ((await revenueDescription()) === edited ? true : undefined), 180);
-	assert.match(output, /Hot reload triggered for n8n-nodes-sales-analytics/);
+		const source = join(project, 'nodes', 'Revenue', 'Revenue.node.ts');
+		const text = readFileSync(source, 'utf8');
+		assert.ok(text.includes(`'${before}'`), 'the description comes from this source file');
+		const edited = `${before} (edited ${Date.now()})`;
+		writeFileSync(source, text.replace(`'${before}'`, `'${edited}'`));
+		await until(
+			'the edited description in n8n',
+			async () => ((await revenueDescription()) === edited ? true : undefined),
+			180,
+		);
+		assert.match(output, /Hot reload triggered for n8n-nodes-sales-analytics/);
 
-	await stopDev();
-	await until('n8n and tsc --watch gone after Ctrl-C', async () => {
-		const listening = await fetch(`${base}/healthz`).then(() => true, () => false);
-		return !listening && !execFileSync('ps', ['-eo', 'args']).toString().includes(project) ? true : undefined;
-	}, 20);
-});
+		await stopDev();
+		await until(
+			'n8n and tsc --watch gone after Ctrl-C',
+			async () => {
+				const listening = await fetch(`${base}/healthz`).then(
+					() => true,
+					() => false,
+				);
+				return !listening && !execFileSync('ps', ['-eo', 'args']).toString().includes(project)
+					? true
+					: undefined;
+			},
+			20,
+		);
+	},
+);

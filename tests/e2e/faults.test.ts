@@ -37,7 +37,16 @@ describe('faults around the real n8n run', () => {
 		slack.status = 500;
 		const attemptsBefore = slack.attempts;
 		try {
-			const result = await runReport(['--input', input, '--out', out, '--slack', slackUrl, '--smtp', smtpAddress]);
+			const result = await runReport([
+				'--input',
+				input,
+				'--out',
+				out,
+				'--slack',
+				slackUrl,
+				'--smtp',
+				smtpAddress,
+			]);
 			assert.equal(result.code, 1, result.stdout + result.stderr);
 			assert.match(result.stderr, /FAILED in node "Notify Slack"/);
 			assert.equal(slack.attempts - attemptsBefore, 4, 'four tries, as the node is set');
@@ -53,7 +62,16 @@ describe('faults around the real n8n run', () => {
 		cleanup.push(out);
 		smtp.refuse = true;
 		try {
-			const result = await runReport(['--input', input, '--out', out, '--slack', slackUrl, '--smtp', smtpAddress]);
+			const result = await runReport([
+				'--input',
+				input,
+				'--out',
+				out,
+				'--slack',
+				slackUrl,
+				'--smtp',
+				smtpAddress,
+			]);
 			assert.equal(result.code, 1, result.stdout + result.stderr);
 			assert.match(result.stderr, /FAILED in node "Email Reports"/);
 		} finally {
@@ -70,7 +88,11 @@ describe('faults around the real n8n run', () => {
 		const history = freshDir('faults-history-');
 		cleanup.push(big, out, history);
 		await generateSample({ webRows: 200_000, seed: 9, outDir: big, formats: ['parquet'] });
-		const child = spawn('npx', ['tsx', join(ROOT, 'scripts/report.ts'), '--input', big, '--out', out, '--history', history], { cwd: ROOT, detached: true, stdio: 'ignore' });
+		const child = spawn(
+			'npx',
+			['tsx', join(ROOT, 'scripts/report.ts'), '--input', big, '--out', out, '--history', history],
+			{ cwd: ROOT, detached: true, stdio: 'ignore' },
+		);
 		const exited = new Promise((resolve) => child.on('exit', resolve));
 		let killedWhileSaving = false;
 		while (child.exitCode === null && !killedWhileSaving) {

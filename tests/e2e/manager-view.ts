@@ -27,34 +27,53 @@ export function frenchEuros(amount: string): string {
 export const frenchGroups = (digits: string) => digits.replace(/\B(?=(\d{3})+$)/g, '\u202f');
 
 /** The chart re-read as a PNG: a sensible size, and drawn (many colours, not a blank canvas). */
-export function assertChartPng(png: Buffer, label: string): { width: number; height: number; colours: number } {
+export function assertChartPng(
+	png: Buffer,
+	label: string,
+): { width: number; height: number; colours: number } {
 	const image = PNG.sync.read(png);
 	assert.ok(image.width >= 800 && image.width <= 2000, `${label}: width ${image.width}`);
 	assert.ok(image.height >= 300 && image.height <= 2000, `${label}: height ${image.height}`);
 	const colours = new Set<number>();
-	for (let offset = 0; offset < image.data.length; offset += 4) colours.add(image.data.readUInt32BE(offset));
+	for (let offset = 0; offset < image.data.length; offset += 4)
+		colours.add(image.data.readUInt32BE(offset));
 	assert.ok(colours.size >= 8, `${label}: only ${colours.size} colours`);
 	const white = 0xffffffff;
 	let drawn = 0;
-	for (let offset = 0; offset < image.data.length; offset += 4) if (image.data.readUInt32BE(offset) !== white) drawn++;
+	for (let offset = 0; offset < image.data.length; offset += 4)
+		if (image.data.readUInt32BE(offset) !== white) drawn++;
 	// Bars, lines, axes and text: a real chart covers a good part of its canvas.
-	assert.ok(drawn / (image.width * image.height) > 0.05, `${label}: ${drawn} of ${image.width * image.height} pixels drawn`);
+	assert.ok(
+		drawn / (image.width * image.height) > 0.05,
+		`${label}: ${drawn} of ${image.width * image.height} pixels drawn`,
+	);
 	return { width: image.width, height: image.height, colours: colours.size };
 }
 
 /** The monthly email: an HTML part, a text part, the chart inline by its cid, and every report file attached. */
-export function assertReportEmail(mail: ParsedMail, files: string[]): { chart: Buffer; dashboard: string } {
+export function assertReportEmail(
+	mail: ParsedMail,
+	files: string[],
+): { chart: Buffer; dashboard: string } {
 	assert.ok(mail.html && mail.html.length > 1000, 'an HTML part');
 	assert.ok(mail.text && /Revenue: /.test(mail.text), 'a text part');
 	const inline = mail.attachments.find((attachment) => attachment.cid === 'tendance_ca');
-	assert.ok(inline, `the chart inline (attachments: ${mail.attachments.map((a) => `${a.filename} ${a.cid ?? ''}`).join(', ')})`);
+	assert.ok(
+		inline,
+		`the chart inline (attachments: ${mail.attachments.map((a) => `${a.filename} ${a.cid ?? ''}`).join(', ')})`,
+	);
 	assert.equal(inline.contentType, 'image/png');
 	assert.equal(inline.filename, 'tendance_ca.png');
 	// mailparser replaces cid: references with data URLs by default: the img is the inline part's.
 	assert.match(mail.html, /<img src="(cid:tendance_ca|data:image\/png;base64,[^"]+)"/);
-	const attached = mail.attachments.filter((attachment) => attachment !== inline).map((attachment) => attachment.filename).sort();
+	const attached = mail.attachments
+		.filter((attachment) => attachment !== inline)
+		.map((attachment) => attachment.filename)
+		.sort();
 	assert.deepEqual(attached, [...files].sort());
-	const dashboard = mail.attachments.find((attachment) => attachment.filename === 'tableau_de_bord.html')!;
+	const dashboard = mail.attachments.find(
+		(attachment) => attachment.filename === 'tableau_de_bord.html',
+	)!;
 	assert.equal(dashboard.contentType, 'text/html');
 	return { chart: inline.content, dashboard: dashboard.content.toString('utf8') };
 }
@@ -64,11 +83,22 @@ export function assertReportEmail(mail: ParsedMail, files: string[]): { chart: B
  * attachment), fails on any console error, page error or request other than the page itself
  * and data: URLs, and saves a full-page screenshot as `<name>.png`.
  */
-export async function assertRendersOffline(pages: Array<{ name: string; html: string; width?: number }>, folder: string): Promise<Record<string, string>> {
+export async function assertRendersOffline(
+	pages: Array<{ name: string; html: string; width?: number }>,
+	folder: string,
+): Promise<Record<string, string>> {
 	mkdirSync(SHOTS, { recursive: true });
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	const shots: Record<string, string> = {};
 	try {
@@ -80,7 +110,8 @@ export async function assertRendersOffline(pages: Array<{ name: string; html: st
 			const problems: string[] = [];
 			const requests: string[] = [];
 			page.on('console', (message) => {
-				if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+				if (message.type() === 'error' || message.type() === 'warning')
+					problems.push(`console ${message.type()}: ${message.text()}`);
 			});
 			page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 			page.on('request', (request) => {
@@ -105,7 +136,11 @@ export async function assertRendersOffline(pages: Array<{ name: string; html: st
 export function emailAsShown(mail: ParsedMail): string {
 	let html = String(mail.html);
 	for (const attachment of mail.attachments) {
-		if (attachment.cid) html = html.replaceAll(`cid:${attachment.cid}`, `data:${attachment.contentType};base64,${attachment.content.toString('base64')}`);
+		if (attachment.cid)
+			html = html.replaceAll(
+				`cid:${attachment.cid}`,
+				`data:${attachment.contentType};base64,${attachment.content.toString('base64')}`,
+			);
 	}
 	return html;
 }

@@ -20,8 +20,11 @@ export class SlackReceiver {
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
 				this.attempts++;
-				if (this.status === 200) this.messages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-				response.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status === 200 ? 'ok' : 'error');
+				if (this.status === 200)
+					this.messages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+				response
+					.writeHead(this.status, { 'content-type': 'text/plain' })
+					.end(this.status === 200 ? 'ok' : 'error');
 			});
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -45,7 +48,12 @@ export class SmtpReceiver {
 			authOptional: true,
 			disabledCommands: ['STARTTLS'],
 			logger: false,
-			onRcptTo: (_address, _session, callback) => callback(this.refuse ? Object.assign(new Error('Relay access denied'), { responseCode: 550 }) : undefined),
+			onRcptTo: (_address, _session, callback) =>
+				callback(
+					this.refuse
+						? Object.assign(new Error('Relay access denied'), { responseCode: 550 })
+						: undefined,
+				),
 			onData: (stream, _session, callback) => {
 				simpleParser(stream)
 					.then((mail) => {

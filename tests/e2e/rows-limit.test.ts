@@ -41,7 +41,13 @@ function rowsWorkflow() {
 				typeVersion: 2,
 				position: at(0),
 				webhookId: '5a1e5a1e-0000-4000-8000-0000000e2e01',
-				parameters: { httpMethod: 'GET', path: 'rows-limit', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+				parameters: {
+					httpMethod: 'GET',
+					path: 'rows-limit',
+					responseMode: 'lastNode',
+					responseData: 'firstEntryJson',
+					options: {},
+				},
 			},
 			{
 				id: 'load',
@@ -49,7 +55,11 @@ function rowsWorkflow() {
 				type: 'n8n-nodes-sales-analytics.loadSalesExports',
 				typeVersion: 1,
 				position: at(220),
-				parameters: { source: 'folder', folder: '={{ $json.query.folder }}', exports: { export: [{ name: 'web', match: 'web' }] } },
+				parameters: {
+					source: 'folder',
+					folder: '={{ $json.query.folder }}',
+					exports: { export: [{ name: 'web', match: 'web' }] },
+				},
 			},
 			{
 				id: 'clean',
@@ -76,7 +86,14 @@ function alertWorkflow(url: string) {
 		name: 'Rows limit e2e alert',
 		active: false,
 		nodes: [
-			{ id: 'trigger', name: 'Error Trigger', type: 'n8n-nodes-base.errorTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'trigger',
+				name: 'Error Trigger',
+				type: 'n8n-nodes-base.errorTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'post',
 				name: 'Post Error',
@@ -100,8 +117,10 @@ function alertWorkflow(url: string) {
 	};
 }
 
-const run = (folder: string) => fetch(`${base}/webhook/rows-limit?folder=${encodeURIComponent(folder)}`);
-const scratchFolders = () => readdirSync(serverTmp).filter((name) => name.startsWith(SCRATCH_PREFIX));
+const run = (folder: string) =>
+	fetch(`${base}/webhook/rows-limit?folder=${encodeURIComponent(folder)}`);
+const scratchFolders = () =>
+	readdirSync(serverTmp).filter((name) => name.startsWith(SCRATCH_PREFIX));
 const logTail = () => (n8n?.serverLog.join('') ?? '').slice(-3000);
 
 before(async () => {
@@ -111,7 +130,12 @@ before(async () => {
 	// The package as users install it; its node_modules copied from the report's n8n home when present.
 	const cached = join(cache, 'report-home', '.n8n', 'nodes');
 	if (existsSync(cached)) cpSync(cached, join(home, '.n8n', 'nodes'), { recursive: true });
-	n8n = new N8nInstance(home, { allowedFolders: [data], port: PORT, brokerPort: PORT + 1, tmpDir: serverTmp });
+	n8n = new N8nInstance(home, {
+		allowedFolders: [data],
+		port: PORT,
+		brokerPort: PORT + 1,
+		tmpDir: serverTmp,
+	});
 	n8n.installPackage(packPackage(cache));
 	n8n.importWorkflow(alertWorkflow(await alerts.start()));
 	n8n.importWorkflow(rowsWorkflow());
@@ -119,7 +143,8 @@ before(async () => {
 	n8n.publish([ALERT_ID, WORKFLOW_ID]);
 	base = await n8n.startServer();
 	// Webhooks go live a moment after the server is ready.
-	for (let attempt = 0; attempt < 100 && (await run(smallMonth)).status === 404; attempt++) await new Promise((r) => setTimeout(r, 200));
+	for (let attempt = 0; attempt < 100 && (await run(smallMonth)).status === 404; attempt++)
+		await new Promise((r) => setTimeout(r, 200));
 });
 
 after(async () => {
@@ -137,13 +162,28 @@ describe('Rows output of a 1,000,000-row table on a real n8n server', () => {
 		const body = await refused.text();
 		assert.equal(refused.status, 500, `${body}\n${logTail()}`);
 		assert.deepEqual(JSON.parse(body), { message: 'Error in workflow' });
-		for (let waited = 0; waited < 60_000 && !alerts.messages.length; waited += 200) await new Promise((r) => setTimeout(r, 200));
+		for (let waited = 0; waited < 60_000 && !alerts.messages.length; waited += 200)
+			await new Promise((r) => setTimeout(r, 200));
 		assert.equal(alerts.messages.length, 1, `no error workflow run\n${logTail()}`);
-		const [alert] = alerts.messages as Array<{ node: string; message: string; description: string }>;
+		const [alert] = alerts.messages as Array<{
+			node: string;
+			message: string;
+			description: string;
+		}>;
 		assert.equal(alert.node, 'Clean Web');
-		assert.equal(alert.message, 'Clean Web: 1,000,000 rows (28 columns) are too many for Rows output (limit 100,000)');
-		assert.match(alert.description, /Set Output to Table.*raise Rows Output Limit under Table Options/s);
-		assert.deepEqual(scratchFolders(), [], 'the refused execution released its DuckDB scratch folder');
+		assert.equal(
+			alert.message,
+			'Clean Web: 1,000,000 rows (28 columns) are too many for Rows output (limit 100,000)',
+		);
+		assert.match(
+			alert.description,
+			/Set Output to Table.*raise Rows Output Limit under Table Options/s,
+		);
+		assert.deepEqual(
+			scratchFolders(),
+			[],
+			'the refused execution released its DuckDB scratch folder',
+		);
 
 		const health = await fetch(`${base}/healthz`);
 		assert.equal(health.status, 200);

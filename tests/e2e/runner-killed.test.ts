@@ -36,40 +36,73 @@ const listening = (port: number) =>
 		socket.once('error', () => resolve(false));
 	});
 
-test('the e2e runner SIGKILLed during a server test: no n8n, no Postgres, no port left within seconds', { skip: postgresMissing() }, async (t) => {
-	const scratch = freshDir('runner-killed-');
-	const status = join(scratch, 'status.json');
-	const fixture = join(ROOT, 'tests/e2e/fixtures/holds-servers.ts');
-	// As scripts/test-e2e.sh does: the runner's own PID in E2E_RUNNER_PID, then exec node --test.
-	const runner = spawn('bash', ['-c', `export E2E_RUNNER_PID=$$; exec node --import tsx --test ${JSON.stringify(fixture)}`], {
-		cwd: ROOT,
-		// Without NODE_TEST_CONTEXT, which tells node --test it runs inside another test file's runner.
-		env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_TEST_CONTEXT')), HOLDS_SERVERS_STATUS: status, HOLDS_SERVERS_PORT: String(PORT) },
-		stdio: ['ignore', 'ignore', 'pipe'],
-	});
-	let errors = '';
-	runner.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-	let held: { testPid: number; n8nGroup: number; n8nPort: number; postgresPort: number; folders: string[] } | undefined;
-	try {
-		held = await until('both servers up', 120, () => {
-			if (runner.exitCode !== null) throw new Error(`the runner exited: ${errors}`);
-			return existsSync(status) ? JSON.parse(readFileSync(status, 'utf8')) : undefined;
-		});
-		assert.ok(await listening(held!.n8nPort), 'n8n listens before the kill');
-		assert.ok(await listening(held!.postgresPort), 'Postgres listens before the kill');
+test(
+	'the e2e runner SIGKILLed during a server test: no n8n, no Postgres, no port left within seconds',
+	{ skip: postgresMissing() },
+	async (t) => {
+		const scratch = freshDir('runner-killed-');
+		const status = join(scratch, 'status.json');
+		const fixture = join(ROOT, 'tests/e2e/fixtures/holds-servers.ts');
+		// As scripts/test-e2e.sh does: the runner's own PID in E2E_RUNNER_PID, then exec node --test.
+		const runner = spawn(
+			'bash',
+			['-c', `export E2E_RUNNER_PID=$$; exec node --import tsx --test ${JSON.stringify(fixture)}`],
+			{
+				cwd: ROOT,
+				// Without NODE_TEST_CONTEXT, which tells node --test it runs inside another test file's runner.
+				env: {
+					...Object.fromEntries(
+						Object.entries(process.env).filter(([name]) => name !== 'NODE_TEST_CONTEXT'),
+					),
+					HOLDS_SERVERS_STATUS: status,
+					HOLDS_SERVERS_PORT: String(PORT),
+				},
+				stdio: ['ignore', 'ignore', 'pipe'],
+			},
+		);
+		let errors = '';
+		runner.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+		let held:
+			| {
+					testPid: number;
+					n8nGroup: number;
+					n8nPort: number;
+					postgresPort: number;
+					folders: string[];
+			  }
+			| undefined;
+		try {
+			held = await until('both servers up', 120, () => {
+				if (runner.exitCode !== null) throw new Error(`the runner exited: ${errors}`);
+				return existsSync(status) ? JSON.parse(readFileSync(status, 'utf8')) : undefined;
+			});
+			assert.ok(await listening(held!.n8nPort), 'n8n listens before the kill');
+			assert.ok(await listening(held!.postgresPort), 'Postgres listens before the kill');
 
-		const killedAt = Date.now();
-		process.kill(runner.pid!, 'SIGKILL');
-		const { n8nGroup, n8nPort, postgresPort, testPid } = held!;
-		const leftOver = async () =>
-			[alive(-n8nGroup) && 'the n8n process group', alive(testPid) && 'the test file process', (await listening(n8nPort)) && `port ${n8nPort}`, (await listening(postgresPort)) && `port ${postgresPort}`].filter(Boolean);
-		for (let left = await leftOver(); left.length; left = await leftOver()) {
-			assert.ok(Date.now() - killedAt < 15_000, `15 s after the kill, still there: ${left.join(', ')}`);
-			await new Promise((resolve) => setTimeout(resolve, 200));
+			const killedAt = Date.now();
+			process.kill(runner.pid!, 'SIGKILL');
+			const { n8nGroup, n8nPort, postgresPort, testPid } = held!;
+			const leftOver = async () =>
+				[
+					alive(-n8nGroup) && 'the n8n process group',
+					alive(testPid) && 'the test file process',
+					(await listening(n8nPort)) && `port ${n8nPort}`,
+					(await listening(postgresPort)) && `port ${postgresPort}`,
+				].filter(Boolean);
+			for (let left = await leftOver(); left.length; left = await leftOver()) {
+				assert.ok(
+					Date.now() - killedAt < 15_000,
+					`15 s after the kill, still there: ${left.join(', ')}`,
+				);
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			}
+			t.diagnostic(
+				`everything gone ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
+			);
+		} finally {
+			if (runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
+			for (const folder of [scratch, ...(held?.folders ?? [])])
+				rmSync(folder, { recursive: true, force: true });
 		}
-		t.diagnostic(`everything gone ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
-	} finally {
-		if (runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
-		for (const folder of [scratch, ...(held?.folders ?? [])]) rmSync(folder, { recursive: true, force: true });
-	}
-});
+	},
+);

@@ -9,9 +9,56 @@ import ExcelJS from 'exceljs';
 // Names and values
 
 /** Words a naive loader would paste into SQL, and names its own renaming makes. */
-export const SQL_WORDS = ['select', 'from', '"from"', 'FROM', 'rowid', 'file_row_number', 'where', 'order', 'group', 'null', 'true', 'table', 'column0', 'column_1', 'a_1', 'a_2', '__sales_analytics_row', '__sales_analytics_rank'];
+export const SQL_WORDS = [
+	'select',
+	'from',
+	'"from"',
+	'FROM',
+	'rowid',
+	'file_row_number',
+	'where',
+	'order',
+	'group',
+	'null',
+	'true',
+	'table',
+	'column0',
+	'column_1',
+	'a_1',
+	'a_2',
+	'__sales_analytics_row',
+	'__sales_analytics_rank',
+];
 
-const HEADER_WORDS = ['', ' ', '  ', '\t', 'a', 'A', 'a ', ' a', 'sku', 'SKU', 'price', ' price ', 'désignation', 'qté', '価格', '🍷 vin', 'Ünïcödé', 'a"b', "it's", 'x,y', 'semi;colon', 'pi|pe', 'tab\tin', 'line\nbreak', '\u00a0nbsp\u00a0', '#id', '=SUM(A1)'];
+const HEADER_WORDS = [
+	'',
+	' ',
+	'  ',
+	'\t',
+	'a',
+	'A',
+	'a ',
+	' a',
+	'sku',
+	'SKU',
+	'price',
+	' price ',
+	'désignation',
+	'qté',
+	'価格',
+	'🍷 vin',
+	'Ünïcödé',
+	'a"b',
+	"it's",
+	'x,y',
+	'semi;colon',
+	'pi|pe',
+	'tab\tin',
+	'line\nbreak',
+	'\u00a0nbsp\u00a0',
+	'#id',
+	'=SUM(A1)',
+];
 
 /** A header cell: empty, whitespace, duplicates (the small pool repeats), unicode, SQL words, anything. */
 export const headerName: fc.Arbitrary<string> = fc.oneof(
@@ -21,13 +68,47 @@ export const headerName: fc.Arbitrary<string> = fc.oneof(
 	{ weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 6 }) },
 );
 
-const TEXT_VALUES = ['', ' ', 'A', 'b', 'Côtes du Rhône', '12', '-3.5', '12,5', '1 250,50', '007', '1e5', '2024-01-31', '31/01/2024', 'true', 'NULL', 'N/A', '#1 best', "it's", 'say "hi"', 'x,y', 'a;b', 'p|q', 'tab\there', 'two\nlines', 'crlf\r\nline', '  padded  ', '\u00a0nbsp', '=1+1', '\\', "'quoted'"];
+const TEXT_VALUES = [
+	'',
+	' ',
+	'A',
+	'b',
+	'Côtes du Rhône',
+	'12',
+	'-3.5',
+	'12,5',
+	'1 250,50',
+	'007',
+	'1e5',
+	'2024-01-31',
+	'31/01/2024',
+	'true',
+	'NULL',
+	'N/A',
+	'#1 best',
+	"it's",
+	'say "hi"',
+	'x,y',
+	'a;b',
+	'p|q',
+	'tab\there',
+	'two\nlines',
+	'crlf\r\nline',
+	'  padded  ',
+	'\u00a0nbsp',
+	'=1+1',
+	'\\',
+	"'quoted'",
+];
 
 /** A CSV field's text. */
 export const cellText: fc.Arbitrary<string> = fc.oneof(
 	{ weight: 4, arbitrary: fc.constantFrom(...TEXT_VALUES) },
 	{ weight: 2, arbitrary: fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String) },
-	{ weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String) },
+	{
+		weight: 1,
+		arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String),
+	},
 	{ weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 10 }) },
 );
 
@@ -37,14 +118,12 @@ export interface TextTable {
 }
 
 /** A rectangular table of text: 1–5 columns, 0–8 rows. */
-export const textTable: fc.Arbitrary<TextTable> = fc
-	.integer({ min: 1, max: 5 })
-	.chain((width) =>
-		fc.record({
-			headers: fc.array(headerName, { minLength: width, maxLength: width }),
-			rows: fc.array(fc.array(cellText, { minLength: width, maxLength: width }), { maxLength: 8 }),
-		}),
-	);
+export const textTable: fc.Arbitrary<TextTable> = fc.integer({ min: 1, max: 5 }).chain((width) =>
+	fc.record({
+		headers: fc.array(headerName, { minLength: width, maxLength: width }),
+		rows: fc.array(fc.array(cellText, { minLength: width, maxLength: width }), { maxLength: 8 }),
+	}),
+);
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -79,14 +158,18 @@ export function latin1Safe(text: string): string {
 /** The table as it will be in a file of this dialect (latin-1 cannot hold every character). */
 export function tableFor(table: TextTable, dialect: CsvDialect): TextTable {
 	if (dialect.encoding === 'utf-8') return table;
-	return { headers: table.headers.map(latin1Safe), rows: table.rows.map((row) => row.map(latin1Safe)) };
+	return {
+		headers: table.headers.map(latin1Safe),
+		rows: table.rows.map((row) => row.map(latin1Safe)),
+	};
 }
 
 function needsQuotes(field: string, dialect: CsvDialect, width: number): boolean {
 	if (dialect.quoting === 'all') return true;
 	// A one-column row holding an empty field would be a blank line.
 	if (field === '' && width === 1) return true;
-	const specials = dialect.quoting === 'specials' ? [',', ';', '\t', '|', "'", '#'] : [dialect.delimiter];
+	const specials =
+		dialect.quoting === 'specials' ? [',', ';', '\t', '|', "'", '#'] : [dialect.delimiter];
 	return /["\r\n]/.test(field) || specials.some((char) => field.includes(char));
 }
 
@@ -94,10 +177,19 @@ function needsQuotes(field: string, dialect: CsvDialect, width: number): boolean
 export function writeCsv(table: TextTable, dialect: CsvDialect): Buffer {
 	const width = table.headers.length;
 	const line = (fields: string[]) =>
-		fields.map((field) => (needsQuotes(field, dialect, width) ? `"${field.replace(/"/g, '""')}"` : field)).join(dialect.delimiter);
-	const text = [table.headers, ...table.rows].map(line).join(dialect.lineEnd) + (dialect.finalNewline ? dialect.lineEnd : '');
+		fields
+			.map((field) =>
+				needsQuotes(field, dialect, width) ? `"${field.replace(/"/g, '""')}"` : field,
+			)
+			.join(dialect.delimiter);
+	const text =
+		[table.headers, ...table.rows].map(line).join(dialect.lineEnd) +
+		(dialect.finalNewline ? dialect.lineEnd : '');
 	if (dialect.encoding === 'latin-1') return Buffer.from(latin1Safe(text), 'latin1');
-	return Buffer.concat([dialect.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+	return Buffer.concat([
+		dialect.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0),
+		Buffer.from(text, 'utf8'),
+	]);
 }
 
 /** Whitespace and Unicode space separators: what DuckDB 1.5 trims from CSV header names. */
@@ -135,9 +227,22 @@ export type Damage =
 	| { kind: 'random'; bytes: Uint8Array };
 
 export const damage: fc.Arbitrary<Damage> = fc.oneof(
-	fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }).map((d) => ({ kind: d.kind, at: d.at })),
-	fc.record({ kind: fc.constant('overwrite' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-	fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+	fc
+		.record({
+			kind: fc.constant('truncate' as const),
+			at: fc.double({ min: 0, max: 1, noNaN: true }),
+		})
+		.map((d) => ({ kind: d.kind, at: d.at })),
+	fc.record({
+		kind: fc.constant('overwrite' as const),
+		at: fc.double({ min: 0, max: 1, noNaN: true }),
+		bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
+	}),
+	fc.record({
+		kind: fc.constant('insert' as const),
+		at: fc.double({ min: 0, max: 1, noNaN: true }),
+		bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
+	}),
 	fc.record({ kind: fc.constant('random' as const), bytes: fc.uint8Array({ maxLength: 600 }) }),
 ) as fc.Arbitrary<Damage>;
 
@@ -145,7 +250,8 @@ export function applyDamage(bytes: Buffer, how: Damage): Buffer {
 	if (how.kind === 'random') return Buffer.from(how.bytes);
 	const at = Math.floor(('at' in how ? how.at : 0) * bytes.length);
 	if (how.kind === 'truncate') return bytes.subarray(0, at);
-	if (how.kind === 'insert') return Buffer.concat([bytes.subarray(0, at), how.bytes, bytes.subarray(at)]);
+	if (how.kind === 'insert')
+		return Buffer.concat([bytes.subarray(0, at), how.bytes, bytes.subarray(at)]);
 	const copy = Buffer.from(bytes);
 	copy.set(how.bytes.subarray(0, copy.length - at), at);
 	return copy;
@@ -154,7 +260,14 @@ export function applyDamage(bytes: Buffer, how: Damage): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Workbooks
 
-export type SheetCell = null | string | number | boolean | Date | { richText: Array<{ text: string }> } | { formula: string; result: number };
+export type SheetCell =
+	| null
+	| string
+	| number
+	| boolean
+	| Date
+	| { richText: Array<{ text: string }> }
+	| { formula: string; result: number };
 
 /** Text a workbook holds: printable, plus tabs and line ends (XML cannot carry other control characters). */
 const sheetText: fc.Arbitrary<string> = fc.oneof(
@@ -165,12 +278,32 @@ const sheetText: fc.Arbitrary<string> = fc.oneof(
 export const sheetCell: fc.Arbitrary<SheetCell> = fc.oneof(
 	{ weight: 3, arbitrary: sheetText },
 	{ weight: 2, arbitrary: fc.integer({ min: -1_000_000, max: 1_000_000 }) },
-	{ weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }) },
+	{
+		weight: 1,
+		arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }),
+	},
 	{ weight: 1, arbitrary: fc.boolean() },
 	{ weight: 2, arbitrary: fc.constant(null) },
-	{ weight: 1, arbitrary: fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => new Date(Math.round(d.getTime() / 1000) * 1000)) },
-	{ weight: 1, arbitrary: fc.array(sheetText, { minLength: 1, maxLength: 3 }).map((parts) => ({ richText: parts.map((text) => ({ text })) })) },
-	{ weight: 1, arbitrary: fc.integer({ min: -100, max: 100 }).map((n) => ({ formula: `${n}+0`, result: n })) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.date({
+				min: new Date('1950-01-01T00:00:00Z'),
+				max: new Date('2099-12-31T00:00:00Z'),
+				noInvalidDate: true,
+			})
+			.map((d) => new Date(Math.round(d.getTime() / 1000) * 1000)),
+	},
+	{
+		weight: 1,
+		arbitrary: fc
+			.array(sheetText, { minLength: 1, maxLength: 3 })
+			.map((parts) => ({ richText: parts.map((text) => ({ text })) })),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.integer({ min: -100, max: 100 }).map((n) => ({ formula: `${n}+0`, result: n })),
+	},
 );
 
 export interface SheetTable {
@@ -185,10 +318,20 @@ export interface SheetTable {
 export const sheetTable: fc.Arbitrary<SheetTable> = fc.integer({ min: 1, max: 5 }).chain((width) =>
 	fc.record({
 		blankRowsAbove: fc.integer({ min: 0, max: 2 }),
-		headers: fc.array(fc.oneof({ weight: 6, arbitrary: headerName.filter((name) => !/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(name)) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 99 }) }), {
-			minLength: width,
-			maxLength: width,
-		}),
+		headers: fc.array(
+			fc.oneof(
+				{
+					weight: 6,
+					arbitrary: headerName.filter((name) => !/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(name)),
+				},
+				{ weight: 1, arbitrary: fc.constant(null) },
+				{ weight: 1, arbitrary: fc.integer({ min: 0, max: 99 }) },
+			),
+			{
+				minLength: width,
+				maxLength: width,
+			},
+		),
 		rows: fc.array(fc.array(sheetCell, { minLength: width, maxLength: width }), { maxLength: 8 }),
 		sheetName: fc.constantFrom('Sheet1', 'Ventes', 'Données 2024', "O'Brien"),
 	}),
@@ -218,7 +361,8 @@ export function cellValue(cell: SheetCell): string | number | boolean | Date | n
  */
 export function xlsxNames(headers: Array<string | number | null>): string[] {
 	const cells = headers.map((cell) => (cell === null ? null : String(cell)));
-	while (cells.length && (cells[cells.length - 1] === null || cells[cells.length - 1] === '')) cells.pop();
+	while (cells.length && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
+		cells.pop();
 	const seen = new Map<string, number>();
 	const names = cells.map((cell, index) => {
 		const base = cell === null || cell.trim() === '' ? `column_${index + 1}` : cell.trim();
@@ -235,7 +379,20 @@ export function xlsxNames(headers: Array<string | number | null>): string[] {
 export type ItemValue = string | number | boolean | null;
 
 /** Column names for item tables: plain, SQL words, spaces and quotes, and one that differs only by case. */
-export const ITEM_COLUMNS = ['sku', 'price', 'qty', 'name', 'day', 'flag', 'select', 'rowid', 'a b', 'x"y', 'é', 'SKU'];
+export const ITEM_COLUMNS = [
+	'sku',
+	'price',
+	'qty',
+	'name',
+	'day',
+	'flag',
+	'select',
+	'rowid',
+	'a b',
+	'x"y',
+	'é',
+	'SKU',
+];
 
 /** How a column's values look, so that DuckDB types columns every way: numbers, text, mixed. */
 const VALUES_BY_KIND: Record<string, ItemValue[]> = {
@@ -257,19 +414,31 @@ export interface ItemTable {
 export const itemTable: fc.Arbitrary<ItemTable> = fc
 	.uniqueArray(fc.constantFrom(...ITEM_COLUMNS), { minLength: 1, maxLength: 4 })
 	.chain((columns) =>
-		fc.tuple(fc.constant(columns), fc.array(fc.constantFrom(...Object.keys(VALUES_BY_KIND)), { minLength: columns.length, maxLength: columns.length })),
+		fc.tuple(
+			fc.constant(columns),
+			fc.array(fc.constantFrom(...Object.keys(VALUES_BY_KIND)), {
+				minLength: columns.length,
+				maxLength: columns.length,
+			}),
+		),
 	)
 	.chain(([columns, kinds]) =>
 		fc.record({
 			columns: fc.constant(columns),
 			rows: fc.array(
-				fc.tuple(...kinds.map((kind) => fc.option(fc.constantFrom(...VALUES_BY_KIND[kind]), { freq: 12, nil: undefined }))).map((values) => {
-					const row: Record<string, ItemValue> = {};
-					values.forEach((value, index) => {
-						if (value !== undefined) row[columns[index]] = value;
-					});
-					return row;
-				}),
+				fc
+					.tuple(
+						...kinds.map((kind) =>
+							fc.option(fc.constantFrom(...VALUES_BY_KIND[kind]), { freq: 12, nil: undefined }),
+						),
+					)
+					.map((values) => {
+						const row: Record<string, ItemValue> = {};
+						values.forEach((value, index) => {
+							if (value !== undefined) row[columns[index]] = value;
+						});
+						return row;
+					}),
 				{ minLength: 1, maxLength: 10 },
 			),
 		}),
@@ -290,7 +459,12 @@ export function columnRef(columns: string[]): fc.Arbitrary<string> {
 export function columnList(columns: string[]): fc.Arbitrary<string> {
 	return fc.oneof(
 		{ weight: 3, arbitrary: columnRef(columns) },
-		{ weight: 2, arbitrary: fc.array(columnRef(columns), { minLength: 1, maxLength: 3 }).map((names) => names.join(', ')) },
+		{
+			weight: 2,
+			arbitrary: fc
+				.array(columnRef(columns), { minLength: 1, maxLength: 3 })
+				.map((names) => names.join(', ')),
+		},
 		{ weight: 1, arbitrary: fc.constant('') },
 	);
 }

@@ -41,7 +41,10 @@ export async function guarded<T>(what: string, run: () => Promise<T>): Promise<T
 	const before = scratchFolders();
 	let timer: NodeJS.Timeout | undefined;
 	const hang = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`hang: ${what} did not finish within ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS);
+		timer = setTimeout(
+			() => reject(new Error(`hang: ${what} did not finish within ${CASE_TIMEOUT_MS} ms`)),
+			CASE_TIMEOUT_MS,
+		);
 	});
 	let result: T;
 	try {
@@ -90,7 +93,8 @@ export function rawError(result: WorkflowResult): RawError | undefined {
 }
 
 /** Engine errors that only a bug in our SQL can cause: a user's input must never reach them. */
-const ENGINE_BUG = /DuckDB could not run this step|(INTERNAL|FATAL|Binder|Parser|Catalog|Not implemented) Error|database has been invalidated/;
+const ENGINE_BUG =
+	/DuckDB could not run this step|(INTERNAL|FATAL|Binder|Parser|Catalog|Not implemented) Error|database has been invalidated/;
 
 /**
  * The run failed the way a user's bad input must fail: a NodeOperationError from our node whose
@@ -99,8 +103,16 @@ const ENGINE_BUG = /DuckDB could not run this step|(INTERNAL|FATAL|Binder|Parser
 export function assertNodeError(result: WorkflowResult, mentions: string[]): RawError {
 	const error = rawError(result);
 	assert.ok(error, 'expected the run to fail');
-	assert.equal(error.name, 'NodeOperationError', `crash, not a NodeOperationError: ${error.name}: ${error.message}`);
-	assert.equal(result.error?.node, 'Node', `the error came from ${result.error?.node}, not the node under test`);
+	assert.equal(
+		error.name,
+		'NodeOperationError',
+		`crash, not a NodeOperationError: ${error.name}: ${error.message}`,
+	);
+	assert.equal(
+		result.error?.node,
+		'Node',
+		`the error came from ${result.error?.node}, not the node under test`,
+	);
 	const message = error.message ?? '';
 	assert.doesNotMatch(message, ENGINE_BUG, `an engine error reached the user: ${message}`);
 	const named = mentions.filter(Boolean);
@@ -125,7 +137,14 @@ export interface TableSummary {
 	statistics: {
 		rowsIn: number;
 		rowsOut: number;
-		steps: Array<{ step: number; type: string; rowsIn: number; rowsOut: number; valuesEmptied?: number; duplicateKeys?: number }>;
+		steps: Array<{
+			step: number;
+			type: string;
+			rowsIn: number;
+			rowsOut: number;
+			valuesEmptied?: number;
+			duplicateKeys?: number;
+		}>;
 		joins?: Array<Record<string, unknown>>;
 	};
 }

@@ -16,7 +16,15 @@ export const SKIP_BOTTLENECK = existsSync(join(BOTTLENECK_DIR, 'web.xlsx'))
 	: `the real BottleNeck exports are not at ${BOTTLENECK_DIR} (a clone without ../shared): skipped`;
 
 /** The seven reference figures of the agreed monthly process (../shared/bottleneck/README.md). */
-export const REFERENCE = { erp_rows: 825, liaison_rows: 825, web_clean_rows: 1428, web_dedup_rows: 714, merged_rows: 714, revenue_total: '70568.60', premium_count: 30 };
+export const REFERENCE = {
+	erp_rows: 825,
+	liaison_rows: 825,
+	web_clean_rows: 1428,
+	web_dedup_rows: 714,
+	merged_rows: 714,
+	revenue_total: '70568.60',
+	premium_count: 30,
+};
 
 let converted: string | undefined;
 
@@ -25,7 +33,10 @@ let converted: string | undefined;
  * process in a temp folder (and removed at exit), so the same month can be fed as any format.
  */
 export async function bottleneckFiles(format: Format): Promise<Record<ExportName, string>> {
-	if (format === 'xlsx') return Object.fromEntries(EXPORTS.map((name) => [name, join(BOTTLENECK_DIR, `${name}.xlsx`)])) as Record<ExportName, string>;
+	if (format === 'xlsx')
+		return Object.fromEntries(
+			EXPORTS.map((name) => [name, join(BOTTLENECK_DIR, `${name}.xlsx`)]),
+		) as Record<ExportName, string>;
 	if (!converted) {
 		converted = mkdtempSync(join(tmpdir(), 'bottleneck-formats-'));
 		process.on('exit', () => rmSync(converted!, { recursive: true, force: true }));
@@ -39,14 +50,24 @@ export async function bottleneckFiles(format: Format): Promise<Record<ExportName
 				await session.run(`CREATE TEMP TABLE ${name} AS ${select}`);
 				const columns = await session.rows(`DESCRIBE ${name}`);
 				const projection = columns
-					.map((c) => (c.column_type === 'JSON' ? `"${String(c.column_name)}" ->> '$' AS "${String(c.column_name)}"` : `"${String(c.column_name)}"`))
+					.map((c) =>
+						c.column_type === 'JSON'
+							? `"${String(c.column_name)}" ->> '$' AS "${String(c.column_name)}"`
+							: `"${String(c.column_name)}"`,
+					)
 					.join(', ');
-				await session.run(`COPY (SELECT ${projection} FROM ${name}) TO ${quoteLiteral(join(converted, `${name}.csv`))} (HEADER, DELIMITER ',')`);
-				await session.run(`COPY (SELECT ${projection} FROM ${name}) TO ${quoteLiteral(join(converted, `${name}.parquet`))} (FORMAT parquet)`);
+				await session.run(
+					`COPY (SELECT ${projection} FROM ${name}) TO ${quoteLiteral(join(converted, `${name}.csv`))} (HEADER, DELIMITER ',')`,
+				);
+				await session.run(
+					`COPY (SELECT ${projection} FROM ${name}) TO ${quoteLiteral(join(converted, `${name}.parquet`))} (FORMAT parquet)`,
+				);
 			}
 		} finally {
 			await session.close();
 		}
 	}
-	return Object.fromEntries(EXPORTS.map((name) => [name, join(converted!, `${name}.${format}`)])) as Record<ExportName, string>;
+	return Object.fromEntries(
+		EXPORTS.map((name) => [name, join(converted!, `${name}.${format}`)]),
+	) as Record<ExportName, string>;
 }

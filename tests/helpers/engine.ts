@@ -89,7 +89,9 @@ let executionCounter = 0;
 
 export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 	await initBinaryData();
-	const credentialIds = Object.fromEntries(Object.keys(spec.credentials ?? {}).map((t) => [t, { id: t, name: t }]));
+	const credentialIds = Object.fromEntries(
+		Object.keys(spec.credentials ?? {}).map((t) => [t, { id: t, name: t }]),
+	);
 	const nodes: INode[] = spec.nodes.map((node, index) => ({
 		id: `${index + 1}`,
 		name: node.name,
@@ -148,7 +150,8 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 		getRunExecutionData: async () => undefined,
 		logAiEvent: () => undefined,
 		credentialsHelper: {
-			getDecrypted: async (_data: unknown, _node: unknown, credentialType: string) => spec.credentials?.[credentialType] ?? {},
+			getDecrypted: async (_data: unknown, _node: unknown, credentialType: string) =>
+				spec.credentials?.[credentialType] ?? {},
 			getParentTypes: () => [],
 			authenticate: async (_c: unknown, _t: unknown, request: unknown) => request,
 			preAuthentication: async () => undefined,
@@ -163,21 +166,32 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowResult> {
 	const start = workflow.getNode(spec.nodes[0].name);
 	if (!start) throw new Error('The workflow has no nodes');
 	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
+		},
 	});
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
+		workflow,
+	);
 	const run = await finished;
 	const runData = run.data.resultData.runData;
-	const failure = run.data.resultData.error as (Error & { description?: string; node?: { name: string } }) | undefined;
+	const failure = run.data.resultData.error as
+		| (Error & { description?: string; node?: { name: string } })
+		| undefined;
 	return {
 		run,
 		output(nodeName, outputIndex = 0) {
 			const task = runData[nodeName]?.[0];
-			if (!task) throw new Error(`Node "${nodeName}" did not run${failure ? `: ${failure.message}` : ''}`);
+			if (!task)
+				throw new Error(`Node "${nodeName}" did not run${failure ? `: ${failure.message}` : ''}`);
 			return task.data?.main?.[outputIndex] ?? [];
 		},
 		error: failure
-			? { message: failure.message, description: failure.description ?? undefined, node: failure.node?.name }
+			? {
+					message: failure.message,
+					description: failure.description ?? undefined,
+					node: failure.node?.name,
+				}
 			: undefined,
 		hints(nodeName) {
 			return (runData[nodeName]?.[0]?.hints ?? []).map((hint) => hint.message);

@@ -17,14 +17,27 @@ const PAGE = 50_000;
  * widths, a totals row with SUM formulas and their values) and a summary sheet. Rows are
  * read from DuckDB a page at a time and streamed to disk, so big tables fit.
  */
-export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWorkbook): Promise<void> {
-	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: book.path, useStyles: true, useSharedStrings: false });
+export async function writeRevenueWorkbook(
+	session: DuckSession,
+	book: RevenueWorkbook,
+): Promise<void> {
+	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+		filename: book.path,
+		useStyles: true,
+		useSharedStrings: false,
+	});
 	const money = excelCurrencyFormat(book.currency);
-	const formats: Record<NonNullable<SheetColumn['format']>, string> = { currency: money, percent: '0.00%', integer: '#,##0' };
+	const formats: Record<NonNullable<SheetColumn['format']>, string> = {
+		currency: money,
+		percent: '0.00%',
+		integer: '#,##0',
+	};
 
 	// One style object per column, shared by its cells: ExcelJS caches styles by object identity,
 	// and a fresh object per cell would be serialised again for each of a million cells.
-	const cellStyles: Array<Partial<ExcelJS.Style>> = book.columns.map((column) => (column.format ? { numFmt: formats[column.format] } : {}));
+	const cellStyles: Array<Partial<ExcelJS.Style>> = book.columns.map((column) =>
+		column.format ? { numFmt: formats[column.format] } : {},
+	);
 	const sheet = workbook.addWorksheet('Revenue', { views: [{ state: 'frozen', ySplit: 1 }] });
 	sheet.columns = book.columns.map((column, index) => ({
 		header: column.name,
@@ -39,7 +52,10 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 	const rowCount = await session.count(`SELECT count(*) FROM ${book.relation}`);
 	for (let offset = 0; offset < rowCount; offset += PAGE) {
 		const rows = rowsToJson(
-			await session.rows(`SELECT * FROM ${book.relation} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`, [offset, offset + PAGE]),
+			await session.rows(
+				`SELECT * FROM ${book.relation} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`,
+				[offset, offset + PAGE],
+			),
 			book.columns,
 		);
 		for (const row of rows) {
@@ -56,9 +72,14 @@ export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWo
 	for (const name of book.totals) {
 		const index = book.columns.findIndex((c) => c.name === name);
 		if (index < 0) continue;
-		const sum = await session.value(`SELECT CAST(coalesce(sum(${quoteIdentifier(name)}), 0) AS DOUBLE) FROM ${book.relation}`);
+		const sum = await session.value(
+			`SELECT CAST(coalesce(sum(${quoteIdentifier(name)}), 0) AS DOUBLE) FROM ${book.relation}`,
+		);
 		const column = columnLetter(index);
-		totalsRow.getCell(index + 1).value = { formula: `SUM(${column}2:${column}${lastDataRow})`, result: Number(sum) };
+		totalsRow.getCell(index + 1).value = {
+			formula: `SUM(${column}2:${column}${lastDataRow})`,
+			result: Number(sum),
+		};
 	}
 	totalsRow.commit();
 	sheet.commit();

@@ -28,7 +28,8 @@ function cellValue(value: ExcelJS.CellValue): string | number | boolean | null {
 function headerNames(cells: Array<string | number | boolean | null>): string[] {
 	const seen = new Map<string, number>();
 	return cells.map((cell, index) => {
-		const base = cell === null || String(cell).trim() === '' ? `column_${index + 1}` : String(cell).trim();
+		const base =
+			cell === null || String(cell).trim() === '' ? `column_${index + 1}` : String(cell).trim();
 		const count = (seen.get(base.toLowerCase()) ?? 0) + 1;
 		seen.set(base.toLowerCase(), count);
 		return count === 1 ? base : `${base}_${count}`;
@@ -39,7 +40,11 @@ function headerNames(cells: Array<string | number | boolean | null>): string[] {
  * Streams one worksheet into newline-delimited JSON for DuckDB to type. The first
  * non-empty row is the header; fully empty rows and columns without header or data are dropped.
  */
-export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: string): Promise<XlsxReadResult | XlsxProblem> {
+export async function xlsxToNdjson(
+	path: string,
+	wantedSheet: string,
+	outPath: string,
+): Promise<XlsxReadResult | XlsxProblem> {
 	const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
 		sharedStrings: 'cache',
 		styles: 'cache',
@@ -63,7 +68,11 @@ export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: s
 				for (let i = 1; i < raw.length; i++) cells.push(cellValue(raw[i]));
 				if (cells.every((cell) => cell === null || cell === '')) continue;
 				if (!header) {
-					while (cells.length && (cells[cells.length - 1] === null || cells[cells.length - 1] === '')) cells.pop();
+					while (
+						cells.length &&
+						(cells[cells.length - 1] === null || cells[cells.length - 1] === '')
+					)
+						cells.pop();
 					header = headerNames(cells);
 					width = header.length;
 					continue;
@@ -85,10 +94,18 @@ export async function xlsxToNdjson(path: string, wantedSheet: string, outPath: s
 	await writer.close();
 	if (!result) {
 		return {
-			problem: seenSheets.length ? `sheet "${wantedSheet}" was not found in the workbook` : 'the workbook has no worksheet',
-			hint: seenSheets.length ? `Sheets found: ${seenSheets.join(', ')}. Set "Sheet Name" to one of them, or leave it empty for the first sheet.` : 'Export the data again with at least one sheet.',
+			problem: seenSheets.length
+				? `sheet "${wantedSheet}" was not found in the workbook`
+				: 'the workbook has no worksheet',
+			hint: seenSheets.length
+				? `Sheets found: ${seenSheets.join(', ')}. Set "Sheet Name" to one of them, or leave it empty for the first sheet.`
+				: 'Export the data again with at least one sheet.',
 		};
 	}
-	if (result.columns.length === 0) return { problem: `sheet "${result.sheet}" is empty`, hint: 'The first non-empty row must hold the column names.' };
+	if (result.columns.length === 0)
+		return {
+			problem: `sheet "${result.sheet}" is empty`,
+			hint: 'The first non-empty row must hold the column names.',
+		};
 	return result;
 }

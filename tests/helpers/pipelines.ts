@@ -9,7 +9,12 @@ import { nodeTypes, type } from './nodes';
 
 export type OutputMode = 'rows' | 'table';
 
-export function cleanNode(name: string, property: string | undefined, steps: INodeParameters[], outputMode: OutputMode): NodeSpec {
+export function cleanNode(
+	name: string,
+	property: string | undefined,
+	steps: INodeParameters[],
+	outputMode: OutputMode,
+): NodeSpec {
 	return {
 		name,
 		type: type('cleanTable'),
@@ -30,22 +35,40 @@ export function cleanAndMergeWorkflow(
 	outputMode: OutputMode,
 	webDedup: 'highest' | 'first' = 'highest',
 ): WorkflowSpec {
-	const dedup = (key: string): INodeParameters => ({ stepType: 'deduplicate', dedupKeys: key, dedupStrategy: 'first' });
+	const dedup = (key: string): INodeParameters => ({
+		stepType: 'deduplicate',
+		dedupKeys: key,
+		dedupStrategy: 'first',
+	});
 	return {
 		nodeTypes,
 		nodes: [
 			{
 				name: 'Exports',
 				type: 'test.files',
-				parameters: { files: Object.entries(files).map(([property, path]) => ({ property, path })) } as unknown as INodeParameters,
+				parameters: {
+					files: Object.entries(files).map(([property, path]) => ({ property, path })),
+				} as unknown as INodeParameters,
 			},
 			cleanNode('Clean ERP', 'erp', [dedup('product_id')], outputMode),
 			cleanNode('Clean Liaison', 'liaison', [dedup('product_id')], outputMode),
-			cleanNode('Web Missing Sku', 'web', [{ stepType: 'dropMissing', missingColumns: 'sku' }], outputMode),
+			cleanNode(
+				'Web Missing Sku',
+				'web',
+				[{ stepType: 'dropMissing', missingColumns: 'sku' }],
+				outputMode,
+			),
 			cleanNode(
 				'Web Dedup',
 				undefined,
-				[{ stepType: 'deduplicate', dedupKeys: 'sku', dedupStrategy: webDedup, dedupOrderColumn: 'total_sales' }],
+				[
+					{
+						stepType: 'deduplicate',
+						dedupKeys: 'sku',
+						dedupStrategy: webDedup,
+						dedupOrderColumn: 'total_sales',
+					},
+				],
 				outputMode,
 			),
 			{
@@ -80,21 +103,37 @@ export function singleFile(path: string): Record<string, string> {
 	return { data: path };
 }
 
-export function rowCount(result: WorkflowResult, node: string, mode: OutputMode, outputIndex = 0): number {
+export function rowCount(
+	result: WorkflowResult,
+	node: string,
+	mode: OutputMode,
+	outputIndex = 0,
+): number {
 	const items = result.output(node, outputIndex);
 	return mode === 'table' ? Number(items[0]?.json.rowCount) : items.length;
 }
 
 /** Rows a node handed on, read back through DuckDB whatever the mode, to compare both modes. */
-export async function queryOutput(items: INodeExecutionData[], mode: OutputMode, sql: (relation: string) => string) {
+export async function queryOutput(
+	items: INodeExecutionData[],
+	mode: OutputMode,
+	sql: (relation: string) => string,
+) {
 	const session = await DuckSession.open();
 	try {
 		if (mode === 'table') {
-			await session.run(`CREATE TEMP TABLE t AS SELECT * FROM read_parquet(${quoteLiteral(binaryPath(items[0]))})`);
+			await session.run(
+				`CREATE TEMP TABLE t AS SELECT * FROM read_parquet(${quoteLiteral(binaryPath(items[0]))})`,
+			);
 		} else {
 			const path = session.scratchPath('rows.json');
-			require('node:fs').writeFileSync(path, items.map((item) => JSON.stringify(item.json)).join('\n'));
-			await session.run(`CREATE TEMP TABLE t AS SELECT * FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', sample_size = -1)`);
+			require('node:fs').writeFileSync(
+				path,
+				items.map((item) => JSON.stringify(item.json)).join('\n'),
+			);
+			await session.run(
+				`CREATE TEMP TABLE t AS SELECT * FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', sample_size = -1)`,
+			);
 		}
 		return await session.jsonRows(sql('t'));
 	} finally {
@@ -106,7 +145,12 @@ export { runWorkflow };
 
 export type StageFigures = Pick<
 	ExpectedFigures,
-	'erp_rows' | 'liaison_rows' | 'web_clean_rows' | 'web_dedup_rows' | 'merged_rows' | 'revenue_total'
+	| 'erp_rows'
+	| 'liaison_rows'
+	| 'web_clean_rows'
+	| 'web_dedup_rows'
+	| 'merged_rows'
+	| 'revenue_total'
 >;
 
 const revenueSql = (t: string) =>
@@ -119,7 +163,10 @@ export async function mergedRevenue(result: WorkflowResult, mode: OutputMode): P
 }
 
 /** The counts of each stage of cleanAndMergeWorkflow and the merged revenue. */
-export async function stageFigures(result: WorkflowResult, mode: OutputMode): Promise<StageFigures> {
+export async function stageFigures(
+	result: WorkflowResult,
+	mode: OutputMode,
+): Promise<StageFigures> {
 	if (result.error) throw new Error(`${result.error.node}: ${result.error.message}`);
 	return {
 		erp_rows: rowCount(result, 'Clean ERP', mode),
@@ -132,7 +179,10 @@ export async function stageFigures(result: WorkflowResult, mode: OutputMode): Pr
 }
 
 /** The monthly process through revenue and premium scoring, with the report files on. */
-export function fullPipelineWorkflow(files: Record<ExportName, string>, outputMode: OutputMode): WorkflowSpec {
+export function fullPipelineWorkflow(
+	files: Record<ExportName, string>,
+	outputMode: OutputMode,
+): WorkflowSpec {
 	const spec = cleanAndMergeWorkflow(files, outputMode);
 	spec.nodes.push(
 		{
@@ -140,11 +190,19 @@ export function fullPipelineWorkflow(files: Record<ExportName, string>, outputMo
 			type: type('revenue'),
 			parameters: {
 				createReport: true,
-				reportOptions: { period: 'Octobre 2020', labelColumn: 'post_title', columns: 'product_id, sku, post_title, price, total_sales' },
+				reportOptions: {
+					period: 'Octobre 2020',
+					labelColumn: 'post_title',
+					columns: 'product_id, sku, post_title, price, total_sales',
+				},
 				outputMode,
 			} as INodeParameters,
 		},
-		{ name: 'Premium', type: type('premiumScore'), parameters: { createCsv: true, outputMode } as INodeParameters },
+		{
+			name: 'Premium',
+			type: type('premiumScore'),
+			parameters: { createCsv: true, outputMode } as INodeParameters,
+		},
 	);
 	spec.edges.push(['Merge', 'Revenue'], ['Revenue', 'Premium']);
 	return spec;
@@ -154,18 +212,80 @@ export type ReferenceFigures = StageFigures & Pick<ExpectedFigures, 'premium_cou
 
 /** The seven tests of the agreed monthly process, as Data Quality Check nodes after each stage. */
 export function withReferenceChecks(spec: WorkflowSpec, figures: ReferenceFigures): WorkflowSpec {
-	const rowCheck = (checkName: string, expected: number) => ({ checkName, checkType: 'rowCount', severity: 'error', rowCountExpected: String(expected) });
+	const rowCheck = (checkName: string, expected: number) => ({
+		checkName,
+		checkType: 'rowCount',
+		severity: 'error',
+		rowCountExpected: String(expected),
+	});
 	const stages: Array<[string, string, object[], number?]> = [
-		['Clean ERP', 'Check ERP', [rowCheck('ERP rows', figures.erp_rows), { checkName: 'ERP product_id unique', checkType: 'unique', severity: 'error', uniqueColumns: 'product_id' }]],
+		[
+			'Clean ERP',
+			'Check ERP',
+			[
+				rowCheck('ERP rows', figures.erp_rows),
+				{
+					checkName: 'ERP product_id unique',
+					checkType: 'unique',
+					severity: 'error',
+					uniqueColumns: 'product_id',
+				},
+			],
+		],
 		['Clean Liaison', 'Check Liaison', [rowCheck('LIAISON rows', figures.liaison_rows)]],
-		['Web Missing Sku', 'Check Web Clean', [rowCheck('WEB rows with a sku', figures.web_clean_rows)]],
-		['Web Dedup', 'Check Web Dedup', [rowCheck('WEB rows after dedup', figures.web_dedup_rows), { checkName: 'sku unique', checkType: 'unique', severity: 'error', uniqueColumns: 'sku' }]],
-		['Merge', 'Check Merge', [rowCheck('Merged rows', figures.merged_rows), { checkName: 'Positive prices', checkType: 'valueRange', severity: 'error', rangeColumn: 'price', rangeMin: '0', rangeInclusive: false }]],
-		['Revenue', 'Check Revenue', [{ checkName: 'Total revenue', checkType: 'aggregateEquals', severity: 'error', aggregateColumn: 'revenue', aggregateExpected: figures.revenue_total }]],
+		[
+			'Web Missing Sku',
+			'Check Web Clean',
+			[rowCheck('WEB rows with a sku', figures.web_clean_rows)],
+		],
+		[
+			'Web Dedup',
+			'Check Web Dedup',
+			[
+				rowCheck('WEB rows after dedup', figures.web_dedup_rows),
+				{ checkName: 'sku unique', checkType: 'unique', severity: 'error', uniqueColumns: 'sku' },
+			],
+		],
+		[
+			'Merge',
+			'Check Merge',
+			[
+				rowCheck('Merged rows', figures.merged_rows),
+				{
+					checkName: 'Positive prices',
+					checkType: 'valueRange',
+					severity: 'error',
+					rangeColumn: 'price',
+					rangeMin: '0',
+					rangeInclusive: false,
+				},
+			],
+		],
+		[
+			'Revenue',
+			'Check Revenue',
+			[
+				{
+					checkName: 'Total revenue',
+					checkType: 'aggregateEquals',
+					severity: 'error',
+					aggregateColumn: 'revenue',
+					aggregateExpected: figures.revenue_total,
+				},
+			],
+		],
 		['Premium', 'Check Premium', [rowCheck('Premium products', figures.premium_count)], 0],
 	];
 	for (const [stage, name, checks, output] of stages) {
-		spec.nodes.push({ name, type: type('dataQualityCheck'), parameters: { onFailure: 'route', outputMode: 'table', checks: { check: checks } } as unknown as INodeParameters });
+		spec.nodes.push({
+			name,
+			type: type('dataQualityCheck'),
+			parameters: {
+				onFailure: 'route',
+				outputMode: 'table',
+				checks: { check: checks },
+			} as unknown as INodeParameters,
+		});
 		spec.edges.push([stage, name, 0, output ?? 0]);
 	}
 	return spec;
@@ -174,10 +294,27 @@ export function withReferenceChecks(spec: WorkflowSpec, figures: ReferenceFigure
 /** Every check of every Data Quality Check node of a run, by node. */
 export function checkResults(result: WorkflowResult, nodes: string[]) {
 	return nodes.flatMap((node) => {
-		const failed = result.output(node, 1)[0]?.json as { checks: Array<Record<string, unknown>> } | undefined;
-		const passed = result.output(node, 0)[0]?.json.statistics as { checks: Array<Record<string, unknown>> } | undefined;
-		return (failed ?? passed)!.checks.map((check) => ({ node, name: check.name, status: check.status, observed: check.observed }));
+		const failed = result.output(node, 1)[0]?.json as
+			| { checks: Array<Record<string, unknown>> }
+			| undefined;
+		const passed = result.output(node, 0)[0]?.json.statistics as
+			| { checks: Array<Record<string, unknown>> }
+			| undefined;
+		return (failed ?? passed)!.checks.map((check) => ({
+			node,
+			name: check.name,
+			status: check.status,
+			observed: check.observed,
+		}));
 	});
 }
 
-export const CHECK_NODES = ['Check ERP', 'Check Liaison', 'Check Web Clean', 'Check Web Dedup', 'Check Merge', 'Check Revenue', 'Check Premium'];
+export const CHECK_NODES = [
+	'Check ERP',
+	'Check Liaison',
+	'Check Web Clean',
+	'Check Web Dedup',
+	'Check Merge',
+	'Check Revenue',
+	'Check Premium',
+];

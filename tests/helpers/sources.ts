@@ -1,5 +1,10 @@
 /** Test-only source nodes: they start a workflow with files or JSON items, as n8n's own nodes would. */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { createReadStream, rmSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -34,12 +39,20 @@ export class TestFiles implements INodeType {
 	description = sourceDescription('test.files', 'files');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const files = this.getNodeParameter('files', 0) as Array<{ path: string; property?: string; fileName?: string }>;
+		const files = this.getNodeParameter('files', 0) as Array<{
+			path: string;
+			property?: string;
+			fileName?: string;
+		}>;
 		const items: INodeExecutionData[] = [];
 		for (const file of files) {
 			const fileName = file.fileName ?? basename(file.path);
 			const extension = fileName.split('.').pop()!.toLowerCase();
-			const data = await this.helpers.prepareBinaryData(createReadStream(file.path), fileName, MIME[extension] ?? 'application/octet-stream');
+			const data = await this.helpers.prepareBinaryData(
+				createReadStream(file.path),
+				fileName,
+				MIME[extension] ?? 'application/octet-stream',
+			);
 			const property = file.property ?? 'data';
 			const item = items.find((candidate) => !candidate.binary?.[property]);
 			if (item) item.binary![property] = data;

@@ -9,22 +9,53 @@ import { json, runNode } from '../helpers/small';
 const dir = mkdtempSync(join(tmpdir(), 'hostile-parameters-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe('hostile parameters', () => {
 	const EVIL = `price"; DROP TABLE input; --`;
 
 	test('hostile column names in Clean Table and Revenue are names, not SQL', async () => {
-		const rows = [{ [EVIL]: 2, q: 3 }, { [EVIL]: 2, q: 3 }];
+		const rows = [
+			{ [EVIL]: 2, q: 3 },
+			{ [EVIL]: 2, q: 3 },
+		];
 		const quoted = `"${EVIL.replace(/"/g, '""')}"`;
-		const cleaned = await runNode('cleanTable', { steps: { step: [{ stepType: 'deduplicate', dedupKeys: quoted, dedupStrategy: 'first' }] } }, [rows]);
+		const cleaned = await runNode(
+			'cleanTable',
+			{ steps: { step: [{ stepType: 'deduplicate', dedupKeys: quoted, dedupStrategy: 'first' }] } },
+			[rows],
+		);
 		assert.deepEqual(json(cleaned), [{ [EVIL]: 2, q: 3 }]);
-		const revenue = await runNode('revenue', { priceColumn: quoted, quantityColumn: 'q', outputMode: 'table' }, [rows]);
-		assert.equal((json(revenue)[0] as { statistics: IDataObject }).statistics.totalRevenue, '12.00');
+		const revenue = await runNode(
+			'revenue',
+			{ priceColumn: quoted, quantityColumn: 'q', outputMode: 'table' },
+			[rows],
+		);
+		assert.equal(
+			(json(revenue)[0] as { statistics: IDataObject }).statistics.totalRevenue,
+			'12.00',
+		);
 	});
 
 	test('unicode and quotes in values are data', async () => {
-		const rows = [{ name: "Château d'Yquem 🍷", v: 1 }, { name: "'; DROP TABLE input; --", v: 2 }];
-		const result = await runNode('cleanTable', { steps: { step: [{ stepType: 'filterRows', filterColumn: 'name', filterOperator: 'equals', filterValue: "Château d'Yquem 🍷" }] } }, [rows]);
+		const rows = [
+			{ name: "Château d'Yquem 🍷", v: 1 },
+			{ name: "'; DROP TABLE input; --", v: 2 },
+		];
+		const result = await runNode(
+			'cleanTable',
+			{
+				steps: {
+					step: [
+						{
+							stepType: 'filterRows',
+							filterColumn: 'name',
+							filterOperator: 'equals',
+							filterValue: "Château d'Yquem 🍷",
+						},
+					],
+				},
+			},
+			[rows],
+		);
 		assert.deepEqual(json(result), [rows[0]]);
 	});
 
@@ -33,8 +64,13 @@ describe('hostile parameters', () => {
 		assert.match(load.error!.message, /The folder "\/etc" is outside the folders n8n may use/);
 		assert.match(load.error!.description!, /N8N_RESTRICT_FILE_ACCESS_TO/);
 		writeFileSync(join(dir, 'r.csv'), 'a\n1\n');
-		const save = await runNode('saveReportFiles', { folder: '/root/reports' }, [{ files: [{ path: join(dir, 'r.csv') }] }]);
-		assert.match(save.error!.message, /The folder "\/root\/reports" is outside the folders n8n may use/);
+		const save = await runNode('saveReportFiles', { folder: '/root/reports' }, [
+			{ files: [{ path: join(dir, 'r.csv') }] },
+		]);
+		assert.match(
+			save.error!.message,
+			/The folder "\/root\/reports" is outside the folders n8n may use/,
+		);
 	});
 
 	test('absurd thresholds are refused with the range to use', async () => {
@@ -45,4 +81,3 @@ describe('hostile parameters', () => {
 		}
 	});
 });
-

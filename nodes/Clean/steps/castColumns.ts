@@ -7,7 +7,11 @@ import { listInWords } from './words';
 const TARGET_TYPES = {
 	text: { name: 'Text', words: 'text', sql: () => 'VARCHAR' },
 	integer: { name: 'Whole Number', words: 'whole number', sql: () => 'BIGINT' },
-	decimal: { name: 'Exact Decimal (Money)', words: 'money', sql: (scale) => `DECIMAL(18, ${scale})` },
+	decimal: {
+		name: 'Exact Decimal (Money)',
+		words: 'money',
+		sql: (scale) => `DECIMAL(18, ${scale})`,
+	},
 	number: { name: 'Number (Floating Point)', words: 'number', sql: () => 'DOUBLE' },
 	date: { name: 'Date', words: 'date', sql: () => 'DATE' },
 	timestamp: { name: 'Date and Time', words: 'date and time', sql: () => 'TIMESTAMP' },
@@ -65,7 +69,8 @@ export const castColumns: CleanStep = {
 			],
 		},
 	],
-	label: (p) => `convert ${listInWords(p.castColumns, 'and')} to ${(p.castType && TARGET_TYPES[p.castType]?.words) ?? p.castType}`,
+	label: (p) =>
+		`convert ${listInWords(p.castColumns, 'and')} to ${(p.castType && TARGET_TYPES[p.castType]?.words) ?? p.castType}`,
 	async build({ session, table, parameters, fail }) {
 		// A column listed twice is converted once (REPLACE refuses a name twice).
 		const columns = [...new Set(findColumns(table, parameters.castColumns))];
@@ -73,7 +78,11 @@ export const castColumns: CleanStep = {
 		const targetKey = parameters.castType;
 		// Typed by the list, but an expression may give any text.
 		const target = targetKey ? TARGET_TYPES[targetKey] : undefined;
-		if (!targetKey || !target) return fail(`Unknown type "${targetKey}"`, `Choose one of: ${Object.keys(TARGET_TYPES).join(', ')}.`);
+		if (!targetKey || !target)
+			return fail(
+				`Unknown type "${targetKey}"`,
+				`Choose one of: ${Object.keys(TARGET_TYPES).join(', ')}.`,
+			);
 		const scale = Math.max(0, Math.min(6, Math.floor(Number(parameters.castScale ?? 2))));
 		const sqlType = target.sql(scale);
 		const decimalComma = parameters.castDecimalComma === true && NUMERIC_TARGETS.has(targetKey);
@@ -96,7 +105,9 @@ export const castColumns: CleanStep = {
 				emptied += count;
 				continue;
 			}
-			const samples = await session.rows(`SELECT DISTINCT CAST(${name} AS VARCHAR) AS v ${bad} LIMIT 5`);
+			const samples = await session.rows(
+				`SELECT DISTINCT CAST(${name} AS VARCHAR) AS v ${bad} LIMIT 5`,
+			);
 			fail(
 				`${count} value(s) in column "${column.name}" cannot be converted to ${target.name}, e.g. ${samples.map((s) => JSON.stringify(s.v)).join(', ')}`,
 				'Fix these values in the export, turn on "Accept Decimal Commas" for French numbers, or choose "Set It to Empty (Null)".',

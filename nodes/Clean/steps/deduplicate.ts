@@ -55,7 +55,8 @@ export const deduplicate: CleanStep = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. total_sales',
-			description: 'The column whose highest or lowest value wins; ties keep the first row in file order',
+			description:
+				'The column whose highest or lowest value wins; ties keep the first row in file order',
 			...COLUMN_FIELD,
 			displayOptions: { show: { dedupStrategy: ['highest', 'lowest'] } },
 		},
@@ -65,19 +66,23 @@ export const deduplicate: CleanStep = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. total_sales, price',
-			description: 'Duplicates that differ in these columns stop the run. Leave empty to compare every column.',
+			description:
+				'Duplicates that differ in these columns stop the run. Leave empty to compare every column.',
 			...COLUMN_LIST_FIELD,
 			displayOptions: { show: { dedupStrategy: ['failOnConflict'] } },
 		},
 	],
-	label: (p) => `remove duplicate ${listInWords(p.dedupKeys, 'and')} (${(p.dedupStrategy && KEEP_IN_WORDS[p.dedupStrategy]?.(p)) ?? p.dedupStrategy})`,
+	label: (p) =>
+		`remove duplicate ${listInWords(p.dedupKeys, 'and')} (${(p.dedupStrategy && KEEP_IN_WORDS[p.dedupStrategy]?.(p)) ?? p.dedupStrategy})`,
 	removed: (p) => `duplicate ${listInWords(p.dedupKeys, 'and')} removed`,
 	async build({ session, table, parameters, fail }) {
 		const keys = findColumns(table, parameters.dedupKeys);
-		if (!keys.length) fail('No key column given', 'List the columns that identify a row, e.g. "sku".');
+		if (!keys.length)
+			fail('No key column given', 'List the columns that identify a row, e.g. "sku".');
 		const keyList = quoteList(keys.map((key) => key.name));
 		const strategy = parameters.dedupStrategy;
-		if (strategy === undefined || !(strategy in STRATEGIES)) fail(`Unknown rule "${strategy}"`, 'Choose which row to keep from the list.');
+		if (strategy === undefined || !(strategy in STRATEGIES))
+			fail(`Unknown rule "${strategy}"`, 'Choose which row to keep from the list.');
 
 		const duplicateKeys = await session.count(
 			`SELECT count(*) FROM (SELECT 1 FROM ${table.relation} GROUP BY ${keyList} HAVING count(*) > 1)`,
@@ -88,7 +93,9 @@ export const deduplicate: CleanStep = {
 		const details: IDataObject = { duplicateKeys };
 		if (strategy === 'failOnConflict') {
 			const chosen = findColumns(table, parameters.dedupCompareColumns);
-			const compared = (chosen.length ? chosen : table.columns).filter((c) => !keys.some((k) => k.name === c.name));
+			const compared = (chosen.length ? chosen : table.columns).filter(
+				(c) => !keys.some((k) => k.name === c.name),
+			);
 			const sql = disagreeing(compared.length ? quoteList(compared.map((c) => c.name)) : 'NULL');
 			const conflicts = await session.count(`SELECT count(*) FROM (${sql})`);
 			if (conflicts > 0) {
@@ -105,7 +112,9 @@ export const deduplicate: CleanStep = {
 		if (strategy === 'highest' || strategy === 'lowest') {
 			const by = findColumn(table, parameters.dedupOrderColumn ?? '');
 			order = `${quoteIdentifier(by.name)} ${strategy === 'highest' ? 'DESC' : 'ASC'} NULLS LAST, ${ROW}`;
-			details[`keysWithDifferent_${by.name}`] = await session.count(`SELECT count(*) FROM (${disagreeing(quoteIdentifier(by.name))})`);
+			details[`keysWithDifferent_${by.name}`] = await session.count(
+				`SELECT count(*) FROM (${disagreeing(quoteIdentifier(by.name))})`,
+			);
 		}
 		return {
 			select:

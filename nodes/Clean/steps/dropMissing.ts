@@ -20,8 +20,16 @@ export const dropMissing: CleanStep = {
 			type: 'options',
 			default: 'columns',
 			options: [
-				{ name: 'Chosen Columns', value: 'columns', description: 'Drop a row when one of the listed columns is empty' },
-				{ name: 'Any Column', value: 'any', description: 'Drop a row when any of its values is empty' },
+				{
+					name: 'Chosen Columns',
+					value: 'columns',
+					description: 'Drop a row when one of the listed columns is empty',
+				},
+				{
+					name: 'Any Column',
+					value: 'any',
+					description: 'Drop a row when any of its values is empty',
+				},
 			],
 		},
 		{
@@ -43,10 +51,17 @@ export const dropMissing: CleanStep = {
 		},
 	],
 	label: (p) =>
-		lookInAnyColumn(p) ? 'drop rows with any empty value' : `drop rows without ${listInWords(p.missingColumns, 'or')}`,
-	removed: (p) => (lookInAnyColumn(p) ? 'with an empty value dropped' : `without ${listInWords(p.missingColumns, 'or')} dropped`),
+		lookInAnyColumn(p)
+			? 'drop rows with any empty value'
+			: `drop rows without ${listInWords(p.missingColumns, 'or')}`,
+	removed: (p) =>
+		lookInAnyColumn(p)
+			? 'with an empty value dropped'
+			: `without ${listInWords(p.missingColumns, 'or')} dropped`,
 	async build({ table, parameters, fail }) {
-		const columns = lookInAnyColumn(parameters) ? table.columns : findColumns(table, parameters.missingColumns);
+		const columns = lookInAnyColumn(parameters)
+			? table.columns
+			: findColumns(table, parameters.missingColumns);
 		// An empty list used to mean "any column" and silently emptied tables: now it has to be said.
 		if (!columns.length) {
 			fail(
@@ -57,7 +72,9 @@ export const dropMissing: CleanStep = {
 		const blankIsMissing = parameters.blankIsMissing !== false;
 		const missing = columns.map((column) => {
 			const name = quoteIdentifier(column.name);
-			return blankIsMissing && isText(column) ? `nullif(trim(${name}), '') IS NULL` : `${name} IS NULL`;
+			return blankIsMissing && isText(column)
+				? `nullif(trim(${name}), '') IS NULL`
+				: `${name} IS NULL`;
 		});
 		return { select: `SELECT * FROM ${table.relation} WHERE NOT (${missing.join(' OR ')})` };
 	},

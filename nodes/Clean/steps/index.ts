@@ -8,7 +8,13 @@ import type { CleanStep } from './types';
 export type { CleanStep } from './types';
 
 /** The catalogue: a new step is one file plus one entry here. */
-export const CLEAN_STEPS: CleanStep[] = [dropMissing, trimText, castColumns, filterRows, deduplicate];
+export const CLEAN_STEPS: CleanStep[] = [
+	dropMissing,
+	trimText,
+	castColumns,
+	filterRows,
+	deduplicate,
+];
 
 export function findStep(value: string | undefined): CleanStep | undefined {
 	return CLEAN_STEPS.find((step) => step.value === value);

@@ -25,7 +25,8 @@ export const trimText: CleanStep = {
 			description: 'Whether "" after trimming is stored as an empty (null) value',
 		},
 	],
-	label: (p) => `trim text in ${p.trimColumns?.trim() ? listInWords(p.trimColumns, 'and') : 'all text columns'}`,
+	label: (p) =>
+		`trim text in ${p.trimColumns?.trim() ? listInWords(p.trimColumns, 'and') : 'all text columns'}`,
 	async build({ table, parameters, fail }) {
 		// A column listed twice is trimmed once (REPLACE refuses a name twice).
 		const chosen = [...new Set(findColumns(table, parameters.trimColumns))];

@@ -6,9 +6,17 @@ import { isBlank, numberFrom } from './types';
 export const aggregateEquals: CheckKind = {
 	value: 'aggregateEquals',
 	name: 'Column Sum or Mean Equals',
-	description: 'The sum or mean of a column equals an expected value within a tolerance (the revenue check)',
+	description:
+		'The sum or mean of a column equals an expected value within a tolerance (the revenue check)',
 	properties: [
-		{ displayName: 'Column', name: 'aggregateColumn', type: 'string', default: '', placeholder: 'e.g. revenue', ...COLUMN_FIELD },
+		{
+			displayName: 'Column',
+			name: 'aggregateColumn',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. revenue',
+			...COLUMN_FIELD,
+		},
 		{
 			displayName: 'Aggregate',
 			name: 'aggregateFunction',
@@ -19,14 +27,41 @@ export const aggregateEquals: CheckKind = {
 				{ name: 'Mean', value: 'mean' },
 			],
 		},
-		{ displayName: 'Expected Value', name: 'aggregateExpected', type: 'string', default: '', placeholder: '70568.60', description: 'A number or an expression; empty skips the check' },
-		{ displayName: 'Tolerance', name: 'aggregateTolerance', type: 'number', default: 0, typeOptions: { minValue: 0, numberPrecision: 6 }, description: 'Largest difference still accepted (0.005 accepts a rounding to the cent)' },
-		{ displayName: 'Decimal Places Shown', name: 'aggregateDecimals', type: 'number', default: 2, typeOptions: { minValue: 0, maxValue: 6 } },
+		{
+			displayName: 'Expected Value',
+			name: 'aggregateExpected',
+			type: 'string',
+			default: '',
+			placeholder: '70568.60',
+			description: 'A number or an expression; empty skips the check',
+		},
+		{
+			displayName: 'Tolerance',
+			name: 'aggregateTolerance',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 6 },
+			description: 'Largest difference still accepted (0.005 accepts a rounding to the cent)',
+		},
+		{
+			displayName: 'Decimal Places Shown',
+			name: 'aggregateDecimals',
+			type: 'number',
+			default: 2,
+			typeOptions: { minValue: 0, maxValue: 6 },
+		},
 	],
 	async run(input) {
-		const { aggregateColumn, aggregateFunction, aggregateExpected, aggregateTolerance, aggregateDecimals } = input.parameters;
+		const {
+			aggregateColumn,
+			aggregateFunction,
+			aggregateExpected,
+			aggregateTolerance,
+			aggregateDecimals,
+		} = input.parameters;
 		const column = findColumn(input.table, aggregateColumn ?? '');
-		if (isBlank(aggregateExpected)) return { passed: true, observed: null, expected: null, skipped: 'no expected value given' };
+		if (isBlank(aggregateExpected))
+			return { passed: true, observed: null, expected: null, skipped: 'no expected value given' };
 		const expected = numberFrom(input, 'Expected Value', aggregateExpected);
 		const decimals = Math.max(0, Math.min(6, Math.floor(Number(aggregateDecimals ?? 2))));
 		// DECIMAL arithmetic: a money total is compared to the cent, not as a float.
@@ -39,7 +74,9 @@ export const aggregateEquals: CheckKind = {
 		return {
 			passed: row.ok === true,
 			observed: row.observed,
-			expected: Number(aggregateTolerance) ? `${expected.toFixed(decimals)} ± ${Number(aggregateTolerance)}` : expected.toFixed(decimals),
+			expected: Number(aggregateTolerance)
+				? `${expected.toFixed(decimals)} ± ${Number(aggregateTolerance)}`
+				: expected.toFixed(decimals),
 		};
 	},
 };

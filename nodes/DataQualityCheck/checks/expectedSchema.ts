@@ -18,14 +18,29 @@ export const expectedSchema: CheckKind = {
 	async run(input) {
 		const wanted = parseColumnList(input.parameters.schemaColumns).map((entry) => {
 			const at = entry.lastIndexOf(':');
-			return at > 0 ? { name: entry.slice(0, at).trim(), type: entry.slice(at + 1).trim().toUpperCase() } : { name: entry, type: '' };
+			return at > 0
+				? {
+						name: entry.slice(0, at).trim(),
+						type: entry
+							.slice(at + 1)
+							.trim()
+							.toUpperCase(),
+					}
+				: { name: entry, type: '' };
 		});
-		if (!wanted.length) input.misconfigured('no column given', 'List the columns the table must have, e.g. product_id:BIGINT, price.');
+		if (!wanted.length)
+			input.misconfigured(
+				'no column given',
+				'List the columns the table must have, e.g. product_id:BIGINT, price.',
+			);
 		const problems: string[] = [];
 		for (const column of wanted) {
-			const found = input.table.columns.find((c) => c.name.toLowerCase() === column.name.toLowerCase());
+			const found = input.table.columns.find(
+				(c) => c.name.toLowerCase() === column.name.toLowerCase(),
+			);
 			if (!found) problems.push(`${column.name} missing`);
-			else if (column.type && found.type !== column.type) problems.push(`${column.name} is ${found.type}, not ${column.type}`);
+			else if (column.type && found.type !== column.type)
+				problems.push(`${column.name} is ${found.type}, not ${column.type}`);
 		}
 		return {
 			passed: problems.length === 0,

@@ -24,7 +24,8 @@ export type AnomalyKind = 'volumeAnomaly' | 'revenueAnomaly';
 type PeriodField = 'changePeriod' | `${AnomalyKind}Period`;
 type FigureField = 'changeFigure' | `${AnomalyKind}Figure`;
 
-export const OWN_ROWS_HINT = "Empty: this node's own row count, which Save Report Files records as its name in snake_case + _rows (Check ERP → check_erp_rows)";
+export const OWN_ROWS_HINT =
+	"Empty: this node's own row count, which Save Report Files records as its name in snake_case + _rows (Check ERP → check_erp_rows)";
 
 export function periodField(name: string): INodeProperties {
 	return {
@@ -34,19 +35,31 @@ export function periodField(name: string): INodeProperties {
 		default: '',
 		required: true,
 		placeholder: 'e.g. 2026-10',
-		description: "The month this table is for (YYYY-MM). Only periods recorded before it are history: a re-run ignores the month's own earlier record.",
+		description:
+			"The month this table is for (YYYY-MM). Only periods recorded before it are history: a re-run ignores the month's own earlier record.",
 	};
 }
 
 export function figureField(name: string, placeholder: string, hint: string): INodeProperties {
-	return { displayName: 'Recorded Figure', name, type: 'string', default: '', placeholder, hint, description: 'The figure of the recorded periods to compare with' };
+	return {
+		displayName: 'Recorded Figure',
+		name,
+		type: 'string',
+		default: '',
+		placeholder,
+		hint,
+		description: 'The figure of the recorded periods to compare with',
+	};
 }
 
 /** The check's Period, `YYYY-MM`; anything else is a configuration error, never "now". */
 export function periodOf(input: CheckInput, field: PeriodField): string {
 	const value = String(input.parameters[field] ?? '').trim();
 	if (!PERIOD_PATTERN.test(value)) {
-		input.misconfigured(value ? `Period "${value}" is not a month` : 'no Period given', PERIOD_HINT);
+		input.misconfigured(
+			value ? `Period "${value}" is not a month` : 'no Period given',
+			PERIOD_HINT,
+		);
 	}
 	return value;
 }
@@ -62,7 +75,11 @@ export interface RecordedValue {
 }
 
 /** The figure's values in the periods recorded before `period`, oldest first; a period without it (or with no number) is left out. */
-export async function recordedBefore(input: CheckInput, figure: string, period: string): Promise<RecordedValue[]> {
+export async function recordedBefore(
+	input: CheckInput,
+	figure: string,
+	period: string,
+): Promise<RecordedValue[]> {
 	const runs = await input.history();
 	return runs
 		.filter((run) => run.period < period && figure in run.figures)
@@ -89,26 +106,69 @@ export interface Verdict {
  * that never varied flags any value that differs from it (a float sum of equal decimals may miss
  * its mean by a hair: that is no variation).
  */
-export function zScoreVerdict(history: number[], observed: number, sensitivity: number, direction: Direction): Verdict {
+export function zScoreVerdict(
+	history: number[],
+	observed: number,
+	sensitivity: number,
+	direction: Direction,
+): Verdict {
 	const mean = history.reduce((sum, value) => sum + value, 0) / history.length;
 	const hair = 1e-9 * Math.max(1, Math.abs(mean));
-	const spread = Math.sqrt(history.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (history.length - 1));
+	const spread = Math.sqrt(
+		history.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (history.length - 1),
+	);
 	const deviation = spread <= hair ? 0 : spread;
-	const z = deviation ? (observed - mean) / deviation : Math.abs(observed - mean) <= hair ? 0 : undefined;
+	const z = deviation
+		? (observed - mean) / deviation
+		: Math.abs(observed - mean) <= hair
+			? 0
+			: undefined;
 	const above = z === undefined ? observed > mean : z > sensitivity;
 	const below = z === undefined ? observed < mean : z < -sensitivity;
 	const flagged = direction === 'spike' ? above : direction === 'drop' ? below : above || below;
-	return { mean, deviation, z, flagged, low: mean - sensitivity * deviation, high: mean + sensitivity * deviation };
+	return {
+		mean,
+		deviation,
+		z,
+		flagged,
+		low: mean - sensitivity * deviation,
+		high: mean + sensitivity * deviation,
+	};
 }
 
 /** The fields every anomaly check has, named `<kind><Field>` (volumeAnomalyPeriod…). */
-export function anomalyFields(kind: AnomalyKind, figure: { placeholder: string; hint: string }): INodeProperties[] {
+export function anomalyFields(
+	kind: AnomalyKind,
+	figure: { placeholder: string; hint: string },
+): INodeProperties[] {
 	return [
 		periodField(`${kind}Period`),
 		figureField(`${kind}Figure`, figure.placeholder, figure.hint),
-		{ displayName: 'Periods to Compare', name: `${kind}Periods`, type: 'number', default: 12, typeOptions: { minValue: 2 }, description: 'How many of the latest recorded periods before Period make the history' },
-		{ displayName: 'Minimum Periods', name: `${kind}MinPeriods`, type: 'number', default: 3, typeOptions: { minValue: 2 }, description: 'With fewer recorded periods the check is skipped, never failed' },
-		{ displayName: 'Sensitivity', name: `${kind}Sensitivity`, type: 'number', default: 3, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Flagged when the value is more than this many standard deviations from the mean (z-score)' },
+		{
+			displayName: 'Periods to Compare',
+			name: `${kind}Periods`,
+			type: 'number',
+			default: 12,
+			typeOptions: { minValue: 2 },
+			description: 'How many of the latest recorded periods before Period make the history',
+		},
+		{
+			displayName: 'Minimum Periods',
+			name: `${kind}MinPeriods`,
+			type: 'number',
+			default: 3,
+			typeOptions: { minValue: 2 },
+			description: 'With fewer recorded periods the check is skipped, never failed',
+		},
+		{
+			displayName: 'Sensitivity',
+			name: `${kind}Sensitivity`,
+			type: 'number',
+			default: 3,
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			description:
+				'Flagged when the value is more than this many standard deviations from the mean (z-score)',
+		},
 		{
 			displayName: 'Direction',
 			name: `${kind}Direction`,
@@ -116,8 +176,16 @@ export function anomalyFields(kind: AnomalyKind, figure: { placeholder: string; 
 			default: 'both',
 			options: [
 				{ name: 'Both', value: 'both', description: 'A spike or a drop is flagged' },
-				{ name: 'Spike', value: 'spike', description: 'Only a value above the usual range is flagged' },
-				{ name: 'Drop', value: 'drop', description: 'Only a value below the usual range is flagged' },
+				{
+					name: 'Spike',
+					value: 'spike',
+					description: 'Only a value above the usual range is flagged',
+				},
+				{
+					name: 'Drop',
+					value: 'drop',
+					description: 'Only a value below the usual range is flagged',
+				},
 			],
 		},
 	];
@@ -130,9 +198,15 @@ export interface Measure {
 	format(value: number): string;
 }
 
-export const rowsMeasure = (formats: NumberFormats, rows: number): Measure => ({ observedText: `${formats.count(rows)} rows`, format: (value) => formats.number(value, 1) });
+export const rowsMeasure = (formats: NumberFormats, rows: number): Measure => ({
+	observedText: `${formats.count(rows)} rows`,
+	format: (value) => formats.number(value, 1),
+});
 /** Money without a currency: the checks compare amounts, the messages name the currency. */
-export const moneyMeasure = (formats: NumberFormats, total: string): Measure => ({ observedText: formats.money(total), format: (value) => formats.money(value) });
+export const moneyMeasure = (formats: NumberFormats, total: string): Measure => ({
+	observedText: formats.money(total),
+	format: (value) => formats.money(value),
+});
 
 /** A z-score with a real minus sign, which reads better than a hyphen beside "=". */
 const zText = (z: number, formats: NumberFormats) => {
@@ -141,28 +215,68 @@ const zText = (z: number, formats: NumberFormats) => {
 };
 
 /** An anomaly check of `observed` against `figure` in the periods before the check's Period, read from the fields anomalyFields made. */
-export async function anomalyCheck(input: CheckInput, kind: AnomalyKind, figure: string, observed: number, measure: Measure): Promise<CheckOutcome> {
+export async function anomalyCheck(
+	input: CheckInput,
+	kind: AnomalyKind,
+	figure: string,
+	observed: number,
+	measure: Measure,
+): Promise<CheckOutcome> {
 	const { parameters } = input;
 	const period = periodOf(input, `${kind}Period`);
-	const compared = Math.floor(numberFrom(input, 'Periods to Compare', parameters[`${kind}Periods`] ?? 12));
-	const minimum = Math.floor(numberFrom(input, 'Minimum Periods', parameters[`${kind}MinPeriods`] ?? 3));
+	const compared = Math.floor(
+		numberFrom(input, 'Periods to Compare', parameters[`${kind}Periods`] ?? 12),
+	);
+	const minimum = Math.floor(
+		numberFrom(input, 'Minimum Periods', parameters[`${kind}MinPeriods`] ?? 3),
+	);
 	const sensitivity = numberFrom(input, 'Sensitivity', parameters[`${kind}Sensitivity`] ?? 3);
 	const chosenDirection = parameters[`${kind}Direction`];
-	const direction: Direction = chosenDirection === 'spike' || chosenDirection === 'drop' ? chosenDirection : 'both';
+	const direction: Direction =
+		chosenDirection === 'spike' || chosenDirection === 'drop' ? chosenDirection : 'both';
 	// A standard deviation needs two values.
-	if (minimum < 2) input.misconfigured(`Minimum Periods is ${minimum}`, 'A standard deviation needs at least 2 recorded periods: set Minimum Periods to 2 or more.');
-	if (compared < minimum) input.misconfigured(`Periods to Compare (${compared}) is fewer than Minimum Periods (${minimum})`, 'Compare with at least as many periods as the minimum.');
-	if (sensitivity <= 0) input.misconfigured(`Sensitivity is ${sensitivity}`, 'Set a number of standard deviations above 0, e.g. 3.');
+	if (minimum < 2)
+		input.misconfigured(
+			`Minimum Periods is ${minimum}`,
+			'A standard deviation needs at least 2 recorded periods: set Minimum Periods to 2 or more.',
+		);
+	if (compared < minimum)
+		input.misconfigured(
+			`Periods to Compare (${compared}) is fewer than Minimum Periods (${minimum})`,
+			'Compare with at least as many periods as the minimum.',
+		);
+	if (sensitivity <= 0)
+		input.misconfigured(
+			`Sensitivity is ${sensitivity}`,
+			'Set a number of standard deviations above 0, e.g. 3.',
+		);
 
 	const history = (await recordedBefore(input, figure, period)).slice(-compared);
 	if (history.length < minimum) {
-		return { passed: true, observed: measure.observedText, expected: null, skipped: `${history.length} of ${minimum} periods recorded (${figure} before ${period})` };
+		return {
+			passed: true,
+			observed: measure.observedText,
+			expected: null,
+			skipped: `${history.length} of ${minimum} periods recorded (${figure} before ${period})`,
+		};
 	}
-	const verdict = zScoreVerdict(history.map((recorded) => recorded.value), observed, sensitivity, direction);
+	const verdict = zScoreVerdict(
+		history.map((recorded) => recorded.value),
+		observed,
+		sensitivity,
+		direction,
+	);
 	const { format } = measure;
 	const low = format(verdict.low);
 	const high = format(verdict.high);
-	const range = direction === 'spike' ? `at most ${high}` : direction === 'drop' ? `at least ${low}` : low === high ? low : `between ${low} and ${high}`;
+	const range =
+		direction === 'spike'
+			? `at most ${high}`
+			: direction === 'drop'
+				? `at least ${low}`
+				: low === high
+					? low
+					: `between ${low} and ${high}`;
 	const basis = `${figure}: mean ${format(verdict.mean)} ± ${sensitivity} × ${format(verdict.deviation)} over ${history.length} periods, ${history[0].period} to ${history[history.length - 1].period}`;
 	return {
 		passed: !verdict.flagged,

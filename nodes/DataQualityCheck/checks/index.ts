@@ -18,8 +18,20 @@ export type { CheckKind, CheckOutcome } from './types';
 
 /** The catalogue: a new kind of check is one file plus one entry here. */
 export const CHECK_KINDS: CheckKind[] = [
-	rowCount, notNull, unique, valueRange, regexMatch, acceptedValues, aggregateEquals,
-	freshness, referentialIntegrity, expectedSchema, rowCountChange, volumeAnomaly, revenueAnomaly, customSql,
+	rowCount,
+	notNull,
+	unique,
+	valueRange,
+	regexMatch,
+	acceptedValues,
+	aggregateEquals,
+	freshness,
+	referentialIntegrity,
+	expectedSchema,
+	rowCountChange,
+	volumeAnomaly,
+	revenueAnomaly,
+	customSql,
 ];
 
 export function findCheckKind(value: string | undefined): CheckKind | undefined {

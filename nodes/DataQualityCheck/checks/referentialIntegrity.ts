@@ -6,10 +6,25 @@ import { rowLevel } from './types';
 export const referentialIntegrity: CheckKind = {
 	value: 'referentialIntegrity',
 	name: 'Referential Integrity',
-	description: 'Every key exists in the reference table connected to the second input, matched as Merge Tables matches keys; an empty key counts as missing',
+	description:
+		'Every key exists in the reference table connected to the second input, matched as Merge Tables matches keys; an empty key counts as missing',
 	properties: [
-		{ displayName: 'Key Column', name: 'referenceKey', type: 'string', default: '', placeholder: 'e.g. id_web', ...COLUMN_FIELD },
-		{ displayName: 'Column in Reference Table', name: 'referenceColumn', type: 'string', default: '', placeholder: 'e.g. sku', ...COLUMN_FIELD },
+		{
+			displayName: 'Key Column',
+			name: 'referenceKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. id_web',
+			...COLUMN_FIELD,
+		},
+		{
+			displayName: 'Column in Reference Table',
+			name: 'referenceColumn',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. sku',
+			...COLUMN_FIELD,
+		},
 	],
 	async run(input) {
 		const key = findColumn(input.table, input.parameters.referenceKey ?? '');

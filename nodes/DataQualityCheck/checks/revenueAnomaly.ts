@@ -10,10 +10,21 @@ const REVENUE_FIGURE = 'revenue_total';
 export const revenueAnomaly: CheckKind = {
 	value: 'revenueAnomaly',
 	name: 'Revenue Anomaly',
-	description: 'The total of a revenue column is within the usual range of the recorded periods (z-score against their mean and standard deviation)',
+	description:
+		'The total of a revenue column is within the usual range of the recorded periods (z-score against their mean and standard deviation)',
 	properties: [
-		{ displayName: 'Revenue Column', name: 'revenueAnomalyColumn', type: 'string', default: 'revenue', placeholder: 'e.g. revenue', ...COLUMN_FIELD },
-		...anomalyFields('revenueAnomaly', { placeholder: REVENUE_FIGURE, hint: `Empty: ${REVENUE_FIGURE}, the revenue Save Report Files records` }),
+		{
+			displayName: 'Revenue Column',
+			name: 'revenueAnomalyColumn',
+			type: 'string',
+			default: 'revenue',
+			placeholder: 'e.g. revenue',
+			...COLUMN_FIELD,
+		},
+		...anomalyFields('revenueAnomaly', {
+			placeholder: REVENUE_FIGURE,
+			hint: `Empty: ${REVENUE_FIGURE}, the revenue Save Report Files records`,
+		}),
 	],
 	async run(input) {
 		const name = input.parameters.revenueAnomalyColumn;
@@ -25,6 +36,12 @@ export const revenueAnomaly: CheckKind = {
 			),
 		);
 		const figure = figureOf(input, 'revenueAnomalyFigure', REVENUE_FIGURE);
-		return await anomalyCheck(input, 'revenueAnomaly', figure, Number(total), moneyMeasure(input.formats, total));
+		return await anomalyCheck(
+			input,
+			'revenueAnomaly',
+			figure,
+			Number(total),
+			moneyMeasure(input.formats, total),
+		);
 	},
 };

@@ -40,13 +40,32 @@ export interface CheckKind extends CatalogueEntry {
 }
 
 /** Bad rows of a row-level rule: `where` selects the rows that break it. */
-export async function rowLevel(input: CheckInput, where: string, params: SqlValue[], expected: unknown): Promise<CheckOutcome> {
+export async function rowLevel(
+	input: CheckInput,
+	where: string,
+	params: SqlValue[],
+	expected: unknown,
+): Promise<CheckOutcome> {
 	const { session, table } = input;
-	const failingRows = await session.count(`SELECT count(*) FROM ${table.relation} WHERE ${where}`, params);
+	const failingRows = await session.count(
+		`SELECT count(*) FROM ${table.relation} WHERE ${where}`,
+		params,
+	);
 	const samples = failingRows
-		? rowsToJson(await session.rows(`SELECT * FROM ${table.relation} WHERE ${where} ORDER BY ${table.order} LIMIT 5`, params))
+		? rowsToJson(
+				await session.rows(
+					`SELECT * FROM ${table.relation} WHERE ${where} ORDER BY ${table.order} LIMIT 5`,
+					params,
+				),
+			)
 		: [];
-	return { passed: failingRows === 0, observed: `${failingRows} failing row(s)`, expected, failingRows, samples };
+	return {
+		passed: failingRows === 0,
+		observed: `${failingRows} failing row(s)`,
+		expected,
+		failingRows,
+		samples,
+	};
 }
 
 /** Empty means "not configured this month": the check is skipped and says so. */
@@ -56,13 +75,22 @@ export function isBlank(value: unknown): boolean {
 
 export function numberFrom(input: CheckInput, label: string, value: unknown): number {
 	const number = typeof value === 'number' ? value : Number(String(value).trim().replace(',', '.'));
-	if (!Number.isFinite(number)) input.misconfigured(`${label} "${String(value)}" is not a number`, `Enter a number such as 825 or 70568.60 for ${label}.`);
+	if (!Number.isFinite(number))
+		input.misconfigured(
+			`${label} "${String(value)}" is not a number`,
+			`Enter a number such as 825 or 70568.60 for ${label}.`,
+		);
 	return number;
 }
 
 /** The columns a check names; none at all is a configuration error with an example. */
-export function requiredColumns(input: CheckInput, text: string | undefined, example: string): Column[] {
+export function requiredColumns(
+	input: CheckInput,
+	text: string | undefined,
+	example: string,
+): Column[] {
 	const columns = findColumns(input.table, text);
-	if (!columns.length) input.misconfigured('no column given', `List the columns to check, e.g. "${example}".`);
+	if (!columns.length)
+		input.misconfigured('no column given', `List the columns to check, e.g. "${example}".`);
 	return columns;
 }

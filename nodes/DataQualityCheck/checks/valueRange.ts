@@ -8,10 +8,36 @@ export const valueRange: CheckKind = {
 	name: 'Values in Range',
 	description: 'Every value of a numeric column lies between a minimum and a maximum',
 	properties: [
-		{ displayName: 'Column', name: 'rangeColumn', type: 'string', default: '', placeholder: 'e.g. price', ...COLUMN_FIELD },
-		{ displayName: 'Minimum', name: 'rangeMin', type: 'string', default: '', placeholder: '0', description: 'Empty: no lower bound' },
-		{ displayName: 'Maximum', name: 'rangeMax', type: 'string', default: '', description: 'Empty: no upper bound' },
-		{ displayName: 'Bounds Included', name: 'rangeInclusive', type: 'boolean', default: true, description: 'Whether a value equal to a bound passes' },
+		{
+			displayName: 'Column',
+			name: 'rangeColumn',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. price',
+			...COLUMN_FIELD,
+		},
+		{
+			displayName: 'Minimum',
+			name: 'rangeMin',
+			type: 'string',
+			default: '',
+			placeholder: '0',
+			description: 'Empty: no lower bound',
+		},
+		{
+			displayName: 'Maximum',
+			name: 'rangeMax',
+			type: 'string',
+			default: '',
+			description: 'Empty: no upper bound',
+		},
+		{
+			displayName: 'Bounds Included',
+			name: 'rangeInclusive',
+			type: 'boolean',
+			default: true,
+			description: 'Whether a value equal to a bound passes',
+		},
 	],
 	async run(input) {
 		const { rangeColumn, rangeMin, rangeMax, rangeInclusive } = input.parameters;
@@ -31,7 +57,13 @@ export const valueRange: CheckKind = {
 			outside.push(`${value} ${inclusive ? '>' : '>='} $${params.length}`);
 			bounds.push(`${inclusive ? '≤' : '<'} ${params[params.length - 1]}`);
 		}
-		if (!bounds.length) return { passed: true, observed: null, expected: null, skipped: 'no minimum or maximum given' };
+		if (!bounds.length)
+			return {
+				passed: true,
+				observed: null,
+				expected: null,
+				skipped: 'no minimum or maximum given',
+			};
 		return rowLevel(input, outside.join(' OR '), params, `${rangeColumn} ${bounds.join(' and ')}`);
 	},
 };

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { comparePeriods } from '../../shared/history/compare';
 import { monthsBefore, openHistoryStore } from '../../shared/history/open';
 import type { PeriodRun } from '../../shared/history/types';
@@ -24,17 +29,25 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 2026-10',
-		description: 'The month these products are for (YYYY-MM). It is compared with the latest recorded month before it and with the same month a year earlier.',
+		description:
+			'The month these products are for (YYYY-MM). It is compared with the latest recorded month before it and with the same month a year earlier.',
 		displayOptions: show,
 	},
-	...productColumnFields('compare', { key: 'product_id', label: 'post_title', price: 'price', quantity: 'total_sales', revenue: 'revenue' }),
+	...productColumnFields('compare', {
+		key: 'product_id',
+		label: 'post_title',
+		price: 'price',
+		quantity: 'total_sales',
+		revenue: 'revenue',
+	}),
 	{
 		displayName: 'Top Risers and Fallers',
 		name: 'top',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: 3,
-		description: 'How many products with the largest revenue rise and fall to name in the summary and the messages',
+		description:
+			'How many products with the largest revenue rise and fall to name in the summary and the messages',
 		displayOptions: show,
 	},
 	{ ...localeField('the lines, the chart and the dashboard'), displayOptions: show },
@@ -56,11 +69,24 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const products = await loader.load(0, 'products', 'the products table');
 			const premiumTable = await loader.load(1, 'premium', 'the premium products table');
 			const premiumKey = findColumn(premiumTable, parameters.keyColumn);
-			const current = await periodProducts(this, session, products, parameters, { table: premiumTable, key: premiumKey }, 'this_period');
+			const current = await periodProducts(
+				this,
+				session,
+				products,
+				parameters,
+				{ table: premiumTable, key: premiumKey },
+				'this_period',
+			);
 			// This run's figures so far (row counts of every export and check), as Save Report Files will record them.
 			const sofar = runSummary(upstreamNodes(this), '');
 			const figures = (sofar?.figures ?? {}) as PeriodRun['figures'];
-			const run: PeriodRun = { period, figures, checks: [], startedAt: new Date().toISOString(), durationMs: 0 };
+			const run: PeriodRun = {
+				period,
+				figures,
+				checks: [],
+				startedAt: new Date().toISOString(),
+				durationMs: 0,
+			};
 
 			const store = await openHistoryStore(this);
 			const currency = typeof sofar?.currency === 'string' ? sofar.currency : '';
@@ -74,29 +100,49 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					const relation = recorded && (await store.loadProducts(session, recorded.period));
 					return recorded && relation ? { run: recorded, products: relation } : undefined;
 				};
-				comparison = await comparePeriods(session, { run, products: current.relation }, await side(previousRun), await side(yearAgoRun), {
-					top: parameters.top,
-					currency,
-					locale,
-				});
+				comparison = await comparePeriods(
+					session,
+					{ run, products: current.relation },
+					await side(previousRun),
+					await side(yearAgoRun),
+					{
+						top: parameters.top,
+						currency,
+						locale,
+					},
+				);
 			} finally {
 				await store.close();
 			}
 			// Drawn after the store is released: another process may be waiting for the history file.
-			const files = await clock.measure('report', async () => await reportFiles(this, parameters, {
-				session,
-				period,
-				runs,
-				products: current.relation,
-				comparisonTable: comparison.table,
-				summary: comparison.summary,
-				checks: (Array.isArray(sofar?.checks) ? sofar.checks : []) as unknown as CheckStatus[],
-				formats: numberFormats(locale, currency),
-			}));
+			const files = await clock.measure(
+				'report',
+				async () =>
+					await reportFiles(this, parameters, {
+						session,
+						period,
+						runs,
+						products: current.relation,
+						comparisonTable: comparison.table,
+						summary: comparison.summary,
+						checks: (Array.isArray(sofar?.checks) ? sofar.checks : []) as unknown as CheckStatus[],
+						formats: numberFormats(locale, currency),
+					}),
+			);
 			const { summary: deltas, lines } = comparison;
-			const warnings = current.withoutKey ? [`${countText(current.withoutKey)} product row(s) without a key were left out`] : [];
-			const comparisonTable = { relation: comparison.table, label: 'comparison', order: INSERTION_ORDER };
-			const thisPeriod = { relation: current.relation, label: 'this period', order: INSERTION_ORDER };
+			const warnings = current.withoutKey
+				? [`${countText(current.withoutKey)} product row(s) without a key were left out`]
+				: [];
+			const comparisonTable = {
+				relation: comparison.table,
+				label: 'comparison',
+				order: INSERTION_ORDER,
+			};
+			const thisPeriod = {
+				relation: current.relation,
+				label: 'this period',
+				order: INSERTION_ORDER,
+			};
 			const comparisonFigures: SummaryFigures<typeof SalesHistory.summaryFields> = {
 				period,
 				previousPeriod: deltas.previous_period ?? 'none recorded',
@@ -105,7 +151,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				premiumIn: deltas.premium_in.length,
 				premiumOut: deltas.premium_out.length,
 			};
-			const thisPeriodFigures: SummaryFigures<typeof SalesHistory.summaryFields> = { period, products: current.rows };
+			const thisPeriodFigures: SummaryFigures<typeof SalesHistory.summaryFields> = {
+				period,
+				products: current.rows,
+			};
 			return [
 				await emitter.emit({
 					table: comparisonTable,

@@ -9,9 +9,17 @@ import type { Column, Table } from '../../shared/table';
 import type { SalesHistoryProductColumns } from '../parameters';
 
 /** The fields naming a products table's columns; `defaults` differ per operation (raw merged table, or Compare's This Period). */
-export function productColumnFields(operation: string, defaults: { key: string; label: string; price: string; quantity: string; revenue: string }): INodeProperties[] {
+export function productColumnFields(
+	operation: string,
+	defaults: { key: string; label: string; price: string; quantity: string; revenue: string },
+): INodeProperties[] {
 	const show = { show: { operation: [operation] } };
-	const field = (displayName: string, name: string, value: string, description: string): INodeProperties => ({
+	const field = (
+		displayName: string,
+		name: string,
+		value: string,
+		description: string,
+	): INodeProperties => ({
 		displayName,
 		name,
 		type: 'string',
@@ -22,11 +30,26 @@ export function productColumnFields(operation: string, defaults: { key: string; 
 		...COLUMN_FIELD,
 	});
 	return [
-		field('Product Key Column', 'keyColumn', defaults.key, 'Identifies a product from month to month; compared as text by the rule Merge Tables uses'),
-		field('Label Column', 'labelColumn', defaults.label, 'What a person calls the product in messages'),
+		field(
+			'Product Key Column',
+			'keyColumn',
+			defaults.key,
+			'Identifies a product from month to month; compared as text by the rule Merge Tables uses',
+		),
+		field(
+			'Label Column',
+			'labelColumn',
+			defaults.label,
+			'What a person calls the product in messages',
+		),
 		field('Price Column', 'priceColumn', defaults.price, 'Unit price'),
 		field('Quantity Column', 'quantityColumn', defaults.quantity, 'Units sold in the period'),
-		field('Revenue Column', 'revenueColumn', defaults.revenue, 'Revenue of the product in the period, exact to the cent'),
+		field(
+			'Revenue Column',
+			'revenueColumn',
+			defaults.revenue,
+			'Revenue of the product in the period, exact to the cent',
+		),
 	];
 }
 
@@ -48,7 +71,8 @@ export async function periodProducts(
 ): Promise<{ relation: string; rows: number; withoutKey: number }> {
 	const column = (field: keyof SalesHistoryProductColumns) => findColumn(table, columns[field]);
 	const key = column('keyColumn');
-	const cast = (source: Column, target: keyof typeof PRODUCT_COLUMN_TYPES) => `CAST(${quoteIdentifier(source.name)} AS ${PRODUCT_COLUMN_TYPES[target]})`;
+	const cast = (source: Column, target: keyof typeof PRODUCT_COLUMN_TYPES) =>
+		`CAST(${quoteIdentifier(source.name)} AS ${PRODUCT_COLUMN_TYPES[target]})`;
 	const premiumSql =
 		'column' in premium
 			? `coalesce(CAST(${quoteIdentifier(premium.column.name)} AS BOOLEAN), false)`
@@ -61,15 +85,27 @@ export async function periodProducts(
 				`FROM ${table.relation} WHERE ${keyText(key)} IS NOT NULL`,
 		);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `The products table's columns cannot be read as prices, quantities and revenue: ${(error as Error).message}`, {
-			description: 'Point Price, Quantity and Revenue Column at numeric columns (Clean Table → Change Column Type converts text).',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The products table's columns cannot be read as prices, quantities and revenue: ${(error as Error).message}`,
+			{
+				description:
+					'Point Price, Quantity and Revenue Column at numeric columns (Clean Table → Change Column Type converts text).',
+			},
+		);
 	}
-	const [duplicate] = await session.rows(`SELECT product_key, count(*) AS times FROM ${relation} GROUP BY product_key HAVING count(*) > 1 ORDER BY times DESC, product_key LIMIT 1`);
+	const [duplicate] = await session.rows(
+		`SELECT product_key, count(*) AS times FROM ${relation} GROUP BY product_key HAVING count(*) > 1 ORDER BY times DESC, product_key LIMIT 1`,
+	);
 	if (duplicate) {
-		throw new NodeOperationError(ctx.getNode(), `Product key "${String(duplicate.product_key)}" appears ${String(duplicate.times)} times in column "${key.name}"`, {
-			description: 'The history keeps one row per product and month: remove duplicates first (Clean Table → Remove Duplicates), or choose a Product Key Column that identifies one product.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Product key "${String(duplicate.product_key)}" appears ${String(duplicate.times)} times in column "${key.name}"`,
+			{
+				description:
+					'The history keeps one row per product and month: remove duplicates first (Clean Table → Remove Duplicates), or choose a Product Key Column that identifies one product.',
+			},
+		);
 	}
 	const rows = await session.count(`SELECT count(*) FROM ${relation}`);
 	return { relation, rows, withoutKey: table.rows - rows };

@@ -5,7 +5,13 @@ import type { PeriodRun } from '../../shared/history/types';
 import { chartSvgs, renderChartPng } from '../../shared/reports/chart';
 import { dashboardHtml } from '../../shared/reports/dashboard';
 import type { NumberFormats } from '../../shared/reports/format';
-import type { CheckStatus, DashboardData, MonthRevenue, ParetoCurve, ProductChangeRow } from '../../shared/reports/monthly';
+import type {
+	CheckStatus,
+	DashboardData,
+	MonthRevenue,
+	ParetoCurve,
+	ProductChangeRow,
+} from '../../shared/reports/monthly';
 import type { SalesHistoryCompareParameters } from '../parameters';
 
 /** Months drawn in the trend: a year, this month included. */
@@ -57,19 +63,34 @@ export interface ReportFileInputs {
 /** The chart and the dashboard the node is set to create, as binary properties of output 1. */
 export async function reportFiles(
 	ctx: IExecuteFunctions,
-	{ createChart, createDashboard }: Pick<SalesHistoryCompareParameters, 'createChart' | 'createDashboard'>,
+	{
+		createChart,
+		createDashboard,
+	}: Pick<SalesHistoryCompareParameters, 'createChart' | 'createDashboard'>,
 	inputs: ReportFileInputs,
 ): Promise<IBinaryKeyData> {
 	if (!createChart && !createDashboard) return {};
 	const { session, period, runs, formats, summary } = inputs;
 	const earlier = runs.filter((run) => run.period < period);
 	const trend: MonthRevenue[] = [
-		...earlier.slice(-(TREND_MONTHS - 1)).filter((run) => run.figures.revenue_total !== undefined).map((run) => ({ period: run.period, revenue: String(run.figures.revenue_total), current: false })),
+		...earlier
+			.slice(-(TREND_MONTHS - 1))
+			.filter((run) => run.figures.revenue_total !== undefined)
+			.map((run) => ({
+				period: run.period,
+				revenue: String(run.figures.revenue_total),
+				current: false,
+			})),
 		{ period, revenue: summary.revenue_total, current: true },
 	];
 	const chartData = { period, trend, pareto: await paretoCurve(session, inputs.products) };
 	const binary: IBinaryKeyData = {};
-	if (createChart) binary.chart = await ctx.helpers.prepareBinaryData(await renderChartPng(chartData, formats), CHART_FILE, 'image/png');
+	if (createChart)
+		binary.chart = await ctx.helpers.prepareBinaryData(
+			await renderChartPng(chartData, formats),
+			CHART_FILE,
+			'image/png',
+		);
 	if (createDashboard) {
 		const data: DashboardData = {
 			period,
@@ -78,14 +99,29 @@ export async function reportFiles(
 			revenueTotal: summary.revenue_total,
 			revenueChange: summary.revenue_change,
 			revenueChangePercent: summary.revenue_change_percent,
-			premiumCount: Number(await session.value(`SELECT count(*) FROM ${inputs.products} WHERE premium`)),
+			premiumCount: Number(
+				await session.value(`SELECT count(*) FROM ${inputs.products} WHERE premium`),
+			),
 			trend,
 			...(await productChanges(session, inputs.comparisonTable)),
-			checkHistory: [...earlier.slice(-(HISTORY_MONTHS - 1)).map((run) => ({ period: run.period, checks: run.checks })), { period, checks: inputs.checks }],
-			durations: earlier.slice(-HISTORY_MONTHS).map((run) => ({ period: run.period, startedAt: run.startedAt, durationMs: run.durationMs })),
+			checkHistory: [
+				...earlier
+					.slice(-(HISTORY_MONTHS - 1))
+					.map((run) => ({ period: run.period, checks: run.checks })),
+				{ period, checks: inputs.checks },
+			],
+			durations: earlier.slice(-HISTORY_MONTHS).map((run) => ({
+				period: run.period,
+				startedAt: run.startedAt,
+				durationMs: run.durationMs,
+			})),
 		};
 		const html = dashboardHtml(data, formats, await chartSvgs(chartData, formats));
-		binary.dashboard = await ctx.helpers.prepareBinaryData(Buffer.from(html, 'utf8'), DASHBOARD_FILE, 'text/html');
+		binary.dashboard = await ctx.helpers.prepareBinaryData(
+			Buffer.from(html, 'utf8'),
+			DASHBOARD_FILE,
+			'text/html',
+		);
 	}
 	return binary;
 }
@@ -105,21 +141,41 @@ async function paretoCurve(session: DuckSession, productsRelation: string): Prom
 	);
 	const products = rows.length ? Number(rows[0].products) : 0;
 	const eightyRank = rows.length ? rows[0].eighty_rank : null;
-	const points = [{ productShare: 0, revenueShare: 0 }, ...rows.map((row) => ({ productShare: Number(row.rank) / products, revenueShare: Number(row.share) }))];
-	const eighty = eightyRank === null || eightyRank === undefined || !products ? null : { products: Number(eightyRank), productShare: Number(eightyRank) / products };
+	const points = [
+		{ productShare: 0, revenueShare: 0 },
+		...rows.map((row) => ({
+			productShare: Number(row.rank) / products,
+			revenueShare: Number(row.share),
+		})),
+	];
+	const eighty =
+		eightyRank === null || eightyRank === undefined || !products
+			? null
+			: { products: Number(eightyRank), productShare: Number(eightyRank) / products };
 	return { points, products, eighty };
 }
 
 /** The products with the largest changes (by size, either way), and premium in and out with their labels. */
-async function productChanges(session: DuckSession, comparison: string): Promise<Pick<DashboardData, 'products' | 'productsTotal' | 'premiumIn' | 'premiumOut'>> {
+async function productChanges(
+	session: DuckSession,
+	comparison: string,
+): Promise<Pick<DashboardData, 'products' | 'productsTotal' | 'premiumIn' | 'premiumOut'>> {
 	const rows = await session.rows(
 		`SELECT product_key, label, CAST(revenue AS VARCHAR) AS revenue, CAST(revenue_previous AS VARCHAR) AS revenue_previous, ` +
 			`CAST(coalesce(revenue_change, revenue) AS VARCHAR) AS change, coalesce(premium, false) AS premium, coalesce(premium_previous, false) AS premium_previous ` +
 			`FROM ${comparison} ORDER BY abs(coalesce(revenue_change, revenue)) DESC NULLS LAST, product_key LIMIT $1`,
 		[PRODUCTS_SHOWN],
 	);
-	const moved = await session.rows(`SELECT product_key, label, premium_change FROM ${comparison} WHERE premium_change IS NOT NULL ORDER BY label, product_key`);
-	const named = (change: string) => moved.filter((row) => row.premium_change === change).map((row) => ({ key: String(row.product_key), label: row.label === null ? null : String(row.label) }));
+	const moved = await session.rows(
+		`SELECT product_key, label, premium_change FROM ${comparison} WHERE premium_change IS NOT NULL ORDER BY label, product_key`,
+	);
+	const named = (change: string) =>
+		moved
+			.filter((row) => row.premium_change === change)
+			.map((row) => ({
+				key: String(row.product_key),
+				label: row.label === null ? null : String(row.label),
+			}));
 	const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 	return {
 		products: rows.map(

@@ -95,13 +95,20 @@ export async function comparePeriods(
 	const top = options.top ?? DEFAULT_TOP;
 	// Before any SQL: a wrong locale is the caller's to report.
 	const formats = numberFormats(options.locale ?? '', options.currency ?? '');
-	if (!Number.isInteger(top) || top < 0) throw new RangeError(`The number of top products must be a whole number of 0 or more, not ${top}.`);
+	if (!Number.isInteger(top) || top < 0)
+		throw new RangeError(
+			`The number of top products must be a whole number of 0 or more, not ${top}.`,
+		);
 	const table = quoteIdentifier(`history_comparison_${randomUUID()}`);
-	await session.run(`CREATE TEMP TABLE ${table} AS ${comparisonSelect(current.products, previous?.products)}`);
+	await session.run(
+		`CREATE TEMP TABLE ${table} AS ${comparisonSelect(current.products, previous?.products)}`,
+	);
 	let compared = false;
 	try {
 		const revenueTotal = await totalRevenue(session, current.products);
-		const previousRevenue = previous ? await revenueAgainst(session, revenueTotal, previous.products) : undefined;
+		const previousRevenue = previous
+			? await revenueAgainst(session, revenueTotal, previous.products)
+			: undefined;
 		const yearAgoSummary = yearAgo ? await yearAgoComparison(session, revenueTotal, yearAgo) : null;
 		const products = previous ? await productChanges(session, table, top) : undefined;
 		const summary: ComparisonSummary = {
@@ -144,13 +151,17 @@ export async function comparePeriods(
  * the history cannot know.
  */
 function comparisonSelect(currentProducts: string, previousProducts: string | undefined): string {
-	const side = (relation: string) => `(SELECT product_key, label, CAST(revenue AS DECIMAL(38,2)) AS revenue, premium FROM ${relation})`;
+	const side = (relation: string) =>
+		`(SELECT product_key, label, CAST(revenue AS DECIMAL(38,2)) AS revenue, premium FROM ${relation})`;
 	if (previousProducts === undefined) {
-		return `SELECT product_key, label, revenue, CAST(NULL AS DECIMAL(38,2)) AS revenue_previous, CAST(NULL AS DECIMAL(38,2)) AS revenue_change, ` +
+		return (
+			`SELECT product_key, label, revenue, CAST(NULL AS DECIMAL(38,2)) AS revenue_previous, CAST(NULL AS DECIMAL(38,2)) AS revenue_change, ` +
 			`CAST(NULL AS DOUBLE) AS revenue_change_percent, CAST(NULL AS VARCHAR) AS status, premium, CAST(NULL AS BOOLEAN) AS premium_previous, ` +
-			`CAST(NULL AS VARCHAR) AS premium_change FROM ${side(currentProducts)} ORDER BY revenue DESC NULLS LAST, product_key`;
+			`CAST(NULL AS VARCHAR) AS premium_change FROM ${side(currentProducts)} ORDER BY revenue DESC NULLS LAST, product_key`
+		);
 	}
-	return `SELECT coalesce(c.product_key, p.product_key) AS product_key, coalesce(c.label, p.label) AS label, ` +
+	return (
+		`SELECT coalesce(c.product_key, p.product_key) AS product_key, coalesce(c.label, p.label) AS label, ` +
 		`c.revenue AS revenue, p.revenue AS revenue_previous, ` +
 		`CAST(coalesce(c.revenue, 0) - coalesce(p.revenue, 0) AS DECIMAL(38,2)) AS revenue_change, ` +
 		`CASE WHEN p.revenue <> 0 THEN CAST(coalesce(c.revenue, 0) - p.revenue AS DOUBLE) / CAST(p.revenue AS DOUBLE) * 100 END AS revenue_change_percent, ` +
@@ -159,7 +170,8 @@ function comparisonSelect(currentProducts: string, previousProducts: string | un
 		`CASE WHEN coalesce(c.premium, false) AND NOT coalesce(p.premium, false) THEN 'in' ` +
 		`WHEN coalesce(p.premium, false) AND NOT coalesce(c.premium, false) THEN 'out' END AS premium_change ` +
 		`FROM ${side(currentProducts)} AS c FULL OUTER JOIN ${side(previousProducts)} AS p ON c.product_key = p.product_key ` +
-		`ORDER BY revenue_change DESC, product_key`;
+		`ORDER BY revenue_change DESC, product_key`
+	);
 }
 
 const SUM_OF_REVENUE = 'CAST(coalesce(sum(revenue), 0) AS DECIMAL(38,2))';
@@ -175,7 +187,11 @@ interface RevenueChange {
 }
 
 /** An earlier period's revenue total, and the change from it to `revenueTotal` (exact, bound as text). */
-async function revenueAgainst(session: DuckSession, revenueTotal: string, earlierProducts: string): Promise<RevenueChange> {
+async function revenueAgainst(
+	session: DuckSession,
+	revenueTotal: string,
+	earlierProducts: string,
+): Promise<RevenueChange> {
 	const [row] = await session.rows(
 		`WITH totals AS (SELECT CAST($1 AS DECIMAL(38,2)) AS revenue_total, (SELECT ${SUM_OF_REVENUE} FROM ${earlierProducts}) AS earlier_total) ` +
 			`SELECT CAST(earlier_total AS VARCHAR) AS earlier_total, CAST(CAST(revenue_total - earlier_total AS DECIMAL(38,2)) AS VARCHAR) AS change, ` +
@@ -183,13 +199,26 @@ async function revenueAgainst(session: DuckSession, revenueTotal: string, earlie
 			`FROM totals`,
 		[revenueTotal],
 	);
-	return { earlierTotal: String(row.earlier_total), change: String(row.change), changePercent: row.change_percent === null ? null : Number(row.change_percent) };
+	return {
+		earlierTotal: String(row.earlier_total),
+		change: String(row.change),
+		changePercent: row.change_percent === null ? null : Number(row.change_percent),
+	};
 }
 
 /** Totals only: the year-ago products make no new, gone or premium change. */
-async function yearAgoComparison(session: DuckSession, revenueTotal: string, yearAgo: Side): Promise<YearAgoComparison> {
+async function yearAgoComparison(
+	session: DuckSession,
+	revenueTotal: string,
+	yearAgo: Side,
+): Promise<YearAgoComparison> {
 	const revenue = await revenueAgainst(session, revenueTotal, yearAgo.products);
-	return { period: yearAgo.run.period, revenue_total: revenue.earlierTotal, revenue_change: revenue.change, revenue_change_percent: revenue.changePercent };
+	return {
+		period: yearAgo.run.period,
+		revenue_total: revenue.earlierTotal,
+		revenue_change: revenue.change,
+		revenue_change_percent: revenue.changePercent,
+	};
 }
 
 interface ProductChanges {
@@ -204,7 +233,11 @@ interface ProductChanges {
 	fallers: ProductChange[];
 }
 
-async function productChanges(session: DuckSession, table: string, top: number): Promise<ProductChanges> {
+async function productChanges(
+	session: DuckSession,
+	table: string,
+	top: number,
+): Promise<ProductChanges> {
 	const [row] = await session.rows(
 		`SELECT count(*) FILTER (WHERE status = 'new') AS new_products, count(*) FILTER (WHERE status = 'gone') AS gone_products, ` +
 			`coalesce(list(product_key ORDER BY product_key) FILTER (WHERE premium_change = 'in'), []) AS premium_in, ` +
@@ -242,7 +275,13 @@ function volumeChanges(current: PeriodRun, previous: PeriodRun): Record<string, 
 		const rows = Number(value);
 		const rowsPrevious = Number(previous.figures[name]);
 		if (!Number.isFinite(rows) || !Number.isFinite(rowsPrevious)) continue;
-		volume[name] = { rows, rows_previous: rowsPrevious, change_percent: rowsPrevious ? rounded(((rows - rowsPrevious) / rowsPrevious) * 100, 1) : null };
+		volume[name] = {
+			rows,
+			rows_previous: rowsPrevious,
+			change_percent: rowsPrevious
+				? rounded(((rows - rowsPrevious) / rowsPrevious) * 100, 1)
+				: null,
+		};
 	}
 	return volume;
 }
@@ -256,25 +295,42 @@ function signedPercent(changePercent: number | null, formats: NumberFormats): st
 function namedCount(count: number, names: string[], formats: NumberFormats): string {
 	if (!count) return formats.count(0);
 	const more = count - names.length;
-	return names.length ? `${formats.count(count)} (${names.join(', ')}${more ? ` and ${formats.count(more)} more` : ''})` : formats.count(count);
+	return names.length
+		? `${formats.count(count)} (${names.join(', ')}${more ? ` and ${formats.count(more)} more` : ''})`
+		: formats.count(count);
 }
 
-function comparisonLines(summary: ComparisonSummary, products: ProductChanges | undefined, formats: NumberFormats): string[] {
+function comparisonLines(
+	summary: ComparisonSummary,
+	products: ProductChanges | undefined,
+	formats: NumberFormats,
+): string[] {
 	const revenue = formats.money(summary.revenue_total);
-	const productText = (product: ProductChange) => `${product.label ?? product.product_key} ${formats.signedMoney(product.revenue_change)}`;
+	const productText = (product: ProductChange) =>
+		`${product.label ?? product.product_key} ${formats.signedMoney(product.revenue_change)}`;
 	if (summary.previous_period === null || summary.revenue_change === null || !products) {
 		const lines = [`Revenue ${revenue}; no earlier period recorded`];
 		if (summary.year_ago) lines.push(yearAgoLine(summary.year_ago, formats));
 		return lines;
 	}
-	const lines = [`Revenue ${revenue}, ${formats.signedMoney(summary.revenue_change)}${signedPercent(summary.revenue_change_percent, formats)} on ${summary.previous_period}`];
-	if (summary.top_risers.length) lines.push(`Top risers: ${summary.top_risers.map(productText).join(', ')}`);
-	if (summary.top_fallers.length) lines.push(`Top fallers: ${summary.top_fallers.map(productText).join(', ')}`);
-	lines.push(`Premium in: ${namedCount(summary.premium_in.length, products.premiumInLabels, formats)}, out: ${namedCount(summary.premium_out.length, products.premiumOutLabels, formats)}`);
-	lines.push(`Products: ${formats.count(summary.new_products)} new, ${formats.count(summary.gone_products)} gone`);
+	const lines = [
+		`Revenue ${revenue}, ${formats.signedMoney(summary.revenue_change)}${signedPercent(summary.revenue_change_percent, formats)} on ${summary.previous_period}`,
+	];
+	if (summary.top_risers.length)
+		lines.push(`Top risers: ${summary.top_risers.map(productText).join(', ')}`);
+	if (summary.top_fallers.length)
+		lines.push(`Top fallers: ${summary.top_fallers.map(productText).join(', ')}`);
+	lines.push(
+		`Premium in: ${namedCount(summary.premium_in.length, products.premiumInLabels, formats)}, out: ${namedCount(summary.premium_out.length, products.premiumOutLabels, formats)}`,
+	);
+	lines.push(
+		`Products: ${formats.count(summary.new_products)} new, ${formats.count(summary.gone_products)} gone`,
+	);
 	const volume = Object.entries(summary.volume);
 	if (volume.length) {
-		lines.push(`Rows: ${volume.map(([name, change]) => `${name.replace(/_rows$/, '')} ${formats.count(change.rows)}${signedPercent(change.change_percent, formats)}`).join(', ')}`);
+		lines.push(
+			`Rows: ${volume.map(([name, change]) => `${name.replace(/_rows$/, '')} ${formats.count(change.rows)}${signedPercent(change.change_percent, formats)}`).join(', ')}`,
+		);
 	}
 	if (summary.year_ago) lines.push(yearAgoLine(summary.year_ago, formats));
 	return lines;

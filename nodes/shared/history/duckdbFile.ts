@@ -15,7 +15,13 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_MEMORY_LIMIT } from '../duckdb';
 import type { DuckSession } from '../duckdb';
 import { quoteIdentifier, quoteList } from '../sql';
-import { HISTORY_SCHEMA_VERSION, HistoryStoreError, PERIOD_PATTERN, PRODUCT_COLUMN_TYPES, PRODUCT_COLUMNS } from './types';
+import {
+	HISTORY_SCHEMA_VERSION,
+	HistoryStoreError,
+	PERIOD_PATTERN,
+	PRODUCT_COLUMN_TYPES,
+	PRODUCT_COLUMNS,
+} from './types';
 import type { HistoryStore, Period, PeriodRun } from './types';
 
 const DEFAULT_LOCK_WAIT_MS = 30_000;
@@ -29,7 +35,10 @@ const PRODUCTS_TABLE = 'products';
 const SCHEMA_VERSION_KEY = 'schema_version';
 
 const TABLES: Record<string, { columns: string[]; definition: string }> = {
-	[META_TABLE]: { columns: ['name', 'value'], definition: '"name" VARCHAR PRIMARY KEY, "value" VARCHAR NOT NULL' },
+	[META_TABLE]: {
+		columns: ['name', 'value'],
+		definition: '"name" VARCHAR PRIMARY KEY, "value" VARCHAR NOT NULL',
+	},
 	[RUNS_TABLE]: {
 		columns: ['period', 'figures', 'checks', 'started_at', 'duration_ms', 'recorded_at'],
 		definition:
@@ -41,13 +50,19 @@ const TABLES: Record<string, { columns: string[]; definition: string }> = {
 		// an index would only slow the delete of a replaced period.
 		definition: [
 			'"period" VARCHAR NOT NULL',
-			...PRODUCT_COLUMNS.map((column) => `${quoteIdentifier(column)} ${PRODUCT_COLUMN_TYPES[column]}${column === 'product_key' ? ' NOT NULL' : ''}`),
+			...PRODUCT_COLUMNS.map(
+				(column) =>
+					`${quoteIdentifier(column)} ${PRODUCT_COLUMN_TYPES[column]}${column === 'product_key' ? ' NOT NULL' : ''}`,
+			),
 		].join(', '),
 	},
 };
 
 const productList = quoteList(PRODUCT_COLUMNS);
-const productsCast = PRODUCT_COLUMNS.map((column) => `CAST(${quoteIdentifier(column)} AS ${PRODUCT_COLUMN_TYPES[column]}) AS ${quoteIdentifier(column)}`).join(', ');
+const productsCast = PRODUCT_COLUMNS.map(
+	(column) =>
+		`CAST(${quoteIdentifier(column)} AS ${PRODUCT_COLUMN_TYPES[column]}) AS ${quoteIdentifier(column)}`,
+).join(', ');
 
 /** The process's open database files, by resolved path, each with how many stores use it. */
 interface SharedDatabase {
@@ -57,9 +72,13 @@ interface SharedDatabase {
 }
 const databases = new Map<string, SharedDatabase>();
 
-export async function openDuckDbHistory(path: string, options: { lockWaitMs?: number } = {}): Promise<HistoryStore> {
+export async function openDuckDbHistory(
+	path: string,
+	options: { lockWaitMs?: number } = {},
+): Promise<HistoryStore> {
 	const file = resolve(path);
-	const database = databases.get(file) ?? openShared(file, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+	const database =
+		databases.get(file) ?? openShared(file, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
 	database.users++;
 	const instance = await database.opened.catch(async (error: unknown) => {
 		database.users--;
@@ -91,14 +110,30 @@ class DuckDbFileHistory implements HistoryStore {
 		checkPeriod(run.period);
 		const file = session.scratchPath(`history-record-${randomUUID()}.parquet`);
 		try {
-			await session.run(`COPY (SELECT ${productsCast} FROM ${productsRelation}) TO $1 (FORMAT parquet)`, [file]);
+			await session.run(
+				`COPY (SELECT ${productsCast} FROM ${productsRelation}) TO $1 (FORMAT parquet)`,
+				[file],
+			);
 			await this.transaction(async (connection) => {
-				await connection.run(`DELETE FROM ${quoteIdentifier(PRODUCTS_TABLE)} WHERE "period" = $1`, [run.period]);
-				await connection.run(`DELETE FROM ${quoteIdentifier(RUNS_TABLE)} WHERE "period" = $1`, [run.period]);
-				await connection.run(`INSERT INTO ${quoteIdentifier(PRODUCTS_TABLE)} ("period", ${productList}) SELECT $1, ${productList} FROM read_parquet($2)`, [run.period, file]);
+				await connection.run(`DELETE FROM ${quoteIdentifier(PRODUCTS_TABLE)} WHERE "period" = $1`, [
+					run.period,
+				]);
+				await connection.run(`DELETE FROM ${quoteIdentifier(RUNS_TABLE)} WHERE "period" = $1`, [
+					run.period,
+				]);
+				await connection.run(
+					`INSERT INTO ${quoteIdentifier(PRODUCTS_TABLE)} ("period", ${productList}) SELECT $1, ${productList} FROM read_parquet($2)`,
+					[run.period, file],
+				);
 				await connection.run(
 					`INSERT INTO ${quoteIdentifier(RUNS_TABLE)} ("period", "figures", "checks", "started_at", "duration_ms") VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ), $5)`,
-					[run.period, JSON.stringify(run.figures), JSON.stringify(run.checks), run.startedAt, run.durationMs],
+					[
+						run.period,
+						JSON.stringify(run.figures),
+						JSON.stringify(run.checks),
+						run.startedAt,
+						run.durationMs,
+					],
 				);
 			});
 		} finally {
@@ -128,14 +163,25 @@ class DuckDbFileHistory implements HistoryStore {
 		try {
 			// One transaction: the run that says the period is recorded and the products copied are the same version.
 			const recorded = await this.transaction(async (connection) => {
-				const found = await connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdentifier(RUNS_TABLE)} WHERE "period" = $1`, [period]);
+				const found = await connection.runAndReadAll(
+					`SELECT count(*) FROM ${quoteIdentifier(RUNS_TABLE)} WHERE "period" = $1`,
+					[period],
+				);
 				if (Number(found.getRowsJS()[0][0]) === 0) return false;
-				await connection.run(`COPY (SELECT ${productList} FROM ${quoteIdentifier(PRODUCTS_TABLE)} WHERE "period" = $1 ORDER BY "product_key") TO $2 (FORMAT parquet)`, [period, file]);
+				await connection.run(
+					`COPY (SELECT ${productList} FROM ${quoteIdentifier(PRODUCTS_TABLE)} WHERE "period" = $1 ORDER BY "product_key") TO $2 (FORMAT parquet)`,
+					[period, file],
+				);
 				return true;
 			});
 			if (!recorded) return undefined;
-			const table = quoteIdentifier(`history_products_${period.replace('-', '_')}_${randomUUID().replace(/-/g, '')}`);
-			await session.run(`CREATE TEMP TABLE ${table} AS SELECT ${productList} FROM read_parquet($1)`, [file]);
+			const table = quoteIdentifier(
+				`history_products_${period.replace('-', '_')}_${randomUUID().replace(/-/g, '')}`,
+			);
+			await session.run(
+				`CREATE TEMP TABLE ${table} AS SELECT ${productList} FROM read_parquet($1)`,
+				[file],
+			);
 			return table;
 		} finally {
 			await rm(file, { force: true });
@@ -162,7 +208,10 @@ class DuckDbFileHistory implements HistoryStore {
 	}
 
 	/** `work` in one transaction on its own connection, run again when it conflicts with another execution's. */
-	private async transaction<T>(work: (connection: DuckDBConnection) => Promise<T>, attempt = 1): Promise<T> {
+	private async transaction<T>(
+		work: (connection: DuckDBConnection) => Promise<T>,
+		attempt = 1,
+	): Promise<T> {
 		// A transaction still open when its connection closes (work failed) is rolled back.
 		const done = this.connected(async (connection) => {
 			await connection.run('BEGIN TRANSACTION');
@@ -187,8 +236,14 @@ function isConflict(error: unknown): boolean {
 }
 
 async function openDatabase(file: string, lockWaitMs: number): Promise<DuckDBInstance> {
-	await mkdir(dirname(file), { recursive: true }).catch(async (error: Error) =>
-		await Promise.reject(new HistoryStoreError(`Cannot create the folder of the history file ${file}: ${error.message}`, 'Choose a history file in a folder n8n may write to.')),
+	await mkdir(dirname(file), { recursive: true }).catch(
+		async (error: Error) =>
+			await Promise.reject(
+				new HistoryStoreError(
+					`Cannot create the folder of the history file ${file}: ${error.message}`,
+					'Choose a history file in a folder n8n may write to.',
+				),
+			),
 	);
 	const instance = await createWaitingForLock(file, lockWaitMs);
 	await prepareSchema(instance, file).catch(async (error: unknown) => {
@@ -207,14 +262,18 @@ async function createWaitingForLock(file: string, lockWaitMs: number): Promise<D
 		);
 		if ('instance' in opened) return opened.instance;
 		if (/Could not set lock on file/.test(opened.message)) {
-			if (Date.now() + LOCK_RETRY_MS > deadline) throw lockedError(file, lockWaitMs, opened.message);
+			if (Date.now() + LOCK_RETRY_MS > deadline)
+				throw lockedError(file, lockWaitMs, opened.message);
 			await sleep(LOCK_RETRY_MS);
 		} else if (/not a valid DuckDB database file/.test(opened.message)) {
 			// An empty file (made beforehand, e.g. to set its owner) is a new history, not a corrupt one.
 			if ((await stat(file)).size > 0) throw notDuckDbError(file);
 			await rm(file);
 		} else {
-			throw new HistoryStoreError(`Cannot open the history file ${file}: ${opened.message}`, 'Check the history file path and that n8n may read and write that file and its folder.');
+			throw new HistoryStoreError(
+				`Cannot open the history file ${file}: ${opened.message}`,
+				'Check the history file path and that n8n may read and write that file and its folder.',
+			);
 		}
 	}
 }
@@ -241,11 +300,19 @@ async function prepareSchema(instance: DuckDBInstance, file: string): Promise<vo
 		const reader = await connection.runAndReadAll(
 			`SELECT table_name, list(column_name) AS columns FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' GROUP BY table_name ORDER BY table_name`,
 		);
-		const found = new Map(reader.getRowObjectsJS().map((row) => [String(row.table_name), (row.columns as string[]).map(String)]));
+		const found = new Map(
+			reader
+				.getRowObjectsJS()
+				.map((row) => [String(row.table_name), (row.columns as string[]).map(String)]),
+		);
 		if (found.size === 0) {
 			await connection.run('BEGIN TRANSACTION');
-			for (const [table, { definition }] of Object.entries(TABLES)) await connection.run(`CREATE TABLE ${quoteIdentifier(table)} (${definition})`);
-			await connection.run(`INSERT INTO ${quoteIdentifier(META_TABLE)} VALUES ($1, $2)`, [SCHEMA_VERSION_KEY, String(HISTORY_SCHEMA_VERSION)]);
+			for (const [table, { definition }] of Object.entries(TABLES))
+				await connection.run(`CREATE TABLE ${quoteIdentifier(table)} (${definition})`);
+			await connection.run(`INSERT INTO ${quoteIdentifier(META_TABLE)} VALUES ($1, $2)`, [
+				SCHEMA_VERSION_KEY,
+				String(HISTORY_SCHEMA_VERSION),
+			]);
 			await connection.run('COMMIT');
 			return;
 		}
@@ -259,10 +326,16 @@ async function prepareSchema(instance: DuckDBInstance, file: string): Promise<vo
 				);
 			}
 		}
-		const versionReader = await connection.runAndReadAll(`SELECT "value" FROM ${quoteIdentifier(META_TABLE)} WHERE "name" = $1`, [SCHEMA_VERSION_KEY]);
+		const versionReader = await connection.runAndReadAll(
+			`SELECT "value" FROM ${quoteIdentifier(META_TABLE)} WHERE "name" = $1`,
+			[SCHEMA_VERSION_KEY],
+		);
 		const version = Number(versionReader.getRowsJS()[0]?.[0]);
 		if (!Number.isInteger(version) || version < 1) {
-			throw new HistoryStoreError(`The history file ${file} has no valid schema version in its table "${META_TABLE}".`, 'Restore the history file from a backup, or point the history file setting at a new file.');
+			throw new HistoryStoreError(
+				`The history file ${file} has no valid schema version in its table "${META_TABLE}".`,
+				'Restore the history file from a backup, or point the history file setting at a new file.',
+			);
 		}
 		if (version > HISTORY_SCHEMA_VERSION) {
 			throw new HistoryStoreError(

@@ -13,7 +13,13 @@ import type { PoolClient, PoolConfig } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DuckSession } from '../duckdb';
 import { quoteIdentifier, quoteList, quoteLiteral } from '../sql';
-import { HISTORY_SCHEMA_VERSION, HistoryStoreError, PERIOD_PATTERN, PRODUCT_COLUMNS, PRODUCT_COLUMN_TYPES } from './types';
+import {
+	HISTORY_SCHEMA_VERSION,
+	HistoryStoreError,
+	PERIOD_PATTERN,
+	PRODUCT_COLUMNS,
+	PRODUCT_COLUMN_TYPES,
+} from './types';
 import type { HistoryStore, Period, PeriodRun } from './types';
 
 /**
@@ -61,7 +67,10 @@ const POSTGRES_COLUMN_TYPES: Readonly<Record<(typeof PRODUCT_COLUMNS)[number], s
  * runs and products. Throws HistoryStoreError when the database cannot be reached or its tables
  * cannot be used as they are.
  */
-export async function openPostgresHistory(connection: PostgresConnection, options: PostgresHistoryOptions = {}): Promise<HistoryStore> {
+export async function openPostgresHistory(
+	connection: PostgresConnection,
+	options: PostgresHistoryOptions = {},
+): Promise<HistoryStore> {
 	const schema = options.schema ?? DEFAULT_SCHEMA;
 	const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
 	checkNames(schema, tablePrefix);
@@ -95,9 +104,17 @@ class PostgresHistory implements HistoryStore {
 		private readonly tablePrefix: string,
 	) {
 		this.description = `Postgres history (${connection.database}@${connection.host}:${connection.port})`;
-		this.tableNames = { meta: `${tablePrefix}meta`, runs: `${tablePrefix}runs`, products: `${tablePrefix}products` };
+		this.tableNames = {
+			meta: `${tablePrefix}meta`,
+			runs: `${tablePrefix}runs`,
+			products: `${tablePrefix}products`,
+		};
 		const qualified = (name: string) => `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
-		this.tables = { meta: qualified(this.tableNames.meta), runs: qualified(this.tableNames.runs), products: qualified(this.tableNames.products) };
+		this.tables = {
+			meta: qualified(this.tableNames.meta),
+			runs: qualified(this.tableNames.runs),
+			products: qualified(this.tableNames.products),
+		};
 		this.pool = new Pool(poolConfig(connection));
 		// A pooled connection that drops while idle is discarded by the pool and the next operation
 		// opens a new one; without a listener the 'error' event would end the n8n process.
@@ -110,7 +127,9 @@ class PostgresHistory implements HistoryStore {
 			await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey('schema')]);
 			const present = await this.presentTables(client);
 			if (!present.has(this.tableNames.meta)) {
-				const strangers = [this.tableNames.runs, this.tableNames.products].filter((name) => present.has(name));
+				const strangers = [this.tableNames.runs, this.tableNames.products].filter((name) =>
+					present.has(name),
+				);
 				if (strangers.length) {
 					throw new HistoryStoreError(
 						`${this.where()}: ${strangers.map((name) => `table "${this.schema}"."${name}"`).join(' and ')} exist without "${this.tableNames.meta}", so they were not made by this package`,
@@ -120,7 +139,9 @@ class PostgresHistory implements HistoryStore {
 				await this.create(client);
 				return;
 			}
-			const missing = [this.tableNames.runs, this.tableNames.products].filter((name) => !present.has(name));
+			const missing = [this.tableNames.runs, this.tableNames.products].filter(
+				(name) => !present.has(name),
+			);
 			if (missing.length) {
 				throw new HistoryStoreError(
 					`${this.where()} is missing ${missing.map((name) => `table "${this.schema}"."${name}"`).join(' and ')}`,
@@ -144,22 +165,40 @@ class PostgresHistory implements HistoryStore {
 		const file = session.scratchPath(`history-record-${randomUUID()}.csv`);
 		try {
 			// The period goes in the file with the products: Postgres's COPY takes whole rows.
-			const columns = PRODUCT_COLUMNS.map((column) => `CAST(${quoteIdentifier(column)} AS ${PRODUCT_COLUMN_TYPES[column]}) AS ${quoteIdentifier(column)}`);
-			await session.run(`COPY (SELECT $1 AS period, ${columns.join(', ')} FROM ${productsRelation}) TO ${quoteLiteral(file)} (FORMAT csv, HEADER false)`, [period]);
+			const columns = PRODUCT_COLUMNS.map(
+				(column) =>
+					`CAST(${quoteIdentifier(column)} AS ${PRODUCT_COLUMN_TYPES[column]}) AS ${quoteIdentifier(column)}`,
+			);
+			await session.run(
+				`COPY (SELECT $1 AS period, ${columns.join(', ')} FROM ${productsRelation}) TO ${quoteLiteral(file)} (FORMAT csv, HEADER false)`,
+				[period],
+			);
 			await this.transaction(async (client) => {
 				// Two records of one period wait for each other: the second then deletes what the first wrote.
-				await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey(`period ${period}`)]);
+				await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+					this.lockKey(`period ${period}`),
+				]);
 				await client.query(`DELETE FROM ${this.tables.products} WHERE period = $1`, [period]);
 				await client.query(`DELETE FROM ${this.tables.runs} WHERE period = $1`, [period]);
 				// Postgres's CSV reads an unquoted empty field as NULL and "" as an empty string, as DuckDB writes them.
-				await pipeline(createReadStream(file), client.query(copyFrom(`COPY ${this.tables.products} (${quoteList(['period', ...PRODUCT_COLUMNS])}) FROM STDIN WITH (FORMAT csv)`)));
-				await client.query(`INSERT INTO ${this.tables.runs} (period, figures, checks, started_at, duration_ms) VALUES ($1, $2::jsonb, $3::jsonb, $4::timestamptz, $5)`, [
-					period,
-					JSON.stringify(run.figures),
-					JSON.stringify(run.checks),
-					run.startedAt,
-					Math.round(run.durationMs),
-				]);
+				await pipeline(
+					createReadStream(file),
+					client.query(
+						copyFrom(
+							`COPY ${this.tables.products} (${quoteList(['period', ...PRODUCT_COLUMNS])}) FROM STDIN WITH (FORMAT csv)`,
+						),
+					),
+				);
+				await client.query(
+					`INSERT INTO ${this.tables.runs} (period, figures, checks, started_at, duration_ms) VALUES ($1, $2::jsonb, $3::jsonb, $4::timestamptz, $5)`,
+					[
+						period,
+						JSON.stringify(run.figures),
+						JSON.stringify(run.checks),
+						run.startedAt,
+						Math.round(run.durationMs),
+					],
+				);
 			});
 		} finally {
 			await rm(file, { force: true });
@@ -169,7 +208,13 @@ class PostgresHistory implements HistoryStore {
 	async runs(): Promise<PeriodRun[]> {
 		// Every value as text, parsed here: n8n's own Postgres node changes pg's global type parsers.
 		const rows = await this.transaction(async (client) => {
-			const result = await client.query<{ period: string; figures: string; checks: string; started_at: string; duration_ms: string }>(
+			const result = await client.query<{
+				period: string;
+				figures: string;
+				checks: string;
+				started_at: string;
+				duration_ms: string;
+			}>(
 				`SELECT period, figures::text AS figures, checks::text AS checks,
 					to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at, duration_ms::text AS duration_ms
 				FROM ${this.tables.runs} ORDER BY period`,
@@ -191,7 +236,9 @@ class PostgresHistory implements HistoryStore {
 		try {
 			// One snapshot: the run and its products as one record left them.
 			const recorded = await this.transaction(async (client) => {
-				const run = await client.query(`SELECT 1 FROM ${this.tables.runs} WHERE period = $1`, [checked]);
+				const run = await client.query(`SELECT 1 FROM ${this.tables.runs} WHERE period = $1`, [
+					checked,
+				]);
 				if (!run.rowCount) return false;
 				// Every double exactly: Postgres before 12 writes 15 digits unless told otherwise.
 				await client.query('SET LOCAL extra_float_digits = 3');
@@ -202,7 +249,9 @@ class PostgresHistory implements HistoryStore {
 			}, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 			if (!recorded) return undefined;
 			const table = quoteIdentifier(`history_products_${checked}_${randomUUID()}`);
-			const columns = PRODUCT_COLUMNS.map((column) => `${quoteLiteral(column)}: ${quoteLiteral(PRODUCT_COLUMN_TYPES[column])}`).join(', ');
+			const columns = PRODUCT_COLUMNS.map(
+				(column) => `${quoteLiteral(column)}: ${quoteLiteral(PRODUCT_COLUMN_TYPES[column])}`,
+			).join(', ');
 			// allow_quoted_nulls off: "" is an empty label, only an unquoted empty field is NULL.
 			await session.run(
 				`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${quoteLiteral(file)}, columns = {${columns}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false)`,
@@ -220,17 +269,30 @@ class PostgresHistory implements HistoryStore {
 
 	private async create(client: PoolClient): Promise<void> {
 		await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.schema)}`);
-		await client.query(`CREATE TABLE ${this.tables.meta} (name text PRIMARY KEY, value text NOT NULL)`);
+		await client.query(
+			`CREATE TABLE ${this.tables.meta} (name text PRIMARY KEY, value text NOT NULL)`,
+		);
 		await client.query(
 			`CREATE TABLE ${this.tables.runs} (period text PRIMARY KEY, figures jsonb NOT NULL, checks jsonb NOT NULL, started_at timestamptz NOT NULL, duration_ms bigint NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`,
 		);
-		const productColumns = PRODUCT_COLUMNS.map((column) => `${quoteIdentifier(column)} ${POSTGRES_COLUMN_TYPES[column]}${column === 'product_key' ? ' NOT NULL' : ''}`);
-		await client.query(`CREATE TABLE ${this.tables.products} (period text NOT NULL, ${productColumns.join(', ')}, PRIMARY KEY (period, product_key))`);
-		await client.query(`INSERT INTO ${this.tables.meta} (name, value) VALUES ($1, $2)`, [SCHEMA_VERSION_KEY, String(HISTORY_SCHEMA_VERSION)]);
+		const productColumns = PRODUCT_COLUMNS.map(
+			(column) =>
+				`${quoteIdentifier(column)} ${POSTGRES_COLUMN_TYPES[column]}${column === 'product_key' ? ' NOT NULL' : ''}`,
+		);
+		await client.query(
+			`CREATE TABLE ${this.tables.products} (period text NOT NULL, ${productColumns.join(', ')}, PRIMARY KEY (period, product_key))`,
+		);
+		await client.query(`INSERT INTO ${this.tables.meta} (name, value) VALUES ($1, $2)`, [
+			SCHEMA_VERSION_KEY,
+			String(HISTORY_SCHEMA_VERSION),
+		]);
 	}
 
 	private async checkVersion(client: PoolClient): Promise<void> {
-		const result = await client.query<{ value: string }>(`SELECT value FROM ${this.tables.meta} WHERE name = $1`, [SCHEMA_VERSION_KEY]);
+		const result = await client.query<{ value: string }>(
+			`SELECT value FROM ${this.tables.meta} WHERE name = $1`,
+			[SCHEMA_VERSION_KEY],
+		);
 		const text = result.rows[0]?.value;
 		const version = Number(text);
 		if (!Number.isInteger(version) || version < 1) {
@@ -256,7 +318,10 @@ class PostgresHistory implements HistoryStore {
 	}
 
 	/** One transaction on a pooled connection, rolled back on any error; the text exchanged is UTF-8 whatever the server's default. */
-	private async transaction<T>(work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+	private async transaction<T>(
+		work: (client: PoolClient) => Promise<T>,
+		begin = 'BEGIN',
+	): Promise<T> {
 		const client = await this.connect();
 		let committed = false;
 		let broken: Error | undefined;
@@ -298,7 +363,10 @@ class PostgresHistory implements HistoryStore {
 
 /** The pg settings n8n's Postgres node makes from the same credential, so one that works there works here. */
 function poolConfig(connection: PostgresConnection): PoolConfig {
-	const ssl: PoolConfig['ssl'] = connection.allowUnauthorizedCerts === true ? { rejectUnauthorized: false } : connection.ssl !== undefined && connection.ssl !== 'disable';
+	const ssl: PoolConfig['ssl'] =
+		connection.allowUnauthorizedCerts === true
+			? { rejectUnauthorized: false }
+			: connection.ssl !== undefined && connection.ssl !== 'disable';
 	return {
 		host: connection.host,
 		port: connection.port,
@@ -313,10 +381,16 @@ function poolConfig(connection: PostgresConnection): PoolConfig {
 	};
 }
 
-function connectionError(connection: PostgresConnection, error: Error & { code?: string }): HistoryStoreError {
+function connectionError(
+	connection: PostgresConnection,
+	error: Error & { code?: string },
+): HistoryStoreError {
 	const target = `${connection.host}:${connection.port}/${connection.database}`;
 	const reason = error.message || error.code || String(error);
-	return new HistoryStoreError(`Cannot connect to the Postgres history at ${target} as user "${connection.user}": ${reason}`, connectionFix(error));
+	return new HistoryStoreError(
+		`Cannot connect to the Postgres history at ${target} as user "${connection.user}": ${reason}`,
+		connectionFix(error),
+	);
 }
 
 function connectionFix(error: Error & { code?: string }): string {
@@ -334,13 +408,19 @@ function connectionFix(error: Error & { code?: string }): string {
 		case 'ERR_TLS_CERT_ALTNAME_INVALID':
 			return "The server's SSL certificate could not be verified: give Node.js its CA (NODE_EXTRA_CA_CERTS), or turn on Ignore SSL Issues in the Postgres credential.";
 	}
-	if (/does not support SSL/i.test(error.message)) return 'The server does not offer SSL: set SSL to Disable in the Postgres credential, or enable SSL on the server.';
+	if (/does not support SSL/i.test(error.message))
+		return 'The server does not offer SSL: set SSL to Disable in the Postgres credential, or enable SSL on the server.';
 	return 'Check Host and Port in the Postgres credential, and that Postgres runs there and accepts TCP connections from the n8n main and workers (listen_addresses, firewall).';
 }
 
 function checkNames(schema: string, tablePrefix: string): void {
 	const longest = `${tablePrefix}products`;
-	if (!schema || [schema, longest].some((name) => name.includes('\u0000') || Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)) {
+	if (
+		!schema ||
+		[schema, longest].some(
+			(name) => name.includes('\u0000') || Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES,
+		)
+	) {
 		throw new HistoryStoreError(
 			`The Postgres history's schema "${schema}" or table prefix "${tablePrefix}" cannot name its tables`,
 			`Use a non-empty schema and a table prefix of at most ${MAX_IDENTIFIER_BYTES - 'products'.length} bytes, without NUL characters.`,
@@ -349,6 +429,10 @@ function checkNames(schema: string, tablePrefix: string): void {
 }
 
 function checkedPeriod(period: Period): Period {
-	if (!PERIOD_PATTERN.test(period)) throw new HistoryStoreError(`"${period}" is not a history period`, 'A period is a month written YYYY-MM, e.g. 2024-05.');
+	if (!PERIOD_PATTERN.test(period))
+		throw new HistoryStoreError(
+			`"${period}" is not a history period`,
+			'A period is a month written YYYY-MM, e.g. 2024-05.',
+		);
 	return period;
 }

@@ -19,7 +19,14 @@ export const HISTORY_SCHEMA_VERSION = 1;
  * product_key VARCHAR (normalised key text, never NULL, unique in a period), label VARCHAR,
  * price DECIMAL(18,2), quantity DOUBLE, revenue DECIMAL(38,2), premium BOOLEAN.
  */
-export const PRODUCT_COLUMNS = ['product_key', 'label', 'price', 'quantity', 'revenue', 'premium'] as const;
+export const PRODUCT_COLUMNS = [
+	'product_key',
+	'label',
+	'price',
+	'quantity',
+	'revenue',
+	'premium',
+] as const;
 export const PRODUCT_COLUMN_TYPES: Readonly<Record<(typeof PRODUCT_COLUMNS)[number], string>> = {
 	product_key: 'VARCHAR',
 	label: 'VARCHAR',

@@ -32,10 +32,15 @@ const EMAIL_CHART_WIDTH = 480;
  * The trend and the Pareto as two standalone SVG documents (for the HTML dashboard).
  * `trend` is left out when fewer than 2 months are recorded: there is no history to draw.
  */
-export async function chartSvgs(data: ChartData, formats: NumberFormats): Promise<{ trend?: string; pareto: string }> {
+export async function chartSvgs(
+	data: ChartData,
+	formats: NumberFormats,
+): Promise<{ trend?: string; pareto: string }> {
 	// As wide as each other, so the dashboard shows both at the same scale.
 	const [trend, pareto] = await Promise.all([
-		hasHistory(data) ? toSvg({ ...trendSpec(data, formats), width: EMAIL_CHART_WIDTH, ...topLevel(formats) }) : undefined,
+		hasHistory(data)
+			? toSvg({ ...trendSpec(data, formats), width: EMAIL_CHART_WIDTH, ...topLevel(formats) })
+			: undefined,
 		toSvg({ ...paretoSpec(data, formats), width: EMAIL_CHART_WIDTH, ...topLevel(formats) }),
 	]);
 	return trend === undefined ? { pareto } : { trend, pareto };
@@ -47,7 +52,9 @@ export async function chartSvgs(data: ChartData, formats: NumberFormats): Promis
  */
 export async function renderChartPng(data: ChartData, formats: NumberFormats): Promise<Buffer> {
 	const wide = (spec: UnitSpec) => ({ ...spec, width: EMAIL_CHART_WIDTH });
-	const charts = hasHistory(data) ? [wide(trendSpec(data, formats)), wide(paretoSpec(data, formats))] : [wide(paretoSpec(data, formats))];
+	const charts = hasHistory(data)
+		? [wide(trendSpec(data, formats)), wide(paretoSpec(data, formats))]
+		: [wide(paretoSpec(data, formats))];
 	const svg = await toSvg({ vconcat: charts, spacing: 36, ...topLevel(formats) });
 	const image = await renderAsync(svg, {
 		background: 'white',
@@ -90,7 +97,12 @@ function topLevel(formats: NumberFormats) {
 function numberLocale(formats: NumberFormats): vega.NumberLocale {
 	const { decimal, group, currencyPrefix, currencySuffix } = formats.symbols;
 	// Intl's group sizes, right to left ("1,23,45,67,890" in en-IN: 3 then 2); none where the locale does not group.
-	const groups = formats.count(1234567890).split(group).slice(1).map((digits) => digits.length).reverse();
+	const groups = formats
+		.count(1234567890)
+		.split(group)
+		.slice(1)
+		.map((digits) => digits.length)
+		.reverse();
 	const numerals = Array.from({ length: 10 }, (_, digit) => formats.count(digit));
 	return {
 		decimal,
@@ -117,10 +129,17 @@ function trendSpec(data: ChartData, formats: NumberFormats): UnitSpec {
 	const y = {
 		field: 'revenue',
 		type: 'quantitative',
-		axis: { format: '$,~f', title: formats.currency ? `Revenue (${formats.currency})` : 'Revenue', tickCount: 6 },
+		axis: {
+			format: '$,~f',
+			title: formats.currency ? `Revenue (${formats.currency})` : 'Revenue',
+			tickCount: 6,
+		},
 	};
 	return {
-		title: { text: 'Revenue per month', subtitle: `${formats.count(data.trend.length)} months, ${data.period} highlighted` },
+		title: {
+			text: 'Revenue per month',
+			subtitle: `${formats.count(data.trend.length)} months, ${data.period} highlighted`,
+		},
 		width: 340,
 		height: 220,
 		data: { values: months },
@@ -131,11 +150,24 @@ function trendSpec(data: ChartData, formats: NumberFormats): UnitSpec {
 		layer: [
 			{
 				mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 },
-				encoding: { y, color: { condition: { test: 'datum.current', value: HIGHLIGHT_COLOUR }, value: BAR_COLOUR } },
+				encoding: {
+					y,
+					color: {
+						condition: { test: 'datum.current', value: HIGHLIGHT_COLOUR },
+						value: BAR_COLOUR,
+					},
+				},
 			},
 			{
 				transform: [{ filter: 'datum.current' }],
-				mark: { type: 'text', baseline: 'bottom', dy: -4, fontWeight: 'bold', fontSize: 11, color: HIGHLIGHT_COLOUR },
+				mark: {
+					type: 'text',
+					baseline: 'bottom',
+					dy: -4,
+					fontWeight: 'bold',
+					fontSize: 11,
+					color: HIGHLIGHT_COLOUR,
+				},
 				encoding: { y: { ...y, field: 'labelAt' }, text: { field: 'label' } },
 			},
 		],
@@ -145,7 +177,11 @@ function trendSpec(data: ChartData, formats: NumberFormats): UnitSpec {
 function paretoSpec(data: ChartData, formats: NumberFormats): UnitSpec {
 	const { pareto } = data;
 	// Vega's generous width estimates would otherwise drop every other tick label.
-	const share = { type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 5, labelOverlap: false, labelFlush: false } };
+	const share = {
+		type: 'quantitative',
+		scale: { domain: [0, 1] },
+		axis: { format: '.0%', tickCount: 5, labelOverlap: false, labelFlush: false },
+	};
 	const x = { ...share, field: 'productShare', title: 'Share of products (best sellers first)' };
 	const y = { ...share, field: 'revenueShare', title: 'Share of revenue' };
 	const layers: UnitSpec[] = [
@@ -165,7 +201,10 @@ function paretoSpec(data: ChartData, formats: NumberFormats): UnitSpec {
 			productShare: pareto.eighty.productShare,
 			revenueShare: curveShareAt(pareto.points, pareto.eighty.productShare),
 			// Two lines: vega estimates text widths generously (it has no font metrics here) and a long line would widen the image.
-			label: [`${formats.percent(pareto.eighty.productShare)} of products`, `→ ${formats.percent(PARETO_SHARE)} of revenue`],
+			label: [
+				`${formats.percent(pareto.eighty.productShare)} of products`,
+				`→ ${formats.percent(PARETO_SHARE)} of revenue`,
+			],
 		};
 		// Below a Pareto curve, right of its 80 % point, the plot is empty: the label goes there, or
 		// in the bottom-right corner (always empty, the curve being above the diagonal) when the point is far right.
@@ -179,13 +218,18 @@ function paretoSpec(data: ChartData, formats: NumberFormats): UnitSpec {
 			},
 			{
 				data: { values: [nearPoint ? point : { ...point, productShare: 1, revenueShare: 0 }] },
-				mark: nearPoint ? { ...text, align: 'left', baseline: 'top', dx: 8, dy: 8 } : { ...text, align: 'right', baseline: 'bottom', dx: -4, dy: -4 - 14 },
+				mark: nearPoint
+					? { ...text, align: 'left', baseline: 'top', dx: 8, dy: 8 }
+					: { ...text, align: 'right', baseline: 'bottom', dx: -4, dy: -4 - 14 },
 				encoding: { x, y, text: { field: 'label' } },
 			},
 		);
 	}
 	return {
-		title: { text: 'Pareto: products and revenue', subtitle: `${formats.count(pareto.products)} ${pareto.products === 1 ? 'product' : 'products'} with revenue in ${data.period}` },
+		title: {
+			text: 'Pareto: products and revenue',
+			subtitle: `${formats.count(pareto.products)} ${pareto.products === 1 ? 'product' : 'products'} with revenue in ${data.period}`,
+		},
 		width: 260,
 		height: 220,
 		layer: layers,
@@ -198,7 +242,11 @@ function curveShareAt(points: ParetoCurve['points'], productShare: number): numb
 	if (next === -1) return points.at(-1)?.revenueShare ?? PARETO_SHARE;
 	if (next === 0) return points[0].revenueShare;
 	const [from, to] = [points[next - 1], points[next]];
-	return from.revenueShare + ((to.revenueShare - from.revenueShare) * (productShare - from.productShare)) / (to.productShare - from.productShare);
+	return (
+		from.revenueShare +
+		((to.revenueShare - from.revenueShare) * (productShare - from.productShare)) /
+			(to.productShare - from.productShare)
+	);
 }
 
 let fontsFolder: string | undefined;
@@ -211,7 +259,9 @@ function fontFiles(): string[] {
 
 function findFontsFolder(): string {
 	// Resolved from this module, as n8n's package scanner forbids __dirname: beside it where the build copies them, else the fonts package of a source checkout.
-	const folder = resolvedFolder(`./fonts/${FONT_FILES[0]}`) ?? resolvedFolder(`dejavu-fonts-ttf/ttf/${FONT_FILES[0]}`);
+	const folder =
+		resolvedFolder(`./fonts/${FONT_FILES[0]}`) ??
+		resolvedFolder(`dejavu-fonts-ttf/ttf/${FONT_FILES[0]}`);
 	if (folder) return folder;
 	throw new Error(
 		`The chart fonts are missing: no ${FONT_FILES[0]} in the fonts folder beside this module (where the build copies them) nor in node_modules/dejavu-fonts-ttf/ttf (a source checkout). Reinstall the package.`,

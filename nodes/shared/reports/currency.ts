@@ -8,7 +8,10 @@ export const CURRENCIES: Record<string, { name: string; excelFormat: string }> =
 	JPY: { name: 'Yen (¥)', excelFormat: '"¥"#,##0' },
 };
 
-export const currencyOptions = Object.entries(CURRENCIES).map(([value, { name }]) => ({ name, value }));
+export const currencyOptions = Object.entries(CURRENCIES).map(([value, { name }]) => ({
+	name,
+	value,
+}));
 
 export function excelCurrencyFormat(currency: string): string {
 	return CURRENCIES[currency]?.excelFormat ?? `#,##0.00 "${currency.replace(/"/g, '')}"`;

@@ -10,11 +10,18 @@ import type { NumberFormats } from './format';
 import type { CheckStatus, DashboardData, ProductChangeRow } from './monthly';
 
 /** The browser itself refuses any external load: styles and the script inline, images as data: only. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+const CONTENT_SECURITY_POLICY =
+	"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 /** Statuses drawn in their own colour; anything else a check reports is drawn as "other". */
 const KNOWN_STATUSES = new Set(['pass', 'warn', 'fail', 'skipped']);
-const STATUS_SYMBOLS: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', skipped: '–', other: '?' };
+const STATUS_SYMBOLS: Record<string, string> = {
+	pass: '✓',
+	warn: '!',
+	fail: '✗',
+	skipped: '–',
+	other: '?',
+};
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1f2328; --muted: #656d76; --line: #d8dee4; --panel: #ffffff; --page: #f4f6f8; --accent: #2f5d8a;
@@ -183,8 +190,12 @@ function headerHtml(data: DashboardData, formats: NumberFormats): string {
 
 function chartsHtml(charts: { trend?: string; pareto?: string }): string {
 	// The SVGs come from the package's own chart module: trusted markup, embedded as it is.
-	const trend = charts.trend ?? '<p class="empty">The revenue trend appears once earlier months are recorded.</p>';
-	const pareto = charts.pareto ?? '<p class="empty">No product sold this month: there is no Pareto curve to draw.</p>';
+	const trend =
+		charts.trend ??
+		'<p class="empty">The revenue trend appears once earlier months are recorded.</p>';
+	const pareto =
+		charts.pareto ??
+		'<p class="empty">No product sold this month: there is no Pareto curve to draw.</p>';
 	return `<div class="charts">
 <figure><figcaption>Revenue trend</figcaption>${trend}</figure>
 <figure><figcaption>Revenue concentration (Pareto)</figcaption>${pareto}</figure>
@@ -193,8 +204,10 @@ function chartsHtml(charts: { trend?: string; pareto?: string }): string {
 
 /** The premium column: ★ when premium both months, "in" or "out" when it changed, with a rank to sort on. */
 function premiumCell(row: ProductChangeRow): { rank: number; html: string } {
-	if (row.premium && !row.premiumPrevious) return { rank: 3, html: '<span class="tag in">in</span>' };
-	if (row.premium) return { rank: 2, html: '<span class="star" title="Premium both months">★</span>' };
+	if (row.premium && !row.premiumPrevious)
+		return { rank: 3, html: '<span class="tag in">in</span>' };
+	if (row.premium)
+		return { rank: 2, html: '<span class="star" title="Premium both months">★</span>' };
 	if (row.premiumPrevious) return { rank: 1, html: '<span class="tag out">out</span>' };
 	return { rank: 0, html: '' };
 }
@@ -209,7 +222,10 @@ function productsHtml(data: DashboardData, formats: NumberFormats): string {
 		{ title: 'Premium', numeric: true },
 	];
 	const head = columns
-		.map((column) => `<th scope="col" data-type="${column.numeric ? 'number' : 'text'}"${column.numeric ? ' class="num"' : ''}><button type="button">${column.title}</button></th>`)
+		.map(
+			(column) =>
+				`<th scope="col" data-type="${column.numeric ? 'number' : 'text'}"${column.numeric ? ' class="num"' : ''}><button type="button">${column.title}</button></th>`,
+		)
 		.join('');
 	const rows = data.products.map((row) => {
 		const direction = directionOf(row.change);
@@ -241,7 +257,9 @@ ${note}${table}
 function premiumListsHtml(data: DashboardData): string {
 	const list = (title: string, products: Array<{ key: string; label: string | null }>) =>
 		`<div><h3>${title} (${products.length})</h3>` +
-		(products.length ? `<ul>${products.map((product) => `<li>${h(product.label ?? product.key)}</li>`).join('')}</ul>` : '<p class="empty">none</p>') +
+		(products.length
+			? `<ul>${products.map((product) => `<li>${h(product.label ?? product.key)}</li>`).join('')}</ul>`
+			: '<p class="empty">none</p>') +
 		'</div>';
 	return `<section aria-labelledby="premium-title">
 <h2 id="premium-title">Premium wines in and out</h2>
@@ -262,16 +280,28 @@ function checksHtml(data: DashboardData): string {
 	const body = (() => {
 		if (!data.checkHistory.length) return '<p class="empty">No check recorded yet.</p>';
 		// One row per check name, in the order the months first show them.
-		const names = [...new Set(data.checkHistory.flatMap((month) => month.checks.map((check) => check.name)))];
+		const names = [
+			...new Set(data.checkHistory.flatMap((month) => month.checks.map((check) => check.name))),
+		];
 		const months = data.checkHistory.map((month) => {
 			const byName = new Map<string, CheckStatus>();
 			for (const check of month.checks) if (!byName.has(check.name)) byName.set(check.name, check);
 			return { period: month.period, byName };
 		});
 		const last = months.length - 1;
-		const head = months.map((month, index) => `<th scope="col"${index === last ? ' class="current"' : ''}>${h(month.period)}</th>`).join('');
-		const rows = names.map((name) => `<tr><th scope="row" class="name">${h(name)}</th>${months.map((month) => checkCell(month.byName.get(name), month.period)).join('')}</tr>`);
-		const legend = ['pass', 'warn', 'fail', 'skipped'].map((status) => `<li class="status ${status}">${STATUS_SYMBOLS[status]} ${status}</li>`).join('');
+		const head = months
+			.map(
+				(month, index) =>
+					`<th scope="col"${index === last ? ' class="current"' : ''}>${h(month.period)}</th>`,
+			)
+			.join('');
+		const rows = names.map(
+			(name) =>
+				`<tr><th scope="row" class="name">${h(name)}</th>${months.map((month) => checkCell(month.byName.get(name), month.period)).join('')}</tr>`,
+		);
+		const legend = ['pass', 'warn', 'fail', 'skipped']
+			.map((status) => `<li class="status ${status}">${STATUS_SYMBOLS[status]} ${status}</li>`)
+			.join('');
 		return (
 			`<div class="scroll months"><table class="checks"><thead><tr><th scope="col" class="name">Check</th>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>` +
 			`<ul class="legend" aria-label="Legend">${legend}<li class="status missing">— not recorded that month</li></ul>`
@@ -284,7 +314,9 @@ ${body}
 }
 
 function durationsHtml(data: DashboardData, formats: NumberFormats): string {
-	const milliseconds = data.durations.map((run) => (Number.isFinite(run.durationMs) && run.durationMs > 0 ? run.durationMs : 0));
+	const milliseconds = data.durations.map((run) =>
+		Number.isFinite(run.durationMs) && run.durationMs > 0 ? run.durationMs : 0,
+	);
 	const longest = Math.max(0, ...milliseconds);
 	const rows = data.durations.map((run, index) => {
 		const width = longest ? (milliseconds[index] / longest) * 100 : 0;
@@ -304,7 +336,11 @@ ${body}
 }
 
 /** The whole page, ready to be written as tableau_de_bord.html. */
-export function dashboardHtml(data: DashboardData, formats: NumberFormats, charts: { trend?: string; pareto?: string }): string {
+export function dashboardHtml(
+	data: DashboardData,
+	formats: NumberFormats,
+	charts: { trend?: string; pareto?: string },
+): string {
 	return `<!doctype html>
 <html lang="${h(formats.locale)}">
 <head>

@@ -23,7 +23,12 @@ export interface NumberFormats {
 	/** "+4,4 %", "-3 %", "0 %". */
 	signedPercent(share: number | null | undefined, digits?: number): string;
 	/** The separators and currency affixes, e.g. for a chart library's own number formatting. */
-	readonly symbols: { decimal: string; group: string; currencyPrefix: string; currencySuffix: string };
+	readonly symbols: {
+		decimal: string;
+		group: string;
+		currencyPrefix: string;
+		currencySuffix: string;
+	};
 }
 
 /** The locale used when none is set: what the package showed before locales existed. */
@@ -58,7 +63,10 @@ export function numberFormats(locale: string, currency = ''): NumberFormats {
 		? { style: 'currency', currency: iso }
 		: { minimumFractionDigits: 2, maximumFractionDigits: 2 };
 	const moneyFormat = new Intl.NumberFormat(tag, moneyOptions);
-	const signedMoneyFormat = new Intl.NumberFormat(tag, { ...moneyOptions, signDisplay: 'exceptZero' });
+	const signedMoneyFormat = new Intl.NumberFormat(tag, {
+		...moneyOptions,
+		signDisplay: 'exceptZero',
+	});
 	const countFormat = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
 	const cache = new Map<string, Intl.NumberFormat>();
 	const cached = (key: string, options: Intl.NumberFormatOptions) => {
@@ -67,15 +75,31 @@ export function numberFormats(locale: string, currency = ''): NumberFormats {
 		return format;
 	};
 	// Intl takes exact decimal strings (typed as numbers in TypeScript's lib).
-	const exact = (amount: string | number) => (typeof amount === 'string' ? (amount.trim() as unknown as number) : amount);
-	const isMissing = (value: unknown) => value === null || value === undefined || value === '' || (typeof value === 'number' && !Number.isFinite(value));
-	const validAmount = (amount: string | number) => typeof amount === 'number' || /^\s*-?\d+(\.\d*)?\s*$/.test(amount);
+	const exact = (amount: string | number) =>
+		typeof amount === 'string' ? (amount.trim() as unknown as number) : amount;
+	const isMissing = (value: unknown) =>
+		value === null ||
+		value === undefined ||
+		value === '' ||
+		(typeof value === 'number' && !Number.isFinite(value));
+	const validAmount = (amount: string | number) =>
+		typeof amount === 'number' || /^\s*-?\d+(\.\d*)?\s*$/.test(amount);
 
-	const parts = new Intl.NumberFormat(tag, iso ? { style: 'currency', currency: iso } : {}).formatToParts(12345.5);
+	const parts = new Intl.NumberFormat(
+		tag,
+		iso ? { style: 'currency', currency: iso } : {},
+	).formatToParts(12345.5);
 	// A positive amount: a negative one puts the sign between the symbol and the digits ("CHF-12'345.50").
-	const before = parts.slice(0, parts.findIndex((part) => part.type === 'integer'));
+	const before = parts.slice(
+		0,
+		parts.findIndex((part) => part.type === 'integer'),
+	);
 	const after = parts.slice(parts.findIndex((part) => part.type === 'fraction') + 1);
-	const affix = (side: Intl.NumberFormatPart[]) => side.filter((part) => part.type === 'currency' || part.type === 'literal').map((part) => part.value).join('');
+	const affix = (side: Intl.NumberFormatPart[]) =>
+		side
+			.filter((part) => part.type === 'currency' || part.type === 'literal')
+			.map((part) => part.value)
+			.join('');
 
 	return {
 		locale: tag,
@@ -91,10 +115,22 @@ export function numberFormats(locale: string, currency = ''): NumberFormats {
 			return signedMoneyFormat.format(exact(amount!)) + unit;
 		},
 		count: (value) => (isMissing(value) ? MISSING : countFormat.format(value!)),
-		number: (value, digits = 2) => (isMissing(value) ? MISSING : cached(`n${digits}`, { maximumFractionDigits: digits }).format(value!)),
-		percent: (share, digits = 1) => (isMissing(share) ? MISSING : cached(`p${digits}`, { style: 'percent', maximumFractionDigits: digits }).format(share!)),
+		number: (value, digits = 2) =>
+			isMissing(value)
+				? MISSING
+				: cached(`n${digits}`, { maximumFractionDigits: digits }).format(value!),
+		percent: (share, digits = 1) =>
+			isMissing(share)
+				? MISSING
+				: cached(`p${digits}`, { style: 'percent', maximumFractionDigits: digits }).format(share!),
 		signedPercent: (share, digits = 1) =>
-			isMissing(share) ? MISSING : cached(`s${digits}`, { style: 'percent', maximumFractionDigits: digits, signDisplay: 'exceptZero' }).format(share!),
+			isMissing(share)
+				? MISSING
+				: cached(`s${digits}`, {
+						style: 'percent',
+						maximumFractionDigits: digits,
+						signDisplay: 'exceptZero',
+					}).format(share!),
 		symbols: {
 			decimal: parts.find((part) => part.type === 'decimal')?.value ?? '.',
 			group: parts.find((part) => part.type === 'group')?.value ?? ',',

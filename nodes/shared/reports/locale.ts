@@ -23,6 +23,10 @@ export function readLocale(ctx: IExecuteFunctions): string {
 /** `locale` (a trimmed Locale, '' for en-US) when this n8n knows it; otherwise stops the node, naming it. */
 export function knownLocale(ctx: IExecuteFunctions, locale: string): string {
 	const problem = locale ? localeProblem(locale) : undefined;
-	if (problem) throw new NodeOperationError(ctx.getNode(), `Locale: ${problem}`, { description: 'Set Locale to a language tag such as fr-FR, en-US or de-CH, or leave it empty for en-US.' });
+	if (problem)
+		throw new NodeOperationError(ctx.getNode(), `Locale: ${problem}`, {
+			description:
+				'Set Locale to a language tag such as fr-FR, en-US or de-CH, or leave it empty for en-US.',
+		});
 	return locale;
 }

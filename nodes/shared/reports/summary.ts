@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeTypeAndVersion } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeTypeAndVersion,
+} from 'n8n-workflow';
 import { rowLabel } from '../reading';
 import { TABLE_MARKER } from '../table/types';
 
@@ -10,11 +15,17 @@ export interface UpstreamNode {
 	items: INodeExecutionData[] | undefined;
 }
 
-const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-const list = (value: unknown): IDataObject[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+const list = (value: unknown): IDataObject[] =>
+	Array.isArray(value) ? value.filter(isObject) : [];
 
 /** "Check Web Dedup" → "check_web_dedup": a figure's key from its node's name. */
-export const snakeCase = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '');
+export const snakeCase = (name: string) =>
+	name
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, '_')
+		.replace(/^_+|_+$/g, '');
 
 /**
  * The Sales Analytics nodes before `ctx`'s node, each after the nodes it reads from, and where
@@ -39,21 +50,25 @@ export function upstreamNodes(ctx: IExecuteFunctions): UpstreamNode[] {
 	visit(self.name);
 
 	const proxy = ctx.getWorkflowDataProxy(0);
-	return ordered
-		// A disabled node hands its input on: its items are another node's.
-		.filter((node) => !node.disabled && node.type.startsWith(prefix))
-		.map((node) => ({
-			name: node.name,
-			kind: node.type.slice(prefix.length),
-			// Last run, output 0: a check's passing output, Premium Score's premium table.
-			items: proxy.$(node.name).isExecuted ? proxy.$items(node.name, 0, -1) : undefined,
-		}));
+	return (
+		ordered
+			// A disabled node hands its input on: its items are another node's.
+			.filter((node) => !node.disabled && node.type.startsWith(prefix))
+			.map((node) => ({
+				name: node.name,
+				kind: node.type.slice(prefix.length),
+				// Last run, output 0: a check's passing output, Premium Score's premium table.
+				items: proxy.$(node.name).isExecuted ? proxy.$items(node.name, 0, -1) : undefined,
+			}))
+	);
 }
 
 /** The statistics a node put in its Table item; Rows-mode output carries none. */
 function statisticsOf(items: INodeExecutionData[]): IDataObject | undefined {
 	const json = items[0]?.json;
-	return json?.tableFormat === TABLE_MARKER && isObject(json.statistics) ? json.statistics : undefined;
+	return json?.tableFormat === TABLE_MARKER && isObject(json.statistics)
+		? json.statistics
+		: undefined;
 }
 
 /**
@@ -67,7 +82,13 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 	const notes: string[] = [];
 	/** What went wrong without stopping the report; the messages show these. */
 	const warnings: string[] = [];
-	const found: { revenue?: IDataObject; revenueNode?: string; topPremium?: IDataObject[]; comparison?: IDataObject | null; comparedPeriod?: string } = {};
+	const found: {
+		revenue?: IDataObject;
+		revenueNode?: string;
+		topPremium?: IDataObject[];
+		comparison?: IDataObject | null;
+		comparedPeriod?: string;
+	} = {};
 
 	const rowsKey = (name: string) => {
 		let key = `${snakeCase(name)}_rows`;
@@ -76,7 +97,10 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 		return key;
 	};
 	// Per kind: what to read from its statistics, and what the summary lacks without them.
-	const kinds: Record<string, { read: (stats: IDataObject, name: string) => void; lost: (name: string) => string }> = {
+	const kinds: Record<
+		string,
+		{ read: (stats: IDataObject, name: string) => void; lost: (name: string) => string }
+	> = {
 		cleanTable: {
 			read: (stats, name) => (figures[rowsKey(name)] = stats.rowsOut),
 			lost: (name) => `figures.${snakeCase(name)}_rows`,
@@ -84,11 +108,20 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 		dataQualityCheck: {
 			read: (stats, name) => {
 				figures[rowsKey(name)] = stats.rows;
-				for (const check of list(stats.checks)) checks.push({ name: check.name, status: check.status, observed: check.observed, expected: check.expected });
+				for (const check of list(stats.checks))
+					checks.push({
+						name: check.name,
+						status: check.status,
+						observed: check.observed,
+						expected: check.expected,
+					});
 			},
 			lost: (name) => `figures.${snakeCase(name)}_rows and its checks`,
 		},
-		mergeTables: { read: (stats) => (figures.merged_rows = stats.rowsOut), lost: () => 'figures.merged_rows' },
+		mergeTables: {
+			read: (stats) => (figures.merged_rows = stats.rowsOut),
+			lost: () => 'figures.merged_rows',
+		},
 		revenue: {
 			read: (stats, name) => {
 				figures.revenue_total = stats.totalRevenue;
@@ -102,7 +135,9 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 			read: (stats) => {
 				if (!isObject(stats.comparison)) return;
 				found.comparedPeriod = String(stats.comparison.period);
-				found.comparison = stats.comparison.previous_period ? { ...stats.comparison, lines: Array.isArray(stats.lines) ? stats.lines : [] } : null;
+				found.comparison = stats.comparison.previous_period
+					? { ...stats.comparison, lines: Array.isArray(stats.lines) ? stats.lines : [] }
+					: null;
 			},
 			lost: () => 'the comparison with the history',
 		},
@@ -128,14 +163,25 @@ export function runSummary(nodes: UpstreamNode[], currency: string): IDataObject
 		const failure = node.items?.[0]?.json.error;
 		if (stats) kind.read(stats, node.name);
 		// A node set to continue on error (Sales History) failed: the report goes out, saying what it lacks.
-		else if (failure) warnings.push(`"${node.name}" failed, so ${kind.lost(node.name)} is left out: ${String(failure)}`);
-		else if (!node.items) notes.push(`"${node.name}" did not run: ${kind.lost(node.name)} left out.`);
-		else notes.push(`"${node.name}" hands on rows, not a table: ${kind.lost(node.name)} left out. Set its Output to Table to have them here.`);
+		else if (failure)
+			warnings.push(
+				`"${node.name}" failed, so ${kind.lost(node.name)} is left out: ${String(failure)}`,
+			);
+		else if (!node.items)
+			notes.push(`"${node.name}" did not run: ${kind.lost(node.name)} left out.`);
+		else
+			notes.push(
+				`"${node.name}" hands on rows, not a table: ${kind.lost(node.name)} left out. Set its Output to Table to have them here.`,
+			);
 	}
 	const { revenue, revenueNode, topPremium } = found;
 	// The month Sales History compared (YYYY-MM), else the label Revenue's Excel report names.
-	const period = found.comparedPeriod ?? (isObject(revenue?.report) ? revenue.report.period : undefined);
-	if (revenue && !period) notes.push(`"${revenueNode}" made no Excel report, which names the period: the summary has none. Turn on its "Create Excel Report" for one.`);
+	const period =
+		found.comparedPeriod ?? (isObject(revenue?.report) ? revenue.report.period : undefined);
+	if (revenue && !period)
+		notes.push(
+			`"${revenueNode}" made no Excel report, which names the period: the summary has none. Turn on its "Create Excel Report" for one.`,
+		);
 
 	const summary: IDataObject = {};
 	if (period) summary.period = period;

@@ -30,6 +30,12 @@ export class StepClock {
 		const totalMs = performance.now() - this.started;
 		const { load, report, handOff } = this.spent;
 		const round = Math.round;
-		return { loadMs: round(load), computeMs: round(Math.max(0, totalMs - load - report - handOff)), reportMs: round(report), handOffMs: round(handOff), totalMs: round(totalMs) };
+		return {
+			loadMs: round(load),
+			computeMs: round(Math.max(0, totalMs - load - report - handOff)),
+			reportMs: round(report),
+			handOffMs: round(handOff),
+			totalMs: round(totalMs),
+		};
 	}
 }

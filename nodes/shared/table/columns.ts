@@ -27,7 +27,9 @@ export class ColumnNotFoundError extends Error {
 		readonly table: Table,
 	) {
 		const suggestion = ColumnNotFoundError.nearest(column, table.columns);
-		super(`Column "${column}" not found in ${table.label}${suggestion === undefined ? '' : ` — did you mean "${suggestion}"?`}`);
+		super(
+			`Column "${column}" not found in ${table.label}${suggestion === undefined ? '' : ` — did you mean "${suggestion}"?`}`,
+		);
 		this.suggestion = suggestion;
 	}
 
@@ -48,18 +50,26 @@ export class ColumnNotFoundError extends Error {
 		let best: { name: string; distance: number } | undefined;
 		for (const column of columns) {
 			const distance = ColumnNotFoundError.editDistance(wanted, fold(column.name));
-			if (distance <= allowed && (!best || distance < best.distance)) best = { name: column.name, distance };
+			if (distance <= allowed && (!best || distance < best.distance))
+				best = { name: column.name, distance };
 		}
 		return best?.name;
 	}
 
 	/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours ("prcie"). */
 	private static editDistance(a: string, b: string): number {
-		const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+		const d = Array.from({ length: a.length + 1 }, (_, i) =>
+			Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+		);
 		for (let i = 1; i <= a.length; i++) {
 			for (let j = 1; j <= b.length; j++) {
-				d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+				d[i][j] = Math.min(
+					d[i - 1][j] + 1,
+					d[i][j - 1] + 1,
+					d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+				);
+				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+					d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
 			}
 		}
 		return d[a.length][b.length];
@@ -73,7 +83,9 @@ export function findColumn(table: Table, name: string): Column {
 	const wanted = /^".*"$/s.test(trimmed) ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed;
 	const exact = table.columns.find((column) => column.name === wanted);
 	if (exact) return exact;
-	const folded = table.columns.filter((column) => column.name.toLowerCase() === wanted.toLowerCase());
+	const folded = table.columns.filter(
+		(column) => column.name.toLowerCase() === wanted.toLowerCase(),
+	);
 	if (folded.length === 1) return folded[0];
 	throw new ColumnNotFoundError(wanted, table);
 }
@@ -109,8 +121,16 @@ const WHOLE_NUMBER_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
 	DuckDBTypeId.UHUGEINT,
 ]);
 /** Integers that can pass 2^53, past which a double (JavaScript's number, Excel's cell) rounds. */
-const WIDE_INTEGER_TYPES: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT]);
-const FLOATING_POINT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE]);
+const WIDE_INTEGER_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+	DuckDBTypeId.BIGINT,
+	DuckDBTypeId.HUGEINT,
+	DuckDBTypeId.UBIGINT,
+	DuckDBTypeId.UHUGEINT,
+]);
+const FLOATING_POINT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+	DuckDBTypeId.FLOAT,
+	DuckDBTypeId.DOUBLE,
+]);
 /** Timestamps of every precision, with or without a time zone. */
 const TIMESTAMP_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
 	DuckDBTypeId.TIMESTAMP,

@@ -8,8 +8,14 @@ import { ENGINE_CREDENTIAL } from './types';
  * A field that takes column names. With requiresDataPath, a column dragged from the input panel
  * lands as its name (added comma-separated to a list), not as a `{{ $json.x }}` expression.
  */
-export const COLUMN_LIST_FIELD = { requiresDataPath: 'multiple', hint: 'Comma-separated; drag columns from the input panel' } as const;
-export const COLUMN_FIELD = { requiresDataPath: 'single', hint: 'Drag a column from the input panel, or type its name' } as const;
+export const COLUMN_LIST_FIELD = {
+	requiresDataPath: 'multiple',
+	hint: 'Comma-separated; drag columns from the input panel',
+} as const;
+export const COLUMN_FIELD = {
+	requiresDataPath: 'single',
+	hint: 'Drag a column from the input panel, or type its name',
+} as const;
 
 /** How every node of the package finds its input table. */
 export const tableInputProperties: INodeProperties[] = [
@@ -26,7 +32,11 @@ export const tableInputProperties: INodeProperties[] = [
 				description:
 					'A table from another Sales Analytics node or a file in the binary property if there is one, otherwise one row per item',
 			},
-			{ name: 'Items (One Row per Item)', value: 'items', description: 'The JSON of each incoming item is one row' },
+			{
+				name: 'Items (One Row per Item)',
+				value: 'items',
+				description: 'The JSON of each incoming item is one row',
+			},
 			{
 				name: 'File or Table in a Binary Property',
 				value: 'binary',
@@ -102,7 +112,11 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 			noDataExpression: true,
 			default: 'rows',
 			options: [
-				{ name: 'Rows', value: 'rows', description: 'One item per row, easy to inspect and use in any node' },
+				{
+					name: 'Rows',
+					value: 'rows',
+					description: 'One item per row, easy to inspect and use in any node',
+				},
 				{
 					name: 'Table',
 					value: 'table',
@@ -146,7 +160,8 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 					type: 'number',
 					typeOptions: { minValue: 0, maxValue: 100 },
 					default: DEFAULT_PREVIEW_ROWS,
-					description: 'How many first rows the Preview output shows as a grid (and the item holds as "preview")',
+					description:
+						'How many first rows the Preview output shows as a grid (and the item holds as "preview")',
 					displayOptions: { show: { '/outputMode': ['table'] } },
 				},
 				{
@@ -155,9 +170,23 @@ export function tableOutputProperties(defaultFileName: string): INodeProperties[
 					type: 'options',
 					default: 'none',
 					options: [
-						{ name: 'None', value: 'none', description: 'Only the Parquet file, which spreadsheets cannot open' },
-						{ name: 'CSV', value: 'csv', description: 'Every row in a CSV file that Excel and LibreOffice open. About 1 s per million rows.' },
-						{ name: 'Excel (Xlsx)', value: 'xlsx', description: 'Every row in an xlsx workbook (up to 1,048,575 rows). About a minute per million rows.' },
+						{
+							name: 'None',
+							value: 'none',
+							description: 'Only the Parquet file, which spreadsheets cannot open',
+						},
+						{
+							name: 'CSV',
+							value: 'csv',
+							description:
+								'Every row in a CSV file that Excel and LibreOffice open. About 1 s per million rows.',
+						},
+						{
+							name: 'Excel (Xlsx)',
+							value: 'xlsx',
+							description:
+								'Every row in an xlsx workbook (up to 1,048,575 rows). About a minute per million rows.',
+						},
 					],
 					description: `Attach every row as a file a spreadsheet opens, in the binary property "${SPREADSHEET_COPY_PROPERTY}" (download it from the Binary tab)`,
 					displayOptions: { show: { '/outputMode': ['table'] } },

@@ -1,4 +1,9 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { ParameterReader } from '../parameters';
 import { NodeOperationError } from 'n8n-workflow';
 import type { DuckSession } from '../duckdb';
@@ -6,7 +11,12 @@ import { quoteIdentifier } from '../sql';
 import { countText } from '../reading';
 import type { StepClock } from './clock';
 import { describeColumns, isFixedSize, isText } from './columns';
-import { DEFAULT_PREVIEW_ROWS, DEFAULT_ROWS_OUTPUT_LIMIT, ROWS_OUTPUT_BYTES_PER_ROW, SPREADSHEET_COPY_PROPERTY } from './description';
+import {
+	DEFAULT_PREVIEW_ROWS,
+	DEFAULT_ROWS_OUTPUT_LIMIT,
+	ROWS_OUTPUT_BYTES_PER_ROW,
+	SPREADSHEET_COPY_PROPERTY,
+} from './description';
 import { formatByValue, parquet } from './formats';
 import type { TableFileFormat } from './formats';
 import { storeFile } from './store';
@@ -26,7 +36,10 @@ interface OutputSettings {
 
 export function readOutputSettings(ctx: IExecuteFunctions): OutputSettings {
 	const parameters = new ParameterReader(ctx);
-	return { mode: parameters.choice('outputMode', OUTPUT_MODES, 'rows'), tableOptions: parameters.collection<TableOptions>('tableOptions') };
+	return {
+		mode: parameters.choice('outputMode', OUTPUT_MODES, 'rows'),
+		tableOptions: parameters.collection<TableOptions>('tableOptions'),
+	};
 }
 
 interface TableOptions {
@@ -120,7 +133,11 @@ export class TableEmitter {
 			const items: INodeExecutionData[] = rows.map((json) => ({ json, pairedItem: { item: 0 } }));
 			if (request.attachments) {
 				// With no rows, the files still need an item to travel on.
-				if (!items.length) items.push({ json: { rowCount: 0, statistics: request.statistics }, pairedItem: { item: 0 } });
+				if (!items.length)
+					items.push({
+						json: { rowCount: 0, statistics: request.statistics },
+						pairedItem: { item: 0 },
+					});
 				items[0].binary = { ...items[0].binary, ...request.attachments };
 			}
 			return items;
@@ -136,9 +153,11 @@ export class TableEmitter {
 	 */
 	private showAbove(request: EmitRequest): void {
 		// One sentence per node: the first output's speaks for the node (Premium, then Ordinary).
-		if (request.summary && !this.summaryShown) this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });
+		if (request.summary && !this.summaryShown)
+			this.ctx.addExecutionHints({ message: request.summary, location: 'outputPane' });
 		this.summaryShown ||= Boolean(request.summary);
-		for (const warning of request.warnings ?? []) this.ctx.addExecutionHints({ message: warning, type: 'warning', location: 'outputPane' });
+		for (const warning of request.warnings ?? [])
+			this.ctx.addExecutionHints({ message: warning, type: 'warning', location: 'outputPane' });
 	}
 
 	/** The preview rows of the first table this execution handed on as a Table item, for the Preview output. */
@@ -157,11 +176,14 @@ export class TableEmitter {
 		if (!limit) return;
 		const rows = this.rowsHandedOn + (await this.session.count(`SELECT count(*) FROM ${relation}`));
 		const shape = `${countText(rows)} rows (${columns.length} columns)`;
-		if (rows > limit) throw this.tooBig(`${shape} are too many for Rows output (limit ${countText(limit)})`);
+		if (rows > limit)
+			throw this.tooBig(`${shape} are too many for Rows output (limit ${countText(limit)})`);
 		const bytes = this.bytesHandedOn + (await this.estimatedBytes(relation, columns));
 		const budget = limit * ROWS_OUTPUT_BYTES_PER_ROW;
 		if (bytes > budget) {
-			throw this.tooBig(`${shape} hold about ${megabytes(bytes)}, too much for Rows output (limit ${countText(limit)} rows, ${megabytes(budget)})`);
+			throw this.tooBig(
+				`${shape} hold about ${megabytes(bytes)}, too much for Rows output (limit ${countText(limit)} rows, ${megabytes(budget)})`,
+			);
 		}
 		this.rowsHandedOn = rows;
 		this.bytesHandedOn = bytes;
@@ -193,28 +215,57 @@ export class TableEmitter {
 	private passedOn(request: EmitRequest): INodeExecutionData | undefined {
 		const incoming = request.unchangedFrom;
 		if (!incoming) return undefined;
-		const table = Object.values(incoming.binary ?? {}).filter((data) => isTableBinary(incoming, data));
+		const table = Object.values(incoming.binary ?? {}).filter((data) =>
+			isTableBinary(incoming, data),
+		);
 		if (table.length !== 1) return undefined;
 		const options = this.settings.tableOptions;
 		// A preview size or file name set on this node needs a table of its own.
-		if (options.previewRows !== undefined || options.fileName?.trim() || spreadsheetFormat(options.spreadsheetCopy)) return undefined;
+		if (
+			options.previewRows !== undefined ||
+			options.fileName?.trim() ||
+			spreadsheetFormat(options.spreadsheetCopy)
+		)
+			return undefined;
 		const property = options.binaryPropertyName?.trim() || 'data';
 		// The upstream node's sentence and figures are not this node's: only the contract travels on.
 		const { preview, tableFormat, rowCount, columnCount, columns } = incoming.json;
 		return {
-			json: { ...this.readable(request), preview, tableFormat, rowCount, columnCount, columns, statistics: request.statistics },
+			json: {
+				...this.readable(request),
+				preview,
+				tableFormat,
+				rowCount,
+				columnCount,
+				columns,
+				statistics: request.statistics,
+			},
 			binary: { [property]: table[0] },
 			pairedItem: { item: 0 },
 		};
 	}
 
-	private async tableItem(ordered: string, orderBy: string, columns: Column[], request: EmitRequest): Promise<INodeExecutionData> {
+	private async tableItem(
+		ordered: string,
+		orderBy: string,
+		columns: Column[],
+		request: EmitRequest,
+	): Promise<INodeExecutionData> {
 		const options = this.settings.tableOptions;
 		const property = options.binaryPropertyName?.trim() || 'data';
 		const fileName = this.fileName(options.fileName, request.outputName);
 		const previewRows = options.previewRows ?? DEFAULT_PREVIEW_ROWS;
-		const path = this.session.scratchPath(`out-${Date.now()}-${Math.random().toString(36).slice(2)}.parquet`);
-		await parquet.write!({ session: this.session, relation: request.table.relation, orderBy, columns, path, options: {} });
+		const path = this.session.scratchPath(
+			`out-${Date.now()}-${Math.random().toString(36).slice(2)}.parquet`,
+		);
+		await parquet.write!({
+			session: this.session,
+			relation: request.table.relation,
+			orderBy,
+			columns,
+			path,
+			options: {},
+		});
 		const rowCount = await this.session.count(`SELECT count(*) FROM ${request.table.relation}`);
 		const preview = previewRows
 			? rowsToJson(await this.session.rows(`${ordered} LIMIT ${Math.floor(previewRows)}`), columns)
@@ -254,29 +305,57 @@ export class TableEmitter {
 	 * needs a Parquet reader, which Excel is not. Off by default: at a million rows a CSV copy
 	 * costs seconds and an xlsx one more than a minute.
 	 */
-	private async spreadsheetCopy(request: EmitRequest, orderBy: string, columns: Column[], options: Partial<TableOptions>): Promise<IBinaryKeyData> {
+	private async spreadsheetCopy(
+		request: EmitRequest,
+		orderBy: string,
+		columns: Column[],
+		options: Partial<TableOptions>,
+	): Promise<IBinaryKeyData> {
 		const format = spreadsheetFormat(options.spreadsheetCopy);
 		if (!format) return {};
-		const path = this.session.scratchPath(`copy-${Date.now()}-${Math.random().toString(36).slice(2)}.${format.value}`);
+		const path = this.session.scratchPath(
+			`copy-${Date.now()}-${Math.random().toString(36).slice(2)}.${format.value}`,
+		);
 		// With the byte order mark Excel reads accents right; formulas stay guarded (the writers' default).
-		await format.write!({ session: this.session, relation: request.table.relation, orderBy, columns, path, options: { bom: true } }).catch((error: Error) =>
+		await format.write!({
+			session: this.session,
+			relation: request.table.relation,
+			orderBy,
+			columns,
+			path,
+			options: { bom: true },
+		}).catch((error: Error) =>
 			Promise.reject(
-				new NodeOperationError(this.ctx.getNode(), `${this.ctx.getNode().name}: the ${format.name} Spreadsheet Copy could not be written: ${error.message}`, {
-					description: 'Set Spreadsheet Copy (Table Options) to CSV, which holds any number of rows, or keep fewer rows first (a filter, or Group By).',
-				}),
+				new NodeOperationError(
+					this.ctx.getNode(),
+					`${this.ctx.getNode().name}: the ${format.name} Spreadsheet Copy could not be written: ${error.message}`,
+					{
+						description:
+							'Set Spreadsheet Copy (Table Options) to CSV, which holds any number of rows, or keep fewer rows first (a filter, or Group By).',
+					},
+				),
 			),
 		);
-		const fileName = this.fileName(options.fileName, request.outputName).replace(/\.parquet$/i, `.${format.value}`);
+		const fileName = this.fileName(options.fileName, request.outputName).replace(
+			/\.parquet$/i,
+			`.${format.value}`,
+		);
 		return { [SPREADSHEET_COPY_PROPERTY]: await storeFile(this.ctx, path, fileName, format) };
 	}
 
 	private fileName(configured: string | undefined, outputName: string | undefined): string {
-		const base = configured?.trim() || `${this.ctx.getNode().name.replace(/[^\w.-]+/g, '_')}.parquet`;
+		const base =
+			configured?.trim() || `${this.ctx.getNode().name.replace(/[^\w.-]+/g, '_')}.parquet`;
 		if (!outputName) return base;
-		return base.replace(/(\.parquet)?$/i, `_${outputName.toLowerCase().replace(/\W+/g, '_')}.parquet`);
+		return base.replace(
+			/(\.parquet)?$/i,
+			`_${outputName.toLowerCase().replace(/\W+/g, '_')}.parquet`,
+		);
 	}
 }
 
 function megabytes(bytes: number): string {
-	return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 2 ** 20))} MB`;
+	return bytes >= 2 ** 30
+		? `${(bytes / 2 ** 30).toFixed(1)} GB`
+		: `${Math.max(1, Math.round(bytes / 2 ** 20))} MB`;
 }

@@ -36,7 +36,8 @@ function inputSettings(ctx: IExecuteFunctions): InputSettings {
 	const fileOptions = parameters.collection<FileOptions>('fileOptions');
 	return {
 		mode: parameters.choice('inputMode', INPUT_MODES, 'auto'),
-		binaryPropertyName: parameters.trimmed('binaryPropertyName', DEFAULT_BINARY_PROPERTY) || DEFAULT_BINARY_PROPERTY,
+		binaryPropertyName:
+			parameters.trimmed('binaryPropertyName', DEFAULT_BINARY_PROPERTY) || DEFAULT_BINARY_PROPERTY,
 		fileFormat: String(fileOptions.fileFormat ?? 'auto'),
 		fileOptions,
 	};
@@ -77,21 +78,40 @@ export class TableLoader {
 	 * Only for nodes whose SQL uses the row order in nothing but ORDER BY: DuckDB 1.5's
 	 * file_row_number fails inside window functions ("INTERNAL Error: … BIGINT … UBIGINT").
 	 */
-	async load(inputIndex: number, name: string, label: string, options: { inPlace?: boolean } = {}): Promise<Table> {
-		return await this.clock.measure('load', async () => await this.loadTable(inputIndex, name, label, options.inPlace ?? false));
+	async load(
+		inputIndex: number,
+		name: string,
+		label: string,
+		options: { inPlace?: boolean } = {},
+	): Promise<Table> {
+		return await this.clock.measure(
+			'load',
+			async () => await this.loadTable(inputIndex, name, label, options.inPlace ?? false),
+		);
 	}
 
-	private async loadTable(inputIndex: number, name: string, label: string, inPlace: boolean): Promise<Table> {
+	private async loadTable(
+		inputIndex: number,
+		name: string,
+		label: string,
+		inPlace: boolean,
+	): Promise<Table> {
 		const items = this.ctx.getInputData(inputIndex);
 		if (!items.length) {
 			throw new NodeOperationError(this.ctx.getNode(), `${label} received no items`, {
 				description: 'Connect a node that outputs rows, a file or a table to this input.',
 			});
 		}
-		const property = this.settings.mode === 'items' ? this.settings.binaryPropertyName : this.propertyToRead(items, label);
+		const property =
+			this.settings.mode === 'items'
+				? this.settings.binaryPropertyName
+				: this.propertyToRead(items, label);
 		const hasBinary = items.some((item) => item.binary?.[property]);
-		const fromItems = this.settings.mode === 'items' || (this.settings.mode === 'auto' && !hasBinary);
-		const { read, source } = fromItems ? await this.readItems(items, label) : await this.readFiles(items, label, property);
+		const fromItems =
+			this.settings.mode === 'items' || (this.settings.mode === 'auto' && !hasBinary);
+		const { read, source } = fromItems
+			? await this.readItems(items, label)
+			: await this.readFiles(items, label, property);
 		let table: Pick<Table, 'relation' | 'order' | 'columns'>;
 		try {
 			if (inPlace && read.order) {
@@ -103,7 +123,9 @@ export class TableLoader {
 			}
 		} catch (error) {
 			// Out of memory is the engine's limit, not the file: runTableNode says how to raise it.
-			throw isOutOfMemory(error) ? error : this.fileError(error, source.files ? `${label}: ${source.files.join(', ')}` : label, 0);
+			throw isOutOfMemory(error)
+				? error
+				: this.fileError(error, source.files ? `${label}: ${source.files.join(', ')}` : label, 0);
 		}
 		const rows = await this.session.count(`SELECT count(*) FROM ${table.relation}`);
 		return { ...table, label, rows, source };
@@ -119,22 +141,32 @@ export class TableLoader {
 	 */
 	private propertyToRead(items: INodeExecutionData[], where: string): string {
 		const asked = this.settings.binaryPropertyName;
-		if (asked !== DEFAULT_BINARY_PROPERTY || items.some((item) => item.binary?.[asked])) return asked;
-		const carried = Object.keys(items[0].binary ?? {}).filter((name) => items.every((item) => item.binary?.[name]));
+		if (asked !== DEFAULT_BINARY_PROPERTY || items.some((item) => item.binary?.[asked]))
+			return asked;
+		const carried = Object.keys(items[0].binary ?? {}).filter((name) =>
+			items.every((item) => item.binary?.[name]),
+		);
 		if (carried.length === 1) return carried[0];
 		if (carried.length === 0) return asked;
-		throw new NodeOperationError(this.ctx.getNode(), `${where}: no file in the binary property "${asked}"; the items carry ${carried.map((name) => `"${name}"`).join(', ')}`, {
-			description: `Set "Input Binary Property" to the one to read, e.g. ${carried[0]} (after Load Sales Exports each export has its own property). Or set Input to "Items" to read the items' JSON fields as rows.`,
-		});
+		throw new NodeOperationError(
+			this.ctx.getNode(),
+			`${where}: no file in the binary property "${asked}"; the items carry ${carried.map((name) => `"${name}"`).join(', ')}`,
+			{
+				description: `Set "Input Binary Property" to the one to read, e.g. ${carried[0]} (after Load Sales Exports each export has its own property). Or set Input to "Items" to read the items' JSON fields as rows.`,
+			},
+		);
 	}
 
 	private async copyRows(name: string, read: ReadResult): Promise<CreatedTable> {
 		// No ORDER BY: DuckDB keeps a file's row order in CREATE TABLE AS (preserve_insertion_order),
 		// and sorting a million wide rows by file_row_number cost seconds and memory.
 		const { exactSql } = read;
-		const created = await this.createTable(name, `SELECT * FROM ${read.sql}`).catch(async (error: unknown) =>
-			// A sampled type guess that a later row breaks: read again, every row sampled.
-			exactSql && !isOutOfMemory(error) ? await this.createTable(name, `SELECT * FROM ${exactSql}`) : Promise.reject(error),
+		const created = await this.createTable(name, `SELECT * FROM ${read.sql}`).catch(
+			async (error: unknown) =>
+				// A sampled type guess that a later row breaks: read again, every row sampled.
+				exactSql && !isOutOfMemory(error)
+					? await this.createTable(name, `SELECT * FROM ${exactSql}`)
+					: Promise.reject(error),
 		);
 		if (!(await this.textifyMixedColumns(created.relation))) return created;
 		return { ...created, columns: await this.columnsOf(created.relation) };
@@ -152,7 +184,10 @@ export class TableLoader {
 		return await describeColumns(this.session, relation);
 	}
 
-	private async readItems(items: INodeExecutionData[], where: string): Promise<{ read: ReadResult; source: TableSource }> {
+	private async readItems(
+		items: INodeExecutionData[],
+		where: string,
+	): Promise<{ read: ReadResult; source: TableSource }> {
 		const path = this.scratchFile('items.ndjson');
 		const writer = new NdjsonWriter(path);
 		let fields = 0;
@@ -162,14 +197,25 @@ export class TableLoader {
 		}
 		await writer.close();
 		if (fields === 0) {
-			throw new NodeOperationError(this.ctx.getNode(), `${where}: the incoming items have no fields`, {
-				description: `Expected one row per item, or a file in the binary property "${this.settings.binaryPropertyName}". Check the previous node's output, or set Input to "File or Table in a Binary Property".`,
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`${where}: the incoming items have no fields`,
+				{
+					description: `Expected one row per item, or a file in the binary property "${this.settings.binaryPropertyName}". Check the previous node's output, or set Input to "File or Table in a Binary Property".`,
+				},
+			);
 		}
-		return { read: readJsonSql(path), source: { kind: 'items', detail: `${items.length} n8n item(s), one row each` } };
+		return {
+			read: readJsonSql(path),
+			source: { kind: 'items', detail: `${items.length} n8n item(s), one row each` },
+		};
 	}
 
-	private async readFiles(items: INodeExecutionData[], where: string, property: string): Promise<{ read: ReadResult; source: TableSource }> {
+	private async readFiles(
+		items: INodeExecutionData[],
+		where: string,
+		property: string,
+	): Promise<{ read: ReadResult; source: TableSource }> {
 		const reads: ReadResult[] = [];
 		const names: string[] = [];
 		const formats = new Set<string>();
@@ -195,10 +241,14 @@ export class TableLoader {
 			const format = isOurTable ? parquet : this.formatOf(binary);
 			const fileLabel = describeFile(binary, index);
 			if (!format?.read) {
-				throw new NodeOperationError(this.ctx.getNode(), `${where}: cannot tell the format of ${fileLabel}`, {
-					description: `File name "${binary.fileName ?? ''}", type "${binary.mimeType}". Supported: ${readableExtensions()}. Set "File Format" under File Options.`,
-					itemIndex: index,
-				});
+				throw new NodeOperationError(
+					this.ctx.getNode(),
+					`${where}: cannot tell the format of ${fileLabel}`,
+					{
+						description: `File name "${binary.fileName ?? ''}", type "${binary.mimeType}". Supported: ${readableExtensions()}. Set "File Format" under File Options.`,
+						itemIndex: index,
+					},
+				);
 			}
 			const path = await this.localPath(binary, index);
 			names.push(binary.fileName ?? `item ${index + 1}`);
@@ -223,14 +273,32 @@ export class TableLoader {
 				? reads[0]
 				: {
 						sql: stacked(reads.map((r) => r.sql)),
-						exactSql: reads.some((r) => r.exactSql) ? stacked(reads.map((r) => r.exactSql ?? r.sql)) : undefined,
+						exactSql: reads.some((r) => r.exactSql)
+							? stacked(reads.map((r) => r.exactSql ?? r.sql))
+							: undefined,
 					};
 		if (tables === items.length) {
-			return { read, source: { kind: 'table', format: 'parquet', files: names, detail: `table from a Sales Analytics node (${names.join(', ')})` } };
+			return {
+				read,
+				source: {
+					kind: 'table',
+					format: 'parquet',
+					files: names,
+					detail: `table from a Sales Analytics node (${names.join(', ')})`,
+				},
+			};
 		}
 		const format = [...formats].join('+');
 		const detailText = details.length ? `, ${[...new Set(details)].join(', ')}` : '';
-		return { read, source: { kind: 'file', format, files: names, detail: `${format} file ${names.join(', ')}${detailText}` } };
+		return {
+			read,
+			source: {
+				kind: 'file',
+				format,
+				files: names,
+				detail: `${format} file ${names.join(', ')}${detailText}`,
+			},
+		};
 	}
 
 	private formatOf(binary: IBinaryData): TableFileFormat | undefined {
@@ -240,12 +308,18 @@ export class TableLoader {
 	}
 
 	private scratchFile(suffix: string): string {
-		return this.session.scratchPath(`${Date.now()}-${Math.random().toString(36).slice(2)}-${suffix}`);
+		return this.session.scratchPath(
+			`${Date.now()}-${Math.random().toString(36).slice(2)}-${suffix}`,
+		);
 	}
 
 	private fileError(error: unknown, what: string, itemIndex: number): NodeOperationError {
 		if (error instanceof NodeOperationError) return error;
-		if (error instanceof FileProblem) return new NodeOperationError(this.ctx.getNode(), `${what}: ${error.message}`, { description: error.hint, itemIndex });
+		if (error instanceof FileProblem)
+			return new NodeOperationError(this.ctx.getNode(), `${what}: ${error.message}`, {
+				description: error.hint,
+				itemIndex,
+			});
 		const message = (error as Error).message.split('\n')[0];
 		return new NodeOperationError(this.ctx.getNode(), `${what} could not be read: ${message}`, {
 			description:

@@ -65,7 +65,11 @@ export function explicitOrder(order: string | undefined): string | undefined {
  * scanned: ORDER BY rowid would sort it, even under a LIMIT (1-2 s and a sort's memory per
  * million rows, measured).
  */
-export function selectInOrder(relation: string, order: string | undefined, projection = '*'): string {
+export function selectInOrder(
+	relation: string,
+	order: string | undefined,
+	projection = '*',
+): string {
 	const sortBy = explicitOrder(order);
 	return `SELECT ${projection} FROM ${relation}${sortBy ? ` ORDER BY ${sortBy}` : ''}`;
 }

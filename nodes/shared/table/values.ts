@@ -7,7 +7,8 @@ type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string
 /** DuckDB values made into what n8n items hold: numbers stay numbers, dates become ISO text. */
 function toJson(value: JS, isDate = false): JsonValue {
 	if (value === null || value === undefined) return null;
-	if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+	if (typeof value === 'bigint')
+		return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
 	if (value instanceof Date) {
 		if (Number.isNaN(value.getTime())) return null;
 		return isDate ? value.toISOString().slice(0, 10) : value.toISOString();
@@ -24,7 +25,9 @@ function toJson(value: JS, isDate = false): JsonValue {
 
 /** Without column types, DATE values come out as ISO timestamps: fine for samples in a summary. */
 export function rowsToJson(rows: Array<Record<string, JS>>, columns?: Column[]): IDataObject[] {
-	const dates = new Set(columns?.filter((column) => column.typeId === DuckDBTypeId.DATE).map((column) => column.name));
+	const dates = new Set(
+		columns?.filter((column) => column.typeId === DuckDBTypeId.DATE).map((column) => column.name),
+	);
 	return rows.map((row) => {
 		const out: IDataObject = {};
 		for (const name of columns?.map((column) => column.name) ?? Object.keys(row)) {

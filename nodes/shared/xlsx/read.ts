@@ -26,7 +26,11 @@ export interface XlsxProblem {
 	hint: string;
 }
 
-export async function readXlsxSheet(path: string, wantedSheet: string, outPath: string): Promise<XlsxReadResult | XlsxProblem> {
+export async function readXlsxSheet(
+	path: string,
+	wantedSheet: string,
+	outPath: string,
+): Promise<XlsxReadResult | XlsxProblem> {
 	let zip: ZipParts | undefined;
 	try {
 		zip = await ZipParts.open(path);
@@ -35,17 +39,32 @@ export async function readXlsxSheet(path: string, wantedSheet: string, outPath: 
 		const index = wantedSheet ? names.indexOf(wantedSheet) : names.length ? 0 : -1;
 		if (index === -1) {
 			return {
-				problem: names.length ? `sheet "${wantedSheet}" was not found in the workbook` : 'the workbook has no worksheet',
-				hint: names.length ? `Sheets found: ${names.join(', ')}. Set "Sheet Name" to one of them, or leave it empty for the first sheet.` : 'Export the data again with at least one sheet.',
+				problem: names.length
+					? `sheet "${wantedSheet}" was not found in the workbook`
+					: 'the workbook has no worksheet',
+				hint: names.length
+					? `Sheets found: ${names.join(', ')}. Set "Sheet Name" to one of them, or leave it empty for the first sheet.`
+					: 'Export the data again with at least one sheet.',
 			};
 		}
 		const sheet = workbook.sheets[index];
 		const dateStyles = workbook.stylesPart ? dateStylesOf(await zip.text(workbook.stylesPart)) : [];
-		const sharedStrings = workbook.sharedStringsPart ? await readSharedStrings(await zip.stream(workbook.sharedStringsPart)) : new SharedStrings();
+		const sharedStrings = workbook.sharedStringsPart
+			? await readSharedStrings(await zip.stream(workbook.sharedStringsPart))
+			: new SharedStrings();
 		const converter = new SheetToNdjson(sharedStrings, dateStyles, workbook.date1904);
 		await converter.convert(await zip.stream(sheet.part), outPath);
-		if (converter.columns.length === 0) return { problem: `sheet "${sheet.name}" is empty`, hint: 'The first non-empty row must hold the column names.' };
-		return { sheet: sheet.name, sheets: names.slice(0, index + 1), rows: converter.rows, columns: converter.columns };
+		if (converter.columns.length === 0)
+			return {
+				problem: `sheet "${sheet.name}" is empty`,
+				hint: 'The first non-empty row must hold the column names.',
+			};
+		return {
+			sheet: sheet.name,
+			sheets: names.slice(0, index + 1),
+			rows: converter.rows,
+			columns: converter.columns,
+		};
 	} catch (error) {
 		return {
 			problem: `the file is not a readable .xlsx workbook (${(error as Error).message})`,
@@ -95,12 +114,16 @@ class ZipParts {
 	async stream(part: string): Promise<Readable> {
 		const entry = this.entries.get(part.toLowerCase());
 		if (!entry) throw new Error(`${part} is missing`);
-		if (!entry.canDecodeFileData()) throw new Error(`${part} is encrypted or compressed in an unsupported way`);
+		if (!entry.canDecodeFileData())
+			throw new Error(`${part} is encrypted or compressed in an unsupported way`);
 		const raw = await this.zip.openReadStreamPromise(entry, { decodeFileData: false });
 		if (entry.compressionMethod === STORED) return raw;
 		// zlib works in the thread pool: a deep queue lets it inflate ahead while the sheet is scanned.
 		// (Stream options reach the Transform; ZlibOptions does not declare them.)
-		const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK, readableHighWaterMark: INFLATE_QUEUE } as ZlibOptions);
+		const inflate = createInflateRaw({
+			chunkSize: INFLATE_CHUNK,
+			readableHighWaterMark: INFLATE_QUEUE,
+		} as ZlibOptions);
 		raw.on('error', (error) => inflate.destroy(error));
 		// A sheet read up to its </sheetData> is left unfinished: its file reads stop with it.
 		inflate.once('close', () => raw.destroy());
@@ -134,8 +157,11 @@ const RELATIONSHIP_TYPE = 'http://schemas.openxmlformats.org/officeDocument/2006
 async function readWorkbook(zip: ZipParts): Promise<WorkbookParts> {
 	if (!zip.has('xl/workbook.xml')) throw new Error('xl/workbook.xml is missing');
 	const workbookXml = await zip.text('xl/workbook.xml');
-	const relations = zip.has('xl/_rels/workbook.xml.rels') ? relationshipsOf(await zip.text('xl/_rels/workbook.xml.rels')) : [];
-	const partOf = (type: string) => relations.find((relation) => relation.type === RELATIONSHIP_TYPE + type)?.part;
+	const relations = zip.has('xl/_rels/workbook.xml.rels')
+		? relationshipsOf(await zip.text('xl/_rels/workbook.xml.rels'))
+		: [];
+	const partOf = (type: string) =>
+		relations.find((relation) => relation.type === RELATIONSHIP_TYPE + type)?.part;
 	const byId = new Map(relations.map((relation) => [relation.id, relation]));
 	const sheets: WorkbookParts['sheets'] = [];
 	for (const tag of workbookXml.match(/<sheet\s[^>]*>/g) ?? []) {
@@ -143,13 +169,16 @@ async function readWorkbook(zip: ZipParts): Promise<WorkbookParts> {
 		const relationId = [...attributes].find(([name]) => name.endsWith(':id'))?.[1];
 		const relation = relationId === undefined ? undefined : byId.get(relationId);
 		// Chart sheets and dialog sheets hold no table.
-		if (relation?.type === RELATIONSHIP_TYPE + 'worksheet') sheets.push({ name: attributes.get('name') ?? '', part: relation.part });
+		if (relation?.type === RELATIONSHIP_TYPE + 'worksheet')
+			sheets.push({ name: attributes.get('name') ?? '', part: relation.part });
 	}
 	const workbookProperties = attributesOf(/<workbookPr\s[^>]*>/.exec(workbookXml)?.[0] ?? '');
 	const date1904 = workbookProperties.get('date1904');
 	return {
 		sheets,
-		sharedStringsPart: partOf('sharedStrings') ?? (zip.has('xl/sharedStrings.xml') ? 'xl/sharedStrings.xml' : undefined),
+		sharedStringsPart:
+			partOf('sharedStrings') ??
+			(zip.has('xl/sharedStrings.xml') ? 'xl/sharedStrings.xml' : undefined),
 		stylesPart: partOf('styles') ?? (zip.has('xl/styles.xml') ? 'xl/styles.xml' : undefined),
 		date1904: date1904 === '1' || date1904 === 'true',
 	};
@@ -160,21 +189,28 @@ function relationshipsOf(relsXml: string): Array<{ id: string; type: string; par
 		const attributes = attributesOf(tag);
 		const target = attributes.get('Target') ?? '';
 		// Targets are relative to xl/, or absolute from the package root.
-		const part = target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
+		const part = target.startsWith('/')
+			? target.slice(1)
+			: posix.normalize(posix.join('xl', target));
 		return { id: attributes.get('Id') ?? '', type: attributes.get('Type') ?? '', part };
 	});
 }
 
 function attributesOf(tag: string): Map<string, string> {
 	const attributes = new Map<string, string>();
-	for (const [, name, doubleQuoted, singleQuoted] of tag.matchAll(/([^\s=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+	for (const [, name, doubleQuoted, singleQuoted] of tag.matchAll(
+		/([^\s=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g,
+	)) {
 		attributes.set(name, decodeEntities(doubleQuoted ?? singleQuoted));
 	}
 	return attributes;
 }
 
 /** Built-in number formats Excel shows as dates or times (not declared in styles.xml). */
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILT_IN_DATE_FORMATS = new Set([
+	14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51,
+	52, 53, 54, 55, 56, 57, 58,
+]);
 
 /** ExcelJS's test, kept so that the same cells become dates: a date letter outside [..] and "..". */
 function isDateFormatCode(formatCode: string): boolean {
@@ -205,18 +241,25 @@ const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quo
 
 function decodeEntities(text: string): string {
 	if (!text.includes('&')) return text;
-	return text.replace(ENTITY, (entity, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
-		if (name) return NAMED_ENTITIES[name];
-		const codePoint = hex ? parseInt(hex, 16) : Number(decimal);
-		return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
-	});
+	return text.replace(
+		ENTITY,
+		(entity, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
+			if (name) return NAMED_ENTITIES[name];
+			const codePoint = hex ? parseInt(hex, 16) : Number(decimal);
+			return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
+		},
+	);
 }
 
 /** Cell text as Excel means it: XML line ends and entities, then Excel's _xHHHH_ escapes (_x000D_ is a CR). */
 function decodeCellText(raw: string): string {
 	let text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
 	text = decodeEntities(text);
-	return text.includes('_x') ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : text;
+	return text.includes('_x')
+		? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+				String.fromCharCode(parseInt(hex, 16)),
+			)
+		: text;
 }
 
 /** The text of a shared or inline string: its <t> runs joined, without the phonetic reading runs (<rPh>). */
@@ -271,7 +314,9 @@ class SharedStrings {
 	}
 
 	byteLength(index: number): number {
-		return index < 0 || index >= this.ends.length ? 0 : this.ends[index] - (index ? this.ends[index - 1] : 0);
+		return index < 0 || index >= this.ends.length
+			? 0
+			: this.ends[index] - (index ? this.ends[index - 1] : 0);
 	}
 }
 
@@ -375,7 +420,8 @@ function writeAscii(text: string, target: Buffer, at: number): number {
 }
 
 function bytesAre(bytes: Buffer, at: number, ascii: string): boolean {
-	for (let index = 0; index < ascii.length; index++) if (bytes[at + index] !== ascii.charCodeAt(index)) return false;
+	for (let index = 0; index < ascii.length; index++)
+		if (bytes[at + index] !== ascii.charCodeAt(index)) return false;
 	return true;
 }
 
@@ -387,21 +433,42 @@ function ensureRoom(buffer: Buffer, used: number, needed: number): Buffer {
 	return larger;
 }
 
-const NAMED_ENTITY_BYTES: Array<[string, number]> = [['amp;', AMPERSAND], ['lt;', LT], ['gt;', GT], ['quot;', DOUBLE_QUOTE], ['apos;', SINGLE_QUOTE]];
+const NAMED_ENTITY_BYTES: Array<[string, number]> = [
+	['amp;', AMPERSAND],
+	['lt;', LT],
+	['gt;', GT],
+	['quot;', DOUBLE_QUOTE],
+	['apos;', SINGLE_QUOTE],
+];
 /** JSON.stringify's short escapes. */
-const SHORT_ESCAPES: Record<number, number> = { 8: 98, 9: 116, 10: 110, 12: 102, 13: 114, [DOUBLE_QUOTE]: DOUBLE_QUOTE, [BACKSLASH]: BACKSLASH };
+const SHORT_ESCAPES: Record<number, number> = {
+	8: 98,
+	9: 116,
+	10: 110,
+	12: 102,
+	13: 114,
+	[DOUBLE_QUOTE]: DOUBLE_QUOTE,
+	[BACKSLASH]: BACKSLASH,
+};
 const HEX_DIGITS = '0123456789abcdef';
 
 /** Where an entity at bytes[at] ('&') decodes: its code point × 16 + its length, or -1 when it is none (then '&' is text). */
 function entityAt(bytes: Buffer, at: number, end: number): number {
-	for (const [name, codePoint] of NAMED_ENTITY_BYTES) if (at + name.length < end && bytesAre(bytes, at + 1, name)) return codePoint * 16 + name.length + 1;
+	for (const [name, codePoint] of NAMED_ENTITY_BYTES)
+		if (at + name.length < end && bytesAre(bytes, at + 1, name))
+			return codePoint * 16 + name.length + 1;
 	if (bytes[at + 1] !== 35 /* # */) return -1;
 	const hex = bytes[at + 2] === LETTER_X;
 	let codePoint = 0;
 	let digit = at + (hex ? 3 : 2);
 	for (; digit < end && digit - at < 12; digit++) {
 		const code = bytes[digit];
-		const value = code >= DIGIT_0 && code <= DIGIT_9 ? code - DIGIT_0 : hex && (code | 32) >= 97 && (code | 32) <= 102 ? (code | 32) - 87 : -1;
+		const value =
+			code >= DIGIT_0 && code <= DIGIT_9
+				? code - DIGIT_0
+				: hex && (code | 32) >= 97 && (code | 32) <= 102
+					? (code | 32) - 87
+					: -1;
 		if (value < 0) break;
 		codePoint = codePoint * (hex ? 16 : 10) + value;
 	}
@@ -444,12 +511,25 @@ function writeJsonCodePoint(codePoint: number, target: Buffer, at: number): numb
  * would; needs 6 bytes per byte of room. Returns where it ends, or -1 for what is left to them:
  * Excel's _xHHHH_ escapes, and entities that are no plain character.
  */
-function writeXmlTextJson(bytes: Buffer, start: number, end: number, target: Buffer, at: number): number {
+function writeXmlTextJson(
+	bytes: Buffer,
+	start: number,
+	end: number,
+	target: Buffer,
+	at: number,
+): number {
 	target[at++] = DOUBLE_QUOTE;
 	let plainFrom = start;
 	for (let index = start; index < end; index++) {
 		const code = bytes[index];
-		if (code >= SPACE && code !== DOUBLE_QUOTE && code !== AMPERSAND && code !== BACKSLASH && code !== UNDERSCORE) continue;
+		if (
+			code >= SPACE &&
+			code !== DOUBLE_QUOTE &&
+			code !== AMPERSAND &&
+			code !== BACKSLASH &&
+			code !== UNDERSCORE
+		)
+			continue;
 		at = copyBytes(bytes, plainFrom, index, target, at);
 		plainFrom = index + 1;
 		if (code === UNDERSCORE) {
@@ -462,7 +542,12 @@ function writeXmlTextJson(bytes: Buffer, start: number, end: number, target: Buf
 				continue;
 			}
 			const codePoint = Math.floor(entity / 16);
-			if (codePoint === UNDERSCORE || (codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint > 0x10ffff) return -1;
+			if (
+				codePoint === UNDERSCORE ||
+				(codePoint >= 0xd800 && codePoint <= 0xdfff) ||
+				codePoint > 0x10ffff
+			)
+				return -1;
 			at = writeJsonCodePoint(codePoint, target, at);
 			index += (entity % 16) - 1;
 			plainFrom = index + 1;
@@ -517,7 +602,11 @@ function isCanonicalNumber(bytes: Buffer, start: number, end: number): boolean {
 	while (at < end && bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9) at++;
 	const integerDigits = at - integerStart;
 	if (integerDigits === 0 || (integerDigits > 1 && bytes[integerStart] === DIGIT_0)) return false;
-	if (at === end) return integerDigits <= 15 && !(integerDigits === 1 && bytes[integerStart] === DIGIT_0 && integerStart > start);
+	if (at === end)
+		return (
+			integerDigits <= 15 &&
+			!(integerDigits === 1 && bytes[integerStart] === DIGIT_0 && integerStart > start)
+		);
 	if (bytes[at] !== DOT || at + 1 === end || bytes[end - 1] === DIGIT_0) return false;
 	const fractionStart = ++at;
 	while (at < end && bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9) at++;
@@ -607,7 +696,8 @@ function isoDateJson(text: string): string {
 function headerNames(cells: Array<string | number | boolean | null>): string[] {
 	const seen = new Map<string, number>();
 	return cells.map((cell, index) => {
-		const base = cell === null || String(cell).trim() === '' ? `column_${index + 1}` : String(cell).trim();
+		const base =
+			cell === null || String(cell).trim() === '' ? `column_${index + 1}` : String(cell).trim();
 		const count = (seen.get(base.toLowerCase()) ?? 0) + 1;
 		seen.set(base.toLowerCase(), count);
 		return count === 1 ? base : `${base}_${count}`;
@@ -744,13 +834,22 @@ class SheetToNdjson {
 			if (open === -1) return end;
 			const first = bytes[open + 1];
 			const second = bytes[open + 2];
-			if (first === 99 /* c */ && (second === SPACE || second === GT || second === SLASH) && this.inRow) {
+			if (
+				first === 99 /* c */ &&
+				(second === SPACE || second === GT || second === SLASH) &&
+				this.inRow
+			) {
 				// The attributes are read on the way to the '>'.
 				const close = this.openCell(bytes, open + 2, end);
 				if (close === -1) return open;
 				at = close + 1;
 				// Most cells are <c …><v>…</v></c>: read them here rather than tag by tag. Values hold no '<'.
-				if (bytes[close - 1] !== SLASH && bytes[close + 1] === LT && bytes[close + 2] === 118 /* v */ && bytes[close + 3] === GT) {
+				if (
+					bytes[close - 1] !== SLASH &&
+					bytes[close + 1] === LT &&
+					bytes[close + 2] === 118 /* v */ &&
+					bytes[close + 3] === GT
+				) {
 					const valueEnd = valueEndOf(bytes, close + 4, end);
 					// The cell is open: the rest of it is read from its <v> on.
 					if (valueEnd === -1 || valueEnd + 4 > end) return close + 1;
@@ -771,9 +870,16 @@ class SheetToNdjson {
 			} else if (first === 105 /* i */ && second === 115 /* s */ && close === open + 3) {
 				const inlineEnd = bytes.indexOf('</is>', close);
 				if (inlineEnd === -1) return open;
-				if (this.inRow) this.storeJson(JSON.stringify(stringItemText(utf8(this.text.slice(close + 1, inlineEnd)))));
+				if (this.inRow)
+					this.storeJson(
+						JSON.stringify(stringItemText(utf8(this.text.slice(close + 1, inlineEnd)))),
+					);
 				at = inlineEnd + 5;
-			} else if (first === 114 /* r */ && bytesAre(bytes, open + 1, 'row') && (isSpace(bytes[open + 4]) || close === open + 4)) {
+			} else if (
+				first === 114 /* r */ &&
+				bytesAre(bytes, open + 1, 'row') &&
+				(isSpace(bytes[open + 4]) || close === open + 4)
+			) {
 				// <row/> holds no cells.
 				if (bytes[close - 1] !== SLASH) this.openRow(open + 4, close);
 			} else if (first === SLASH && close === open + 5 && bytesAre(bytes, open + 2, 'row')) {
@@ -827,7 +933,8 @@ class SheetToNdjson {
 			let nameEnd = at + 1;
 			while (nameEnd < end && bytes[nameEnd] !== EQUALS && !isSpace(bytes[nameEnd])) nameEnd++;
 			let valueStart = nameEnd;
-			while (valueStart < end && (isSpace(bytes[valueStart]) || bytes[valueStart] === EQUALS)) valueStart++;
+			while (valueStart < end && (isSpace(bytes[valueStart]) || bytes[valueStart] === EQUALS))
+				valueStart++;
 			const quote = bytes[valueStart++];
 			if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) {
 				// Not XML: the tag ends at its '>'.
@@ -849,7 +956,8 @@ class SheetToNdjson {
 		this.nextColumn = this.cellColumn + 1;
 		this.cellType = type;
 		// As ExcelJS: style 0 or an unknown style leaves the row's style.
-		this.cellIsDate = style > 0 && style < this.dateStyles.length ? this.dateStyles[style] : this.rowIsDate;
+		this.cellIsDate =
+			style > 0 && style < this.dateStyles.length ? this.dateStyles[style] : this.rowIsDate;
 		return at;
 	}
 
@@ -919,7 +1027,11 @@ class SheetToNdjson {
 		if (nonEmpty) this.rowHasValue = true;
 		const column = this.cellColumn;
 		const prefixes = this.keyPrefixes;
-		const member = prefixes.length ? (column < this.memberOfColumn.length ? this.memberOfColumn[column] : -1) : column;
+		const member = prefixes.length
+			? column < this.memberOfColumn.length
+				? this.memberOfColumn[column]
+				: -1
+			: column;
 		if (member < 0) return -1;
 		const prefix = prefixes.length ? prefixes[member] : NO_BYTES;
 		this.rowBytes = ensureRoom(this.rowBytes, this.rowLength, prefix.length + length);
@@ -945,16 +1057,22 @@ class SheetToNdjson {
 	private takeHeader(): void {
 		const cells: Array<string | number | boolean | null> = [];
 		for (let column = 0; column < this.rowWidth; column++) {
-			const json = this.segmentRow[column] === this.rowSerial ? this.rowBytes.toString('utf8', this.segmentStart[column], this.segmentEnd[column]) : NULL_JSON;
+			const json =
+				this.segmentRow[column] === this.rowSerial
+					? this.rowBytes.toString('utf8', this.segmentStart[column], this.segmentEnd[column])
+					: NULL_JSON;
 			cells.push(JSON.parse(json) as string | number | boolean | null);
 		}
-		while (cells.length && (cells[cells.length - 1] === null || cells[cells.length - 1] === '')) cells.pop();
+		while (cells.length && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
+			cells.pop();
 		this.columns = headerNames(cells);
 		// As in the ExcelJS reader's row objects, a name given twice (headerNames makes 'a', 'a_2', 'a_2' of
 		// 'a', 'a', 'a_2') is one member, at its first place, holding its last column's value.
 		const names = [...new Set(this.columns)];
 		const lastColumnOf = new Map(this.columns.map((name, column) => [name, column]));
-		this.memberOfColumn = this.columns.map((name, column) => (lastColumnOf.get(name) === column ? names.indexOf(name) : -1));
+		this.memberOfColumn = this.columns.map((name, column) =>
+			lastColumnOf.get(name) === column ? names.indexOf(name) : -1,
+		);
 		const prefixes = names.map((name, member) => (member ? ',' : '{') + JSON.stringify(name) + ':');
 		this.keyPrefixes = prefixes.map((prefix) => Buffer.from(prefix));
 		this.nullMembers = prefixes.map((prefix) => Buffer.from(prefix + NULL_JSON));
@@ -977,7 +1095,8 @@ class SheetToNdjson {
 			}
 			const runStart = segmentStart[member];
 			let runEnd = segmentEnd[member++];
-			while (member < width && segmentRow[member] === rowSerial && segmentStart[member] === runEnd) runEnd = segmentEnd[member++];
+			while (member < width && segmentRow[member] === rowSerial && segmentStart[member] === runEnd)
+				runEnd = segmentEnd[member++];
 			at = copyBytes(rowBytes, runStart, runEnd, out, at);
 		}
 		out[at++] = 125; // }

@@ -101,7 +101,13 @@ function escapeXml(text: string): string {
 function escapeXmlSql(text: string): string {
 	const suspect = `strlen(to_json(${text})) <> strlen(${text}) + 2 OR contains(${text}, chr(65534)) OR contains(${text}, chr(65535))`;
 	let escaped = `CASE WHEN ${suspect} THEN regexp_replace(${text}, ${XML_INVALID_CHARS_SQL}, '', 'g') ELSE ${text} END`;
-	for (const [character, reference] of [["'&'", "'&amp;'"], ["'<'", "'&lt;'"], ["'>'", "'&gt;'"], [`'"'`, "'&quot;'"], ['chr(13)', "'&#13;'"]]) {
+	for (const [character, reference] of [
+		["'&'", "'&amp;'"],
+		["'<'", "'&lt;'"],
+		["'>'", "'&gt;'"],
+		[`'"'`, "'&quot;'"],
+		['chr(13)', "'&#13;'"],
+	]) {
 		escaped = `list_aggr(string_split(${escaped}, ${character}), 'string_agg', ${reference})`;
 	}
 	return `CASE WHEN contains(${text}, '&') OR contains(${text}, '<') OR contains(${text}, '>') OR ${suspect} THEN ${escaped} ELSE ${text} END`;
@@ -131,15 +137,22 @@ export function cellKind(column: Column): CellKind {
 	// The other integers and DECIMAL.
 	if (isNumeric(column)) return 'exact';
 	if (column.typeId === DuckDBTypeId.BOOLEAN) return 'boolean';
-	if (column.typeId === DuckDBTypeId.DATE || isTimestamp(column) || column.typeId === DuckDBTypeId.BLOB) return 'safeText';
+	if (
+		column.typeId === DuckDBTypeId.DATE ||
+		isTimestamp(column) ||
+		column.typeId === DuckDBTypeId.BLOB
+	)
+		return 'safeText';
 	return 'text';
 }
 
 /** The value a column contributes to the sheet, computed before the cells are built. */
 function sourceSql(column: Column): string {
 	const name = quoteIdentifier(column.name);
-	const iso = (timestamp: string) => `CASE WHEN isfinite(${name}) THEN strftime(${timestamp}, '%Y-%m-%dT%H:%M:%S.%gZ') END`;
-	if (column.typeId === DuckDBTypeId.DATE) return `CASE WHEN isfinite(${name}) THEN strftime(${name}, '%Y-%m-%d') END`;
+	const iso = (timestamp: string) =>
+		`CASE WHEN isfinite(${name}) THEN strftime(${timestamp}, '%Y-%m-%dT%H:%M:%S.%gZ') END`;
+	if (column.typeId === DuckDBTypeId.DATE)
+		return `CASE WHEN isfinite(${name}) THEN strftime(${name}, '%Y-%m-%d') END`;
 	if (column.typeId === DuckDBTypeId.TIMESTAMP_TZ) return iso(`timezone('UTC', ${name})`);
 	if (isTimestamp(column)) return iso(`CAST(${name} AS TIMESTAMP)`);
 	if (column.typeId === DuckDBTypeId.BLOB) return `to_base64(${name})`;
@@ -162,11 +175,23 @@ interface CellSql {
 	otherwise?: string;
 }
 
-function cellSql(kind: CellKind, value: string, row: string, letter: string, style: number): CellSql {
+function cellSql(
+	kind: CellKind,
+	value: string,
+	row: string,
+	letter: string,
+	style: number,
+): CellSql {
 	const styleAttribute = style ? ` s="${style}"` : '';
 	const open: Part = { text: `<c r="${letter}` };
 	const rowNumber: Part = { sql: row };
-	const number: Part[] = [open, rowNumber, { text: `"${styleAttribute}><v>` }, { sql: value }, { text: '</v></c>' }];
+	const number: Part[] = [
+		open,
+		rowNumber,
+		{ text: `"${styleAttribute}><v>` },
+		{ sql: value },
+		{ text: '</v></c>' },
+	];
 	const inline = (text: string): Part[] => [
 		open,
 		rowNumber,
@@ -181,9 +206,22 @@ function cellSql(kind: CellKind, value: string, row: string, letter: string, sty
 		case 'float':
 			return { parts: number, when: `isfinite(${value})` };
 		case 'bigint':
-			return { parts: number, when: `${value} BETWEEN -9007199254740991 AND 9007199254740991`, otherwise: concatSql(inline(value)) };
+			return {
+				parts: number,
+				when: `${value} BETWEEN -9007199254740991 AND 9007199254740991`,
+				otherwise: concatSql(inline(value)),
+			};
 		case 'boolean':
-			return { parts: [open, rowNumber, { text: `"${styleAttribute} t="b"><v>` }, { sql: `CASE WHEN ${value} THEN '1' ELSE '0' END` }, { text: '</v></c>' }], when: notNull };
+			return {
+				parts: [
+					open,
+					rowNumber,
+					{ text: `"${styleAttribute} t="b"><v>` },
+					{ sql: `CASE WHEN ${value} THEN '1' ELSE '0' END` },
+					{ text: '</v></c>' },
+				],
+				when: notNull,
+			};
 		case 'safeText':
 			return { parts: inline(value), when: notNull };
 		case 'text':
@@ -219,7 +257,15 @@ function numberedSql(relation: string, columns: SheetColumn[]): string {
 }
 
 function columnCells(columns: SheetColumn[]): CellSql[] {
-	return columns.map((column, index) => cellSql(cellKind(column), `c${index}`, 'sheet_row', columnLetter(index), styleIndex(column.format)));
+	return columns.map((column, index) =>
+		cellSql(
+			cellKind(column),
+			`c${index}`,
+			'sheet_row',
+			columnLetter(index),
+			styleIndex(column.format),
+		),
+	);
 }
 
 /**
@@ -227,10 +273,19 @@ function columnCells(columns: SheetColumn[]): CellSql[] {
  * huge integers): those cells' parts go straight into the row's concat(), skipping a CASE
  * and a string per cell.
  */
-async function alwaysMainForm(session: DuckSession, relation: string, columns: SheetColumn[], rowCount: number): Promise<boolean[]> {
+async function alwaysMainForm(
+	session: DuckSession,
+	relation: string,
+	columns: SheetColumn[],
+	rowCount: number,
+): Promise<boolean[]> {
 	if (!columns.length) return [];
-	const counts = columnCells(columns).map((cell, index) => `count(*) FILTER (WHERE ${cell.when}) AS k${index}`);
-	const [row] = await session.rows(`SELECT ${counts.join(', ')} FROM ${numberedSql(relation, columns)}`);
+	const counts = columnCells(columns).map(
+		(cell, index) => `count(*) FILTER (WHERE ${cell.when}) AS k${index}`,
+	);
+	const [row] = await session.rows(
+		`SELECT ${counts.join(', ')} FROM ${numberedSql(relation, columns)}`,
+	);
 	return columns.map((_, index) => Number(row[`k${index}`]) === rowCount);
 }
 
@@ -239,7 +294,10 @@ function dataRowsSql(relation: string, columns: SheetColumn[], unconditional: bo
 	const parts: Part[] = [{ text: '<row r="' }, { sql: 'sheet_row' }, { text: '">' }];
 	columnCells(columns).forEach((cell, index) => {
 		if (unconditional[index]) parts.push(...cell.parts);
-		else parts.push({ sql: `CASE WHEN ${cell.when} THEN ${concatSql(cell.parts)}${cell.otherwise ? ` WHEN c${index} IS NOT NULL THEN ${cell.otherwise}` : ''} END` });
+		else
+			parts.push({
+				sql: `CASE WHEN ${cell.when} THEN ${concatSql(cell.parts)}${cell.otherwise ? ` WHEN c${index} IS NOT NULL THEN ${cell.otherwise}` : ''} END`,
+			});
 	});
 	parts.push({ text: '</row>' });
 	return `SELECT ${concatSql(parts)} FROM ${numberedSql(relation, columns)}`;
@@ -257,7 +315,8 @@ function worksheetStart(dimension: string, view: string, cols: string): string {
 	return `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><dimension ref="${dimension}"/><sheetViews>${view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>${cols}<sheetData>`;
 }
 
-const PAGE_MARGINS = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>';
+const PAGE_MARGINS =
+	'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>';
 
 function summarySheetXml(book: RevenueWorkbook, money: number): string {
 	const bold = styleIndex(undefined, true);
@@ -267,13 +326,21 @@ function summarySheetXml(book: RevenueWorkbook, money: number): string {
 			{ value, style: label.toLowerCase().includes('revenue') ? money : 0 },
 		]),
 		[],
-		[{ value: book.top.label, style: bold }, { value: 'Revenue', style: bold }],
-		...book.top.rows.map((top) => [{ value: top.label, style: 0 }, { value: top.revenue, style: money }]),
+		[
+			{ value: book.top.label, style: bold },
+			{ value: 'Revenue', style: bold },
+		],
+		...book.top.rows.map((top) => [
+			{ value: top.label, style: 0 },
+			{ value: top.revenue, style: money },
+		]),
 	];
 	const rowsXml = rows.map((cells, index) => {
 		const cellsXml = cells.map(({ value, style }, column) => {
 			const reference = `${columnLetter(column)}${index + 1}`;
-			return typeof value === 'number' ? numberCell(reference, value, style) : inlineStringCell(reference, value, style);
+			return typeof value === 'number'
+				? numberCell(reference, value, style)
+				: inlineStringCell(reference, value, style);
 		});
 		return `<row r="${index + 1}">${cellsXml.join('')}</row>`;
 	});
@@ -282,24 +349,31 @@ function summarySheetXml(book: RevenueWorkbook, money: number): string {
 }
 
 function stylesXml(currencyFormat: string): string {
-	const fonts = ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>', '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'];
+	const fonts = [
+		'<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
+		'<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
+	];
 	const xfs: string[] = [];
 	for (const fontId of [0, 1]) {
 		for (const format of [undefined, ...FORMATS]) {
 			const numFmtId = format ? NUMBER_FORMAT_IDS[format] : 0;
 			const apply = `${numFmtId ? ' applyNumberFormat="1"' : ''}${fontId ? ' applyFont="1"' : ''}`;
-			xfs.push(`<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="0" borderId="0" xfId="0"${apply}/>`);
+			xfs.push(
+				`<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="0" borderId="0" xfId="0"${apply}/>`,
+			);
 		}
 	}
-	return `${XML_DECLARATION}<styleSheet xmlns="${MAIN_NS}">`
-		+ `<numFmts count="1"><numFmt numFmtId="${NUMBER_FORMAT_IDS.currency}" formatCode="${escapeXml(currencyFormat)}"/></numFmts>`
-		+ `<fonts count="${fonts.length}">${fonts.join('')}</fonts>`
-		+ '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
-		+ '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-		+ '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-		+ `<cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs>`
-		+ '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-		+ '<dxfs count="0"/><tableStyles count="0"/></styleSheet>';
+	return (
+		`${XML_DECLARATION}<styleSheet xmlns="${MAIN_NS}">` +
+		`<numFmts count="1"><numFmt numFmtId="${NUMBER_FORMAT_IDS.currency}" formatCode="${escapeXml(currencyFormat)}"/></numFmts>` +
+		`<fonts count="${fonts.length}">${fonts.join('')}</fonts>` +
+		'<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
+		'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
+		'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+		`<cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs>` +
+		'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
+		'<dxfs count="0"/><tableStyles count="0"/></styleSheet>'
+	);
 }
 
 /** A worksheet of the workbook: its tab name and its XML, streamed into the zip in order. */
@@ -316,52 +390,76 @@ function sheetReference(name: string): string {
 }
 
 function workbookXml(sheets: Sheet[]): string {
-	const entries = sheets.map((sheet, index) => `<sheet name="${escapeXml(sheet.name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`);
+	const entries = sheets.map(
+		(sheet, index) =>
+			`<sheet name="${escapeXml(sheet.name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`,
+	);
 	// Excel keeps an autofilter's range in this hidden name and writes it with every filter.
 	const filters = sheets.flatMap((sheet, index) =>
-		sheet.filterRange ? [`<definedName name="_xlnm._FilterDatabase" localSheetId="${index}" hidden="1">${escapeXml(sheetReference(sheet.name))}!${sheet.filterRange}</definedName>`] : [],
+		sheet.filterRange
+			? [
+					`<definedName name="_xlnm._FilterDatabase" localSheetId="${index}" hidden="1">${escapeXml(sheetReference(sheet.name))}!${sheet.filterRange}</definedName>`,
+				]
+			: [],
 	);
-	return `${XML_DECLARATION}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">`
-		+ '<bookViews><workbookView activeTab="0"/></bookViews>'
-		+ `<sheets>${entries.join('')}</sheets>`
-		+ (filters.length ? `<definedNames>${filters.join('')}</definedNames>` : '')
-		+ '<calcPr calcId="191029"/></workbook>';
+	return (
+		`${XML_DECLARATION}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
+		'<bookViews><workbookView activeTab="0"/></bookViews>' +
+		`<sheets>${entries.join('')}</sheets>` +
+		(filters.length ? `<definedNames>${filters.join('')}</definedNames>` : '') +
+		'<calcPr calcId="191029"/></workbook>'
+	);
 }
 
-const PACKAGE_RELS = `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`
-	+ '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-	+ '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-	+ '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
-	+ '</Relationships>';
+const PACKAGE_RELS =
+	`${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+	'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>' +
+	'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
+	'<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>' +
+	'</Relationships>';
 
 /** rId1 … rIdN are the sheets, in order; the styles come after them. */
 function workbookRelsXml(sheetCount: number): string {
-	const sheets = Array.from({ length: sheetCount }, (_, index) => `<Relationship Id="rId${index + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`);
-	return `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`
-		+ sheets.join('')
-		+ `<Relationship Id="rId${sheetCount + 1}" Type="${REL_NS}/styles" Target="styles.xml"/>`
-		+ '</Relationships>';
+	const sheets = Array.from(
+		{ length: sheetCount },
+		(_, index) =>
+			`<Relationship Id="rId${index + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`,
+	);
+	return (
+		`${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		sheets.join('') +
+		`<Relationship Id="rId${sheetCount + 1}" Type="${REL_NS}/styles" Target="styles.xml"/>` +
+		'</Relationships>'
+	);
 }
 
 function contentTypesXml(sheetCount: number): string {
-	const sheets = Array.from({ length: sheetCount }, (_, index) => `<Override PartName="/xl/worksheets/sheet${index + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`);
-	return `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`
-		+ '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-		+ '<Default Extension="xml" ContentType="application/xml"/>'
-		+ '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-		+ sheets.join('')
-		+ '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-		+ '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-		+ '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-		+ '</Types>';
+	const sheets = Array.from(
+		{ length: sheetCount },
+		(_, index) =>
+			`<Override PartName="/xl/worksheets/sheet${index + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+	);
+	return (
+		`${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+		'<Default Extension="xml" ContentType="application/xml"/>' +
+		'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+		sheets.join('') +
+		'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
+		'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
+		'<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>' +
+		'</Types>'
+	);
 }
 
 const APP_PROPERTIES = `${XML_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>n8n-nodes-sales-analytics</Application></Properties>`;
 
 function corePropertiesXml(created: Date): string {
 	const timestamp = `${created.toISOString().slice(0, 19)}Z`;
-	return `${XML_DECLARATION}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`
-		+ `<dcterms:created xsi:type="dcterms:W3CDTF">${timestamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${timestamp}</dcterms:modified></cp:coreProperties>`;
+	return (
+		`${XML_DECLARATION}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+		`<dcterms:created xsi:type="dcterms:W3CDTF">${timestamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${timestamp}</dcterms:modified></cp:coreProperties>`
+	);
 }
 
 /**
@@ -370,11 +468,15 @@ function corePropertiesXml(created: Date): string {
  * outputs simply follow one another), and a final empty block closes the stream. Native
  * zlib is several times faster than fflate's JavaScript deflate, and blocks use every core.
  */
-async function* deflatedBlocks(blocks: AsyncIterable<Uint8Array>, entry: { size: number; crc: number }): AsyncIterable<Buffer<ArrayBuffer>> {
+async function* deflatedBlocks(
+	blocks: AsyncIterable<Uint8Array>,
+	entry: { size: number; crc: number },
+): AsyncIterable<Buffer<ArrayBuffer>> {
 	const inFlight: Array<Promise<Buffer<ArrayBuffer>>> = [];
 	for await (const block of blocks) {
 		entry.size += block.length;
-		if (entry.size > ZIP_MAX_ENTRY_BYTES) throw new Error('A part of the Excel workbook would exceed 4 GiB');
+		if (entry.size > ZIP_MAX_ENTRY_BYTES)
+			throw new Error('A part of the Excel workbook would exceed 4 GiB');
 		entry.crc = crc32(block, entry.crc);
 		inFlight.push(deflateBlock(block, constants.Z_SYNC_FLUSH));
 		if (inFlight.length >= DEFLATE_PARALLELISM) yield await inFlight.shift()!;
@@ -386,7 +488,9 @@ async function* deflatedBlocks(blocks: AsyncIterable<Uint8Array>, entry: { size:
 function deflateBlock(block: Uint8Array, flush: number): Promise<Buffer<ArrayBuffer>> {
 	return new Promise((resolve, reject) =>
 		// zlib's output is never a SharedArrayBuffer, which is what fflate's handler type rules out.
-		deflateRaw(block, { level: DEFLATE_LEVEL, finishFlush: flush }, (error, deflated) => (error ? reject(error) : resolve(deflated as Buffer<ArrayBuffer>))),
+		deflateRaw(block, { level: DEFLATE_LEVEL, finishFlush: flush }, (error, deflated) =>
+			error ? reject(error) : resolve(deflated as Buffer<ArrayBuffer>),
+		),
 	);
 }
 
@@ -441,12 +545,27 @@ async function* text(xml: string): AsyncIterable<Uint8Array> {
  * at a time as BLOB bytes (no JS string decoding), gathered into deflate-sized blocks. DuckDB
  * builds the next chunks on its own threads while these are compressed.
  */
-async function* dataRowBlocks(session: DuckSession, relation: string, columns: SheetColumn[], rowCount: number): AsyncIterable<Uint8Array> {
-	const rowsSql = dataRowsSql(relation, columns, await alwaysMainForm(session, relation, columns, rowCount));
-	const result = await session.stream(`SELECT encode(row_xml) FROM (${rowsSql}) AS data_rows(row_xml)`);
+async function* dataRowBlocks(
+	session: DuckSession,
+	relation: string,
+	columns: SheetColumn[],
+	rowCount: number,
+): AsyncIterable<Uint8Array> {
+	const rowsSql = dataRowsSql(
+		relation,
+		columns,
+		await alwaysMainForm(session, relation, columns, rowCount),
+	);
+	const result = await session.stream(
+		`SELECT encode(row_xml) FROM (${rowsSql}) AS data_rows(row_xml)`,
+	);
 	let block: Uint8Array[] = [];
 	let blockBytes = 0;
-	for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+	for (
+		let chunk = await result.fetchChunk();
+		chunk && chunk.rowCount > 0;
+		chunk = await result.fetchChunk()
+	) {
 		// encode() made the column a BLOB; getItemBytes reads it with one copy and no Buffer per value.
 		const rows = chunk.getColumnVector(0) as DuckDBBlobVector;
 		for (let row = 0; row < chunk.rowCount; row++) {
@@ -462,7 +581,11 @@ async function* dataRowBlocks(session: DuckSession, relation: string, columns: S
 	if (blockBytes) yield Buffer.concat(block, blockBytes);
 }
 
-async function* sheetBlocks(start: string, rows: AsyncIterable<Uint8Array>, end: string): AsyncIterable<Uint8Array> {
+async function* sheetBlocks(
+	start: string,
+	rows: AsyncIterable<Uint8Array>,
+	end: string,
+): AsyncIterable<Uint8Array> {
 	yield Buffer.from(start, 'utf8');
 	yield* rows;
 	yield Buffer.from(end, 'utf8');
@@ -489,7 +612,9 @@ async function withDenseRelation(
 	const copy = quoteIdentifier(`xlsx_rows_${randomUUID()}`);
 	const columns = source.columns.map((column) => quoteIdentifier(column.name)).join(', ');
 	// preserve_insertion_order keeps the ORDER BY in the copy's rowids.
-	await session.run(`CREATE TEMP TABLE ${copy} AS ${selectInOrder(source.relation, source.orderBy, columns)}`);
+	await session.run(
+		`CREATE TEMP TABLE ${copy} AS ${selectInOrder(source.relation, source.orderBy, columns)}`,
+	);
 	try {
 		await work(copy);
 	} finally {
@@ -497,21 +622,35 @@ async function withDenseRelation(
 	}
 }
 
-const FROZEN_HEADER_VIEW = '<sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>';
+const FROZEN_HEADER_VIEW =
+	'<sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>';
 
 /**
  * A sheet of rows: bold frozen header, autofilter, number formats and widths, every data row's
  * XML built by DuckDB from `relation` (dense rowids), then the totals row when `totals` is given
  * (SUM formulas with the values DuckDB computed, 'Total' in the first column).
  */
-function dataSheet(session: DuckSession, sheet: { name: string; relation: string; columns: SheetColumn[]; rowCount: number; totals?: Map<string, number> }): Sheet {
+function dataSheet(
+	session: DuckSession,
+	sheet: {
+		name: string;
+		relation: string;
+		columns: SheetColumn[];
+		rowCount: number;
+		totals?: Map<string, number>;
+	},
+): Sheet {
 	const { columns, rowCount, totals } = sheet;
 	const lastColumn = columnLetter(columns.length - 1);
 	const lastDataRow = rowCount + 1;
 	const lastRow = totals ? rowCount + 2 : lastDataRow;
 	const bold = styleIndex(undefined, true);
-	const header = columns.map((column, index) => inlineStringCell(`${columnLetter(index)}1`, column.name, bold));
-	const cols = sheetColsXml(columns.map((column) => ({ width: columnWidth(column), style: styleIndex(column.format) })));
+	const header = columns.map((column, index) =>
+		inlineStringCell(`${columnLetter(index)}1`, column.name, bold),
+	);
+	const cols = sheetColsXml(
+		columns.map((column) => ({ width: columnWidth(column), style: styleIndex(column.format) })),
+	);
 	const start = `${worksheetStart(`A1:${lastColumn}${lastRow}`, FROZEN_HEADER_VIEW, cols)}<row r="1" s="${bold}" customFormat="1">${header.join('')}</row>`;
 	let totalsRow = '';
 	if (totals) {
@@ -519,7 +658,8 @@ function dataSheet(session: DuckSession, sheet: { name: string; relation: string
 			const letter = columnLetter(index);
 			const style = styleIndex(column.format, true);
 			const total = totals.get(column.name);
-			if (total !== undefined) return `<c r="${letter}${lastRow}" s="${style}"><f>SUM(${letter}2:${letter}${lastDataRow})</f><v>${total}</v></c>`;
+			if (total !== undefined)
+				return `<c r="${letter}${lastRow}" s="${style}"><f>SUM(${letter}2:${letter}${lastDataRow})</f><v>${total}</v></c>`;
 			return index === 0 ? inlineStringCell(`${letter}${lastRow}`, 'Total', style) : '';
 		});
 		// Row styles too (customFormat), so the header and totals rows stay bold where a reader adds cells.
@@ -543,7 +683,8 @@ async function writeWorkbook(path: string, sheets: Sheet[], currencyFormat: stri
 		await zip.add('xl/workbook.xml', text(workbookXml(sheets)));
 		await zip.add('xl/_rels/workbook.xml.rels', text(workbookRelsXml(sheets.length)));
 		await zip.add('xl/styles.xml', text(stylesXml(currencyFormat)));
-		for (const [index, sheet] of sheets.entries()) await zip.add(`xl/worksheets/sheet${index + 1}.xml`, sheet.xml);
+		for (const [index, sheet] of sheets.entries())
+			await zip.add(`xl/worksheets/sheet${index + 1}.xml`, sheet.xml);
 	});
 }
 
@@ -552,10 +693,14 @@ async function writeWorkbook(path: string, sheets: Sheet[], currencyFormat: stri
  * widths, a totals row with SUM formulas and their values) and a summary sheet. DuckDB
  * builds every data row's XML, which streams into the zip.
  */
-export async function writeRevenueWorkbook(session: DuckSession, book: RevenueWorkbook): Promise<void> {
+export async function writeRevenueWorkbook(
+	session: DuckSession,
+	book: RevenueWorkbook,
+): Promise<void> {
 	const rowCount = await session.count(`SELECT count(*) FROM ${book.relation}`);
 	// The header and the totals row take two of the sheet's rows.
-	if (rowCount + 2 > XLSX_MAX_ROWS) throw new Error(`An Excel sheet cannot hold ${rowCount} rows and its header and totals`);
+	if (rowCount + 2 > XLSX_MAX_ROWS)
+		throw new Error(`An Excel sheet cannot hold ${rowCount} rows and its header and totals`);
 	const totals = await totalValues(session, book);
 	await withDenseRelation(session, book, rowCount, (relation) =>
 		writeWorkbook(
@@ -586,8 +731,16 @@ export function xlsxRowLimitMessage(rowCount: number): string {
 
 /** Excel refuses to open a workbook whose sheet name breaks these rules. */
 function checkSheetName(name: string): void {
-	if (!name || name.length > 31 || /[[\]:*?/\\]/.test(name) || name.startsWith("'") || name.endsWith("'")) {
-		throw new Error(`"${name}" cannot name an Excel sheet: use 1 to 31 characters, none of [ ] : * ? / \\, not starting or ending with '`);
+	if (
+		!name ||
+		name.length > 31 ||
+		/[[\]:*?/\\]/.test(name) ||
+		name.startsWith("'") ||
+		name.endsWith("'")
+	) {
+		throw new Error(
+			`"${name}" cannot name an Excel sheet: use 1 to 31 characters, none of [ ] : * ? / \\, not starting or ending with '`,
+		);
 	}
 }
 
@@ -599,18 +752,28 @@ const PLAIN_AMOUNT_FORMAT = '#,##0.00';
  * inline strings, so no cell is ever a formula), with a bold frozen header, an autofilter and
  * column widths; no totals row, no other sheet.
  */
-export async function writeTableWorkbook(session: DuckSession, table: TableWorkbook): Promise<void> {
+export async function writeTableWorkbook(
+	session: DuckSession,
+	table: TableWorkbook,
+): Promise<void> {
 	const name = table.sheetName ?? 'Table';
 	checkSheetName(name);
 	const rowCount = await session.count(`SELECT count(*) FROM ${table.relation}`);
 	if (rowCount + 1 > XLSX_MAX_ROWS) throw new Error(xlsxRowLimitMessage(rowCount));
 	await withDenseRelation(session, table, rowCount, (relation) =>
-		writeWorkbook(table.path, [dataSheet(session, { name, relation, columns: table.columns, rowCount })], PLAIN_AMOUNT_FORMAT),
+		writeWorkbook(
+			table.path,
+			[dataSheet(session, { name, relation, columns: table.columns, rowCount })],
+			PLAIN_AMOUNT_FORMAT,
+		),
 	);
 }
 
 /** The zip is written under a temporary name and renamed once complete: a failure leaves no partial file. */
-async function writeZipAtomically(path: string, write: (zip: ZipFileWriter) => Promise<void>): Promise<void> {
+async function writeZipAtomically(
+	path: string,
+	write: (zip: ZipFileWriter) => Promise<void>,
+): Promise<void> {
 	const partialPath = `${path}.${randomUUID()}.partial`;
 	const output = createWriteStream(partialPath);
 	let complete = false;
@@ -632,10 +795,15 @@ async function writeZipAtomically(path: string, write: (zip: ZipFileWriter) => P
 }
 
 /** Each totals column's sum, computed in DuckDB for the formula's cached value. */
-async function totalValues(session: DuckSession, book: RevenueWorkbook): Promise<Map<string, number>> {
+async function totalValues(
+	session: DuckSession,
+	book: RevenueWorkbook,
+): Promise<Map<string, number>> {
 	const names = book.totals.filter((name) => book.columns.some((column) => column.name === name));
 	if (!names.length) return new Map();
-	const sums = names.map((name, index) => `CAST(coalesce(sum(${quoteIdentifier(name)}), 0) AS DOUBLE) AS t${index}`);
+	const sums = names.map(
+		(name, index) => `CAST(coalesce(sum(${quoteIdentifier(name)}), 0) AS DOUBLE) AS t${index}`,
+	);
 	const [row] = await session.rows(`SELECT ${sums.join(', ')} FROM ${book.relation}`);
 	return new Map(names.map((name, index) => [name, Number(row[`t${index}`])]));
 }

@@ -52,7 +52,11 @@ function isUtf8(sample: Buffer): boolean {
 /** The delimiter that splits the first lines into the same, largest number of fields. */
 function detectDelimiter(text: string): string {
 	// Quoted text first: a quoted field may hold line breaks and delimiters of its own.
-	const lines = text.replace(/"(?:[^"]|"")*"/g, '""').split(/\r?\n/).filter((line) => line.trim() !== '').slice(0, 20);
+	const lines = text
+		.replace(/"(?:[^"]|"")*"/g, '""')
+		.split(/\r?\n/)
+		.filter((line) => line.trim() !== '')
+		.slice(0, 20);
 	let best = ',';
 	let bestScore = 0;
 	for (const candidate of [',', ';', '\t', '|']) {
@@ -86,11 +90,14 @@ function detectDecimalSeparator(text: string, delimiter: string): '.' | ',' {
 
 export async function detectCsvDialect(path: string, options: CsvOptions): Promise<CsvDialect> {
 	const sample = await readSample(path);
-	const encoding = options.encoding === 'auto' ? (isUtf8(sample) ? 'utf-8' : 'latin-1') : options.encoding;
+	const encoding =
+		options.encoding === 'auto' ? (isUtf8(sample) ? 'utf-8' : 'latin-1') : options.encoding;
 	const text = sample.toString(encoding === 'utf-8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
 	const delimiter = options.delimiter || detectDelimiter(text);
 	const decimalSeparator =
-		options.decimalSeparator === 'auto' ? detectDecimalSeparator(text, delimiter) : options.decimalSeparator;
+		options.decimalSeparator === 'auto'
+			? detectDecimalSeparator(text, delimiter)
+			: options.decimalSeparator;
 	const bom = sample.subarray(0, UTF8_BOM.length).equals(UTF8_BOM);
 	return { encoding, delimiter, decimalSeparator, bom, newLine: detectNewLine(text) };
 }
@@ -175,7 +182,10 @@ export const csv: TableFileFormat = {
 		let readPath = path;
 		if (dialect.bom) {
 			readPath = scratchPath('without-bom.csv');
-			await pipeline(createReadStream(path, { start: UTF8_BOM.length }), createWriteStream(readPath));
+			await pipeline(
+				createReadStream(path, { start: UTF8_BOM.length }),
+				createWriteStream(readPath),
+			);
 		}
 		return typedBySample((sampleRows) => readCsvSql(readPath, dialect, sampleRows));
 	},
@@ -193,7 +203,8 @@ export const csv: TableFileFormat = {
 			.map((column) => {
 				const name = quoteIdentifier(column.name);
 				const header = quoteIdentifier(formulaSafe ? formulaSafeHeader(column.name) : column.name);
-				if (french && isNumeric(column)) return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${header}`;
+				if (french && isNumeric(column))
+					return `replace(CAST(${name} AS VARCHAR), '.', ',') AS ${header}`;
 				if (formulaSafe && isText(column)) return `${formulaSafeSql(name)} AS ${header}`;
 				return `${name} AS ${header}`;
 			})

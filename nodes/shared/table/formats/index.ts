@@ -19,7 +19,11 @@ export function formatByValue(value: string): TableFileFormat | undefined {
 }
 
 /** The format a file name's extension says, else its MIME type; undefined when neither is known. */
-export function formatOfFile(fileName: string, mimeType?: string, fileExtension?: string): TableFileFormat | undefined {
+export function formatOfFile(
+	fileName: string,
+	mimeType?: string,
+	fileExtension?: string,
+): TableFileFormat | undefined {
 	// The name the user gave wins: an upload without a type gets fileExtension "bin".
 	const extension = (extname(fileName).slice(1) || fileExtension || '').toLowerCase();
 	return (
@@ -31,7 +35,9 @@ export function formatOfFile(fileName: string, mimeType?: string, fileExtension?
 /** "an .xlsx, .csv, .parquet or .json file", for hints. */
 export function readableExtensions(formats: readonly TableFileFormat[] = FILE_FORMATS): string {
 	const names = formats.filter((format) => format.read).map((format) => `.${format.extensions[0]}`);
-	return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
+	return names.length > 1
+		? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`
+		: names.join('');
 }
 
 /** The File Format picker and every format's own options, for the nodes' File Options. */
@@ -45,7 +51,9 @@ export function fileOptionFields(): INodeProperties[] {
 			default: 'auto',
 			options: [
 				{ name: 'Auto-Detect From File Name', value: 'auto' },
-				...[...readable].sort((a, b) => a.name.localeCompare(b.name)).map((format) => ({ name: format.name, value: format.value })),
+				...[...readable]
+					.sort((a, b) => a.name.localeCompare(b.name))
+					.map((format) => ({ name: format.name, value: format.value })),
 			],
 		},
 		...readable.flatMap((format) => format.options),

@@ -3,8 +3,14 @@ import { typedBySample } from './types';
 import type { ReadResult, TableFileFormat } from './types';
 
 /** DuckDB's JSON reader over a whole file (an array of objects or one object per line), typed from a sample. */
-export function readJsonSql(path: string, format: 'newline_delimited' | 'auto' = 'newline_delimited'): Pick<ReadResult, 'sql' | 'exactSql'> {
-	return typedBySample((sampleRows) => `read_json(${quoteLiteral(path)}, format = ${quoteLiteral(format)}, sample_size = ${sampleRows})`);
+export function readJsonSql(
+	path: string,
+	format: 'newline_delimited' | 'auto' = 'newline_delimited',
+): Pick<ReadResult, 'sql' | 'exactSql'> {
+	return typedBySample(
+		(sampleRows) =>
+			`read_json(${quoteLiteral(path)}, format = ${quoteLiteral(format)}, sample_size = ${sampleRows})`,
+	);
 }
 
 export const json: TableFileFormat = {

@@ -18,6 +18,8 @@ export const parquet: TableFileFormat = {
 		return { sql: `read_parquet(${quoteLiteral(path)})`, order: 'file_row_number' };
 	},
 	async write({ session, relation, orderBy, path }) {
-		await session.run(`COPY (${selectInOrder(relation, orderBy)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+		await session.run(
+			`COPY (${selectInOrder(relation, orderBy)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+		);
 	},
 };

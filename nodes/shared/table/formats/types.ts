@@ -22,7 +22,9 @@ export interface ReadRequest {
 const TYPE_SAMPLE_ROWS = 20480;
 
 /** A read typed from a sample of rows, with the every-row read to fall back on. */
-export function typedBySample(readSql: (sampleRows: number) => string): Pick<ReadResult, 'sql' | 'exactSql'> {
+export function typedBySample(
+	readSql: (sampleRows: number) => string,
+): Pick<ReadResult, 'sql' | 'exactSql'> {
 	return { sql: readSql(TYPE_SAMPLE_ROWS), exactSql: readSql(-1) };
 }
 

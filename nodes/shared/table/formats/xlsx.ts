@@ -37,7 +37,9 @@ export const xlsx: TableFileFormat = {
 		const detail = `sheet ${result.sheet}`;
 		if (result.rows === 0) {
 			// Header-only sheet: keep the columns, as text, with no rows.
-			const columns = result.columns.map((c) => `NULL::VARCHAR AS ${quoteIdentifier(c)}`).join(', ');
+			const columns = result.columns
+				.map((c) => `NULL::VARCHAR AS ${quoteIdentifier(c)}`)
+				.join(', ');
 			return { sql: `(SELECT ${columns} LIMIT 0)`, detail };
 		}
 		return { ...readJsonSql(ndjson), detail };
