@@ -57,7 +57,7 @@ if [ "$N8N_MAJOR" = 1 ]; then
     if [ -n "$newest" ] && install_n8n "$newest"; then
       echo "$newest" > "$record"
     elif [ -f "$N8N_HOME/.installed" ]; then
-      log "n8n ${newest:-1.x}: not installable here; keeping the installed $N8N_VERSION"
+      log "${newest:+n8n $newest did not install}${newest:-the npm registry did not answer}; keeping the installed n8n $N8N_VERSION"
       touch "$record"
     else
       log "no n8n 1.x installable (registry asked: ${newest:-no answer}) and none installed"

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { escapeHtml, escapeSlackMrkdwn } from '../shared/escape';
 import { numberFormats } from '../shared/reports/format';
+import { isObject, objectList as list } from '../shared/json';
 
 /** The success messages of a run: a Slack Block Kit payload, and an email body as text and as HTML. */
 export type ReportMessage = {
@@ -36,10 +37,6 @@ function show(value: unknown): string {
 	return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-const list = (value: unknown): IDataObject[] =>
-	Array.isArray(value) ? value.filter(isObject) : [];
 const number = (value: unknown) =>
 	typeof value === 'number'
 		? value

@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { historyError, openHistoryStore } from '../../shared/history/open';
 import type { CheckResult, PeriodRun } from '../../shared/history/types';
@@ -13,6 +8,7 @@ import type { SummaryFigures } from '../../shared/table/figures';
 import { periodProducts, productColumnFields } from '../helpers/products';
 import { readSalesHistoryRecordParameters } from '../parameters';
 import type { SalesHistory } from '../SalesHistory.node';
+import { isObject } from '../../shared/json';
 
 const show = { show: { operation: ['record'] } };
 
@@ -56,9 +52,6 @@ export const properties: INodeProperties[] = [
 		...COLUMN_FIELD,
 	},
 ];
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The figures and checks of the run, from Save Report Files' output (its `summary`) on input 1. */
 function runOf(ctx: IExecuteFunctions): Pick<PeriodRun, 'figures' | 'checks'> {

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { rowLabel } from '../reading';
 import { TABLE_MARKER } from '../table/types';
+import { isObject, objectList as list } from '../json';
 
 /** A node that runs before Save Report Files: its output 0 in this run, or undefined when it did not run. */
 export interface UpstreamNode {
@@ -14,11 +15,6 @@ export interface UpstreamNode {
 	kind: string;
 	items: INodeExecutionData[] | undefined;
 }
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-const list = (value: unknown): IDataObject[] =>
-	Array.isArray(value) ? value.filter(isObject) : [];
 
 /** "Check Web Dedup" → "check_web_dedup": a figure's key from its node's name. */
 export const snakeCase = (name: string) =>
