@@ -14,10 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import glob from 'fast-glob';
 import { ESLint } from 'eslint';
-import { buildScanConfig } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'scan-'));
+// The scanner makes a temporary folder as it loads and never removes it: made inside ours, it goes with it.
+process.env.TMPDIR = work;
+const { buildScanConfig } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
 try {
 	execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
